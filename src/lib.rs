@@ -1,0 +1,20 @@
+//! kcbx — 控辍保学大清查比对 (dropout-control clearance).
+//!
+//! The pipeline, in the order data flows:
+//! [`read`] spreadsheets → [`sources`] typed records ([`normalize`] values) → [`link`]
+//! people across sources → [`rules`] raise cases → [`report`] ledgers, `cases.csv`,
+//! `run.json`. [`plan`] validates the pipeline file first; [`cmd`] holds one module per
+//! subcommand.
+
+pub mod cmd;
+pub mod error;
+pub mod frame;
+pub mod link;
+pub mod normalize;
+pub mod plan;
+pub mod read;
+pub mod report;
+pub mod rules;
+pub mod sample;
+pub mod sources;
+pub mod table;

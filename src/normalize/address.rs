@@ -1,0 +1,190 @@
+//! Addresses: town (镇/街道), village (村/社区) and group (社/组) parsed out of free text,
+//! in canonical forms so that `重庆市荣昌区昌元街道办事处新峰村三社` and `昌元街道新峰村3组`
+//! compare as equal.
+
+use serde::Serialize;
+
+/// A parsed place. Every part optional: real addresses leave parts out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub struct Address {
+    /// Canonical town: `昌元街道`, `荣隆镇`.
+    pub town: Option<String>,
+    /// Canonical village: `新峰村`, `大南社区`.
+    pub village: Option<String>,
+    /// Group number: 3 for 三社 / 3组 / 第3社.
+    pub group: Option<u32>,
+}
+
+/// Canonical town name: `昌元街道办事处` → `昌元街道`; `荣隆` stays `荣隆` (callers compare
+/// with [`same_town`]).
+pub fn canon_town(raw: &str) -> String {
+    let s = super::compact(raw);
+    let s = strip_prefix_region(&s);
+    let s = s.strip_suffix("办事处").unwrap_or(s);
+    let s = s.strip_suffix("人民政府").unwrap_or(s);
+    s.to_string()
+}
+
+/// Canonical village name: `新峰村委会` → `新峰村`, `大南社区居委会` → `大南社区`.
+pub fn canon_village(raw: &str) -> String {
+    let s = super::compact(raw);
+    if let Some(v) = s.strip_suffix("村民委员会").or_else(|| s.strip_suffix("村委会")) {
+        return format!("{v}村");
+    }
+    if let Some(v) = s.strip_suffix("居民委员会").or_else(|| s.strip_suffix("居委会")) {
+        return if v.ends_with("社区") { v.to_string() } else { format!("{v}社区") };
+    }
+    s
+}
+
+/// Town names compare equal with or without their 镇 / 街道 / 乡 suffix.
+pub fn town_stem(town: &str) -> &str {
+    for suffix in ["街道", "镇", "乡"] {
+        if let Some(stem) = town.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                return stem;
+            }
+        }
+    }
+    town
+}
+
+/// Whether two canonical town names name the same town.
+pub fn same_town(a: &str, b: &str) -> bool {
+    town_stem(a) == town_stem(b)
+}
+
+/// Village names compare equal with or without 村 / 社区 / 居.
+pub fn village_stem(v: &str) -> &str {
+    for suffix in ["社区", "村", "居"] {
+        if let Some(stem) = v.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                return stem;
+            }
+        }
+    }
+    v
+}
+
+fn strip_prefix_region(s: &str) -> &str {
+    let mut s = s;
+    for p in ["中国", "重庆市", "重庆", "荣昌区", "荣昌县"] {
+        s = s.strip_prefix(p).unwrap_or(s);
+    }
+    // Any other 省/市/区/县 prefix, as long as something follows it.
+    for marker in ["省", "市", "自治州", "区", "县"] {
+        if let Some(pos) = s.find(marker) {
+            let rest = &s[pos + marker.len()..];
+            let head = &s[..pos];
+            // Only strip administrative prefixes of 2-4 characters (荣昌区, 永川区…), not a
+            // town that happens to contain 区 further in.
+            if !rest.is_empty() && (2..=4).contains(&head.chars().count()) && !head.contains('镇') && !head.contains("街道") {
+                s = rest;
+            }
+        }
+    }
+    s
+}
+
+/// Parses a group designation: `3`, `3社`, `三社`, `第三组`, `03组`, `十二社`.
+pub fn parse_group(raw: &str) -> Option<u32> {
+    let s = super::compact(raw);
+    let s = s.strip_prefix('第').unwrap_or(&s);
+    let s = s
+        .strip_suffix("村民小组")
+        .or_else(|| s.strip_suffix("小组"))
+        .or_else(|| s.strip_suffix('社'))
+        .or_else(|| s.strip_suffix('组'))
+        .unwrap_or(s);
+    parse_number(s)
+}
+
+/// Arabic or Chinese numerals up to 99.
+pub fn parse_number(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let chars: Vec<char> = s.chars().map(|c| if c == '〇' { '零' } else if c == '两' { '二' } else { c }).collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => digit(*u).map(|u| 10 + u),
+        [t, '十'] => digit(*t).map(|t| t * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
+/// Parses free-text addresses such as `重庆市荣昌区昌元街道新峰村3社` or `荣隆镇大南社区四组12号`.
+pub fn parse(raw: &str) -> Address {
+    let s = super::compact(raw);
+    let mut rest = strip_prefix_region(&s);
+    let mut addr = Address::default();
+    // Town: up to and including 街道办事处 / 街道 / 镇 / 乡.
+    for marker in ["街道办事处", "街道", "镇", "乡"] {
+        if let Some(pos) = rest.find(marker) {
+            let end = pos + marker.len();
+            if pos > 0 {
+                addr.town = Some(canon_town(&rest[..end]));
+                rest = &rest[end..];
+                break;
+            }
+        }
+    }
+    // Village: up to 村 or 社区 (村委会 / 居委会 forms included).
+    for marker in ["社区居委会", "社区", "村民委员会", "村委会", "村"] {
+        if let Some(pos) = rest.find(marker) {
+            let end = pos + marker.len();
+            if pos > 0 {
+                addr.village = Some(canon_village(&rest[..end]));
+                rest = &rest[end..];
+                break;
+            }
+        }
+    }
+    // Group: digits or Chinese numerals followed by 社 / 组.
+    let chars: Vec<char> = rest.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '社' || *c == '组' {
+            let mut j = i;
+            while j > 0 && (chars[j - 1].is_ascii_digit() || "零〇一二两三四五六七八九十".contains(chars[j - 1])) {
+                j -= 1;
+            }
+            if j < i {
+                addr.group = parse_number(&chars[j..i].iter().collect::<String>());
+                break;
+            }
+        }
+    }
+    addr
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_compare_equal() {
+        let a = parse("重庆市荣昌区昌元街道办事处新峰村三社");
+        let b = parse("昌元街道新峰村3组");
+        assert_eq!(a, b);
+        assert_eq!(a.town.as_deref(), Some("昌元街道"));
+        assert_eq!(a.village.as_deref(), Some("新峰村"));
+        assert_eq!(a.group, Some(3));
+        assert_eq!(parse("荣隆镇大南社区十二社").group, Some(12));
+    }
+
+    #[test]
+    fn groups_and_towns() {
+        assert_eq!(parse_group("第三组"), Some(3));
+        assert_eq!(parse_group("03社"), Some(3));
+        assert_eq!(parse_group("二十一社"), Some(21));
+        assert_eq!(canon_town("昌元街道办事处"), "昌元街道");
+        assert!(same_town("荣隆镇", "荣隆"));
+        assert_eq!(canon_village("新峰村委会"), "新峰村");
+    }
+}

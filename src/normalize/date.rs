@@ -1,0 +1,127 @@
+//! Dates as people and spreadsheets write them: date cells, Excel serial numbers,
+//! `2010-05-03`, `2010/5/3`, `2010.05.03`, `2010年5月3日`, `20100503`; and year-month
+//! values (`2010-05`, `201005`, `2010年5月`) for 入学年月.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::table::Cell;
+
+/// Excel's 1900 date system, with its fictitious 1900-02-29 accounted for.
+pub fn from_serial_1900(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    // Serial 60 is the nonexistent 1900-02-29; serials above it are one day ahead.
+    let base = NaiveDate::from_ymd_opt(1899, 12, 31)?;
+    let days = if days > 60 { days - 1 } else { days };
+    base.checked_add_signed(Duration::days(days))
+}
+
+/// Excel's 1904 date system (old Mac workbooks).
+pub fn from_serial_1904(serial: f64) -> Option<NaiveDate> {
+    if !(0.0..2_957_003.0).contains(&serial) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1904, 1, 1)?.checked_add_signed(Duration::days(serial.floor() as i64))
+}
+
+/// Parses a full date from text in any of the forms in the module docs.
+pub fn parse_text(raw: &str) -> Option<NaiveDate> {
+    let s = super::compact(raw);
+    let s = s.split(['T', ' ']).next().unwrap_or(&s);
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+    }
+    let parts = split_numbers(s);
+    match parts.as_slice() {
+        [y, m, d] if *y >= 1000 => NaiveDate::from_ymd_opt(*y as i32, *m, *d),
+        _ => None,
+    }
+}
+
+/// Parses a year-month (`2010-05`, `201005`, `2010年5月`, `2010.5`) as the first of that month.
+/// A full date is accepted too.
+pub fn parse_year_month(raw: &str) -> Option<NaiveDate> {
+    if let Some(d) = parse_text(raw) {
+        return Some(d);
+    }
+    let s = super::compact(raw);
+    if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = s[..4].parse().ok()?;
+        let m: u32 = s[4..].parse().ok()?;
+        return NaiveDate::from_ymd_opt(y, m, 1);
+    }
+    match split_numbers(&s).as_slice() {
+        [y, m] if *y >= 1000 => NaiveDate::from_ymd_opt(*y as i32, *m, 1),
+        _ => None,
+    }
+}
+
+fn split_numbers(s: &str) -> Vec<u32> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
+}
+
+/// A date from a cell: a date cell, a number that is a plausible serial (1900 system) or
+/// `yyyymmdd`, or text.
+pub fn from_cell(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Date(d) => Some(*d),
+        Cell::Number(n) => {
+            let n = *n;
+            if (19_000_101.0..=21_001_231.0).contains(&n) && n.fract() == 0.0 {
+                parse_text(&format!("{}", n as i64))
+            } else if (1.0..=80_000.0).contains(&n) {
+                from_serial_1900(n)
+            } else {
+                None
+            }
+        }
+        Cell::Text(s) => parse_text(s),
+        _ => None,
+    }
+}
+
+/// A year-month from a cell (入学年月): `201005` as a number is a year-month, not a serial.
+pub fn year_month_from_cell(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Number(n) if (190_001.0..=210_012.0).contains(n) && n.fract() == 0.0 => {
+            parse_year_month(&format!("{}", *n as i64))
+        }
+        Cell::Text(s) => parse_year_month(s),
+        other => from_cell(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn text_forms() {
+        for s in ["2010-05-03", "2010/5/3", "2010.05.03", "2010年5月3日", "20100503", "2010-05-03 00:00:00"] {
+            assert_eq!(parse_text(s), d(2010, 5, 3), "{s}");
+        }
+        assert_eq!(parse_text("2010-02-30"), None);
+        assert_eq!(parse_year_month("2010-05"), d(2010, 5, 1));
+        assert_eq!(parse_year_month("201005"), d(2010, 5, 1));
+        assert_eq!(parse_year_month("2010年9月"), d(2010, 9, 1));
+    }
+
+    #[test]
+    fn serials() {
+        assert_eq!(from_serial_1900(40301.0), d(2010, 5, 3));
+        assert_eq!(from_serial_1900(59.0), d(1900, 2, 28));
+        assert_eq!(from_serial_1900(61.0), d(1900, 3, 1));
+        assert_eq!(from_serial_1904(38839.0), d(2010, 5, 3));
+        assert_eq!(from_cell(&Cell::Number(20100503.0)), d(2010, 5, 3));
+        assert_eq!(year_month_from_cell(&Cell::Number(201005.0)), d(2010, 5, 1));
+    }
+}

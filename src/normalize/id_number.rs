@@ -1,0 +1,314 @@
+//! 居民身份证号 per GB 11643-1999: normalisation of what people type, the check character,
+//! the 15→18 upgrade, and the birth date and sex an ID carries.
+//!
+//! An invalid ID is kept (as evidence for an `id_invalid` case and for the repair tier of
+//! linkage) but [`IdNumber::valid`] returns `None` for it, so it is never used for an exact
+//! match. A number that Excel stored as a float of 1e15 or more has lost digits for good:
+//! it is [`IdStatus::Damaged`] and carries no text at all.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::table::{number_text, Cell};
+
+/// Weights of the first 17 digits.
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/// Check character for each remainder 0..=10.
+const CHECK: [u8; 11] = *b"10X98765432";
+
+/// What state an ID number is in after normalisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum IdStatus {
+    /// 18 characters, a real birth date, a correct check character.
+    Valid,
+    /// Well formed, but the check character does not match: a typing error somewhere.
+    BadCheck,
+    /// The birth-date part is not a real date (or is in the future).
+    BadDate,
+    /// Not 15 or 18 characters of the right kind.
+    BadFormat,
+    /// A numeric cell of 1e15 or more: Excel kept 15 significant digits, the rest are lost.
+    Damaged,
+    /// Empty.
+    Missing,
+    /// A temporary (L) or no-ID (J) 全国学籍号, which does not carry an ID.
+    NotAnId,
+}
+
+impl IdStatus {
+    /// Chinese description for evidence and `kcbx check`.
+    pub fn label(self) -> &'static str {
+        match self {
+            IdStatus::Valid => "有效",
+            IdStatus::BadCheck => "校验位错误",
+            IdStatus::BadDate => "出生日期无效",
+            IdStatus::BadFormat => "位数或字符不符",
+            IdStatus::Damaged => "数字格式损坏（科学计数法丢失末位）",
+            IdStatus::Missing => "缺失",
+            IdStatus::NotAnId => "非身份证号的学籍号",
+        }
+    }
+}
+
+/// How the ID text was obtained, when it was not simply typed as an 18-character ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdOrigin {
+    Typed,
+    /// A 15-digit number upgraded to 18.
+    Upgraded15,
+    /// The first 18 characters of a 20/22-character 残疾人证号.
+    DisabilityCert,
+    /// A G 全国学籍号 with its G removed.
+    StudentNo,
+}
+
+/// A normalised ID number with its verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct IdNumber {
+    /// The normalised text (half-width, no spaces, upper-case X; upgraded when 15 digits).
+    /// Empty for `Missing` and `Damaged`.
+    pub text: String,
+    pub status: IdStatus,
+    pub origin: IdOrigin,
+}
+
+/// Sex as recorded or derived from an ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+}
+
+impl IdNumber {
+    pub fn missing() -> Self {
+        IdNumber { text: String::new(), status: IdStatus::Missing, origin: IdOrigin::Typed }
+    }
+
+    /// The ID text when, and only when, the ID is valid: the only form used to match.
+    pub fn valid(&self) -> Option<&str> {
+        (self.status == IdStatus::Valid).then_some(self.text.as_str())
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.status == IdStatus::Valid
+    }
+
+    /// Birth date encoded in a well-formed ID (valid or with only a bad check character).
+    pub fn birth(&self) -> Option<NaiveDate> {
+        match self.status {
+            IdStatus::Valid | IdStatus::BadCheck => birth_of(&self.text),
+            _ => None,
+        }
+    }
+
+    /// Sex encoded in a well-formed ID (17th character odd = male).
+    pub fn sex(&self) -> Option<Sex> {
+        match self.status {
+            IdStatus::Valid | IdStatus::BadCheck => sex_of(&self.text),
+            _ => None,
+        }
+    }
+
+    /// 18 characters of the right shape, whatever the check says: usable by the repair tier.
+    pub fn repairable(&self) -> bool {
+        self.text.len() == 18 && matches!(self.status, IdStatus::Valid | IdStatus::BadCheck | IdStatus::BadDate)
+    }
+}
+
+/// The check character for the first 17 digits of an ID (`None` if they are not digits).
+pub fn check_char(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = b.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    Some(CHECK[(sum % 11) as usize] as char)
+}
+
+fn birth_of(id: &str) -> Option<NaiveDate> {
+    let s = id.get(6..14)?;
+    let y: i32 = s[0..4].parse().ok()?;
+    let m: u32 = s[4..6].parse().ok()?;
+    let d: u32 = s[6..8].parse().ok()?;
+    if !(1900..=2100).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn sex_of(id: &str) -> Option<Sex> {
+    let c = *id.as_bytes().get(16)?;
+    c.is_ascii_digit().then(|| if (c - b'0') % 2 == 1 { Sex::Male } else { Sex::Female })
+}
+
+/// Strips what people and spreadsheets add around an ID: NFKC (full-width digits, Ｘ, U+3000),
+/// every kind of space, apostrophes and quotes; lower-case x becomes X.
+pub fn clean(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.nfkc()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '‘' | '’' | '"' | '“' | '”' | '`' | '\u{200b}' | '\u{feff}'))
+        .map(|c| if c == 'x' { 'X' } else { c })
+        .collect()
+}
+
+/// Normalises typed ID text. See the module docs for the rules.
+pub fn parse(raw: &str) -> IdNumber {
+    let s = clean(raw);
+    if s.is_empty() {
+        return IdNumber::missing();
+    }
+    let upper = s.to_ascii_uppercase();
+    // 全国学籍号: G + 18-character ID; L and J numbers are not IDs.
+    if upper.len() == 19 && upper.starts_with('G') {
+        let mut id = judge18(&upper[1..]);
+        id.origin = IdOrigin::StudentNo;
+        return id;
+    }
+    if (upper.starts_with('L') || upper.starts_with('J')) && upper.len() >= 15 {
+        return IdNumber { text: upper, status: IdStatus::NotAnId, origin: IdOrigin::Typed };
+    }
+    // 残疾人证号: the ID + category digit + grade digit, reissued cards add B1..B9.
+    if (upper.len() == 20 || upper.len() == 22) && is_disability_suffix(&upper[18..]) {
+        let mut id = judge18(&upper[..18]);
+        if id.status != IdStatus::BadFormat {
+            id.origin = IdOrigin::DisabilityCert;
+            return id;
+        }
+    }
+    if upper.len() == 15 && upper.bytes().all(|b| b.is_ascii_digit()) {
+        return upgrade15(&upper);
+    }
+    judge18(&upper)
+}
+
+fn is_disability_suffix(s: &str) -> bool {
+    let b = s.as_bytes();
+    let head = b.len() >= 2 && (b'1'..=b'7').contains(&b[0]) && (b'1'..=b'4').contains(&b[1]);
+    head && (b.len() == 2 || (b.len() == 4 && b[2] == b'B' && (b'1'..=b'9').contains(&b[3])))
+}
+
+fn judge18(s: &str) -> IdNumber {
+    let b = s.as_bytes();
+    let shaped = b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X');
+    let status = if !shaped {
+        IdStatus::BadFormat
+    } else if birth_of(s).is_none() {
+        IdStatus::BadDate
+    } else if check_char(&s[..17]) != Some(b[17] as char) {
+        IdStatus::BadCheck
+    } else {
+        IdStatus::Valid
+    };
+    IdNumber { text: s.to_string(), status, origin: IdOrigin::Typed }
+}
+
+/// 15-digit IDs: insert "19" after the area code and append the check character.
+fn upgrade15(s: &str) -> IdNumber {
+    let first17 = format!("{}19{}", &s[..6], &s[6..]);
+    let check = check_char(&first17).expect("17 digits");
+    let mut id = judge18(&format!("{first17}{check}"));
+    id.origin = IdOrigin::Upgraded15;
+    id
+}
+
+/// Normalises an ID from a spreadsheet cell. A float of 1e15 or more is [`IdStatus::Damaged`]:
+/// its last digits were rounded away when the cell was typed or converted.
+pub fn from_cell(cell: &Cell) -> IdNumber {
+    match cell {
+        Cell::Empty => IdNumber::missing(),
+        Cell::Text(s) => parse(s),
+        Cell::Number(n) => {
+            if n.abs() >= 1e15 {
+                IdNumber { text: String::new(), status: IdStatus::Damaged, origin: IdOrigin::Typed }
+            } else if n.fract() == 0.0 && *n >= 0.0 {
+                parse(&number_text(*n))
+            } else {
+                IdNumber { text: String::new(), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
+            }
+        }
+        Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => {
+            IdNumber { text: String::new(), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
+        }
+    }
+}
+
+/// Positions (1-based) where two 18-character IDs differ, for evidence sentences.
+pub fn differing_positions(a: &str, b: &str) -> Vec<usize> {
+    a.bytes().zip(b.bytes()).enumerate().filter(|(_, (x, y))| x != y).map(|(i, _)| i + 1).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds a valid ID from its first 17 digits.
+    fn valid(first17: &str) -> String {
+        format!("{first17}{}", check_char(first17).unwrap())
+    }
+
+    #[test]
+    fn check_character_of_a_known_id() {
+        // The standard's own example: 11010519491231002X.
+        assert_eq!(check_char("11010519491231002"), Some('X'));
+        assert_eq!(parse("11010519491231002X").status, IdStatus::Valid);
+        assert_eq!(parse("110105194912310021").status, IdStatus::BadCheck);
+    }
+
+    #[test]
+    fn typing_faults_are_cleaned() {
+        let id = valid("50015320100503123");
+        let fullwidth: String = id
+            .chars()
+            .map(|c| char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c))
+            .collect();
+        assert_eq!(parse(&fullwidth).text, id);
+        assert_eq!(parse(&format!("'{id}")).valid(), Some(id.as_str()));
+        let spaced = format!("{} {}\u{3000}{}", &id[..6], &id[6..14], &id[14..]);
+        assert_eq!(parse(&spaced).valid(), Some(id.as_str()));
+        let x = valid("11010519491231002");
+        assert_eq!(parse(&x.to_lowercase()).valid(), Some(x.as_str()));
+    }
+
+    #[test]
+    fn fifteen_digits_are_upgraded() {
+        let id = parse("500153900101123");
+        assert_eq!(id.status, IdStatus::Valid);
+        assert_eq!(id.origin, IdOrigin::Upgraded15);
+        assert_eq!(id.text, valid("50015319900101123"));
+        assert_eq!(id.birth(), NaiveDate::from_ymd_opt(1990, 1, 1));
+        assert_eq!(id.sex(), Some(Sex::Male));
+    }
+
+    #[test]
+    fn impossible_dates_and_damaged_numbers() {
+        assert_eq!(parse(&valid("50015320100231123")).status, IdStatus::BadDate);
+        let damaged = from_cell(&Cell::Number(5.00153201005031e17));
+        assert_eq!(damaged.status, IdStatus::Damaged);
+        assert!(damaged.valid().is_none());
+        assert_eq!(from_cell(&Cell::Number(500153900101123.0)).status, IdStatus::Valid);
+    }
+
+    #[test]
+    fn certificates_and_student_numbers() {
+        let id = valid("50015320100503124");
+        let cert = parse(&format!("{id}42"));
+        assert_eq!((cert.valid(), cert.origin), (Some(id.as_str()), IdOrigin::DisabilityCert));
+        assert_eq!(parse(&format!("{id}42B2")).valid(), Some(id.as_str()));
+        assert_eq!(parse(&format!("G{id}")).valid(), Some(id.as_str()));
+        assert_eq!(parse("L500153201005031234").status, IdStatus::NotAnId);
+        assert_eq!(parse(&format!("{id}")).sex(), Some(Sex::Female));
+    }
+}
