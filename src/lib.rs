@@ -11,6 +11,7 @@ pub mod error;
 pub mod frame;
 pub mod link;
 pub mod normalize;
+pub mod people;
 pub mod plan;
 pub mod read;
 pub mod report;
