@@ -35,6 +35,13 @@ pub const COLUMNS: &[&str] = &[
     "responsible_phone",
     "deadline",
     "source",
+    "status",
+    "first_seen",
+    "times_returned",
+    "last_outcome",
+    "outcome_note",
+    "closed_in",
+    "person_ref",
 ];
 
 /// Writes the case list.
@@ -82,6 +89,13 @@ pub fn write(out: impl Write, cases: &[Case], inputs: &Inputs, as_of: chrono::Na
             &c.responsible_phone,
             &c.deadline.format("%Y-%m-%d").to_string(),
             &sources.join("; "),
+            if c.history.closed { "closed" } else { "open" },
+            &c.history.first_seen,
+            &c.history.times_returned.to_string(),
+            &c.history.last_outcome,
+            &c.history.outcome_note,
+            &c.history.closed_in,
+            &c.person_ref,
         ])?;
     }
     w.flush()?;

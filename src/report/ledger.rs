@@ -5,15 +5,20 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::xlsx::{self, Formats};
+use crate::history::{self, Change, DiffRow};
 use crate::plan::Plan;
 use crate::rules::{Case, Problem};
 
-/// Writes one town's ledger workbook.
-pub fn write_town(path: &Path, town: &str, cases: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
+/// Writes one town's ledger workbook: open cases in the working sheets, closed ones in
+/// 已销号, and the change since the previous run in 变化情况.
+pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], plan: &Plan) -> Result<(), XlsxError> {
     let as_of = plan.params.as_of;
+    let cases: Vec<&Case> = all.iter().copied().filter(|c| !c.history.closed).collect();
+    let closed: Vec<&Case> = all.iter().copied().filter(|c| c.history.closed).collect();
+    let cases = cases.as_slice();
     let title = format!("{town}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
     let mut wb = xlsx::workbook(&title, as_of);
     let f = Formats::new();
@@ -49,12 +54,129 @@ pub fn write_town(path: &Path, town: &str, cases: &[&Case], plan: &Plan) -> Resu
         let t = format!("{town}{label}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
         xlsx::write_case_table(ws, &f, &t, &subtitle, &subset, as_of)?;
     }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("已销号", &mut taken))?;
+    write_closed(ws, &f, town, &closed, plan)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("变化情况", &mut taken))?;
+    write_changes(ws, &f, &format!("{town}问题变化情况（与上次运行相比）"), changes, false)?;
     wb.save(path)
 }
 
-/// Writes one workbook per village of a town into `dir`.
-pub fn write_villages(dir: &Path, town: &str, cases: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
+/// The 已销号 sheet: closed cases with their outcome and the run that closed them.
+fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
+    let headers = [
+        ("序号", 5.0),
+        ("case_id", 10.0),
+        ("村(社区)", 10.0),
+        ("社", 5.0),
+        ("姓名", 8.0),
+        ("身份证号", 19.5),
+        ("问题类型", 14.0),
+        ("核实结果", 16.0),
+        ("核实说明", 30.0),
+        ("首次发现", 14.0),
+        ("销号批次", 14.0),
+    ];
+    let title = format!("{town}已销号问题（基准日 {}）", plan.params.as_of.format("%Y-%m-%d"));
+    ws.merge_range(0, 0, 0, headers.len() as u16 - 1, &title, &f.title)?;
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (k, c) in closed.iter().enumerate() {
+        let r = 3 + k as u32;
+        ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
+        let cells = [
+            (c.case_id.as_str(), &f.text),
+            (&c.village, &f.cell),
+            (&c.group, &f.cell),
+            (&c.name, &f.cell),
+            (&c.id_number, &f.text),
+            (c.problem.label(), &f.cell),
+            (&c.history.last_outcome, &f.cell),
+            (&c.history.outcome_note, &f.wrap),
+            (&c.history.first_seen, &f.text),
+            (&c.history.closed_in, &f.text),
+        ];
+        for (col, (text, fmt)) in cells.iter().enumerate() {
+            ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
+        }
+    }
+    ws.set_freeze_panes(3, 0)?;
+    xlsx::print_setup(ws, (2, 2))?;
+    Ok(())
+}
+
+/// The 变化情况 sheet: counts per village (or per town and village in the district summary)
+/// of new, resolved, still-open and changed cases, then the list.
+pub fn write_changes(
+    ws: &mut Worksheet,
+    f: &Formats,
+    title: &str,
+    changes: &[&DiffRow],
+    with_town: bool,
+) -> Result<(), XlsxError> {
+    ws.merge_range(0, 0, 0, 7, title, &f.title)?;
+    let rows: Vec<DiffRow> = changes.iter().map(|r| (*r).clone()).collect();
+    let counts = history::counts(&rows);
+    let mut headers = vec!["镇街", "村(社区)"];
+    headers.extend(Change::ALL.iter().map(|c| c.label()));
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, if c < 2 { 12.0 } else { 10.0 })?;
+    }
+    let mut r = 3u32;
+    let mut totals = [0usize; 4];
+    for ((town, village), n) in &counts {
+        ws.write_string_with_format(r, 0, town, &f.cell)?;
+        ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
+        for (k, v) in n.iter().enumerate() {
+            ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
+            totals[k] += v;
+        }
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, "合计", &f.bold)?;
+    ws.write_blank(r, 1, &f.cell)?;
+    for (k, v) in totals.iter().enumerate() {
+        ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
+    }
+    r += 2;
+    let list_headers = ["变化", "case_id", "镇街", "村(社区)", "姓名", "问题类型", "原问题类型", "原case_id"];
+    for (c, h) in list_headers.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &f.header)?;
+    }
+    ws.set_column_width(5, 18)?;
+    ws.set_column_width(6, 18)?;
+    ws.set_column_width(7, 12)?;
+    let _ = with_town;
+    for row in changes {
+        r += 1;
+        let cells = [
+            row.change.label(),
+            &row.case_id,
+            &row.town,
+            &row.village,
+            &row.name,
+            &row.problem_label,
+            &row.previous_problem_label,
+            &row.previous_case_id,
+        ];
+        for (c, text) in cells.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, *text, &f.cell)?;
+        }
+    }
+    xlsx::print_setup(ws, (2, 2))?;
+    Ok(())
+}
+
+/// Writes one workbook per village of a town into `dir` (open cases).
+pub fn write_villages(dir: &Path, town: &str, all: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
     let as_of = plan.params.as_of;
+    let cases: Vec<&Case> = all.iter().copied().filter(|c| !c.history.closed).collect();
+    let cases = cases.as_slice();
     for village in villages(cases) {
         let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.village == village).collect();
         let label = if village.is_empty() { "村社不详".to_string() } else { village.clone() };

@@ -17,9 +17,14 @@ pub struct Manifest<'a> {
     pub pipeline: &'a str,
     pub pipeline_file: String,
     pub label: &'a str,
+    /// Local time the run finished; the latest one is the default previous run.
+    pub finished_at: String,
+    pub previous_run: Option<String>,
     pub params: &'a crate::plan::Params,
     pub inputs: InputsReport<'a>,
     pub cases: CaseCounts,
+    pub changes: BTreeMap<&'static str, usize>,
+    pub verification: &'a crate::verify::VerifyReport,
     pub timings_ms: BTreeMap<&'static str, u128>,
     pub outputs: Vec<String>,
 }
@@ -63,7 +68,10 @@ pub struct Accounting {
 
 #[derive(Serialize, Default)]
 pub struct CaseCounts {
+    /// Open cases.
     pub total: usize,
+    /// Cases closed (销号) by returned outcomes.
+    pub closed: usize,
     pub by_problem: BTreeMap<&'static str, usize>,
     pub by_town: BTreeMap<String, usize>,
     pub poverty: usize,
@@ -108,8 +116,26 @@ pub fn files<'a>(inputs: &'a Inputs, plan: &Plan) -> Vec<FileReport<'a>> {
         .collect()
 }
 
-pub fn case_counts(cases: &[Case]) -> CaseCounts {
-    let mut c = CaseCounts { total: cases.len(), ..Default::default() };
+/// Counts of new / resolved / still-open / changed cases.
+pub fn change_counts(rows: &[crate::history::DiffRow]) -> BTreeMap<&'static str, usize> {
+    let mut out = BTreeMap::new();
+    for change in crate::history::Change::ALL {
+        let key = match change {
+            crate::history::Change::New => "new",
+            crate::history::Change::Resolved => "resolved",
+            crate::history::Change::StillOpen => "still_open",
+            crate::history::Change::Changed => "changed",
+        };
+        out.insert(key, rows.iter().filter(|r| r.change == change).count());
+    }
+    out
+}
+
+/// Counts of open cases by problem and by town (closed cases counted apart).
+pub fn case_counts(all: &[Case]) -> CaseCounts {
+    let open: Vec<&Case> = all.iter().filter(|c| !c.history.closed).collect();
+    let cases = open.as_slice();
+    let mut c = CaseCounts { total: cases.len(), closed: all.len() - cases.len(), ..Default::default() };
     for (keys, n) in crate::frame::count_by(&[cases.iter().map(|c| c.problem.key().to_string()).collect()]) {
         let problem = crate::rules::Problem::from_key(&keys[0]).expect("known key");
         c.by_problem.insert(problem.key(), n as usize);

@@ -6,9 +6,12 @@
 //! Pipeline position: read → normalize → link → rules → **report**.
 
 pub mod cases_csv;
+pub mod children;
+pub mod dropouts;
 pub mod ledger;
 pub mod manifest;
 pub mod rejects;
+pub mod summary;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
@@ -92,7 +95,12 @@ pub fn by_town(cases: &[Case]) -> BTreeMap<&str, Vec<&Case>> {
 }
 
 /// Writes the town ledgers (in parallel), returning the relative paths written.
-pub fn write_ledgers(dir: &RunDir, cases: &[Case], plan: &Plan) -> Result<Vec<String>> {
+pub fn write_ledgers(
+    dir: &RunDir,
+    cases: &[Case],
+    changes: &[crate::history::DiffRow],
+    plan: &Plan,
+) -> Result<Vec<String>> {
     let ledger_dir = dir.path("问题台账");
     fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
     let towns: Vec<(&str, Vec<&Case>)> = by_town(cases).into_iter().collect();
@@ -101,7 +109,8 @@ pub fn write_ledgers(dir: &RunDir, cases: &[Case], plan: &Plan) -> Result<Vec<St
         .map(|(town, cases)| {
             let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
             let path = ledger_dir.join(&name);
-            ledger::write_town(&path, town, cases, plan).map_err(xlsx_err(&path))?;
+            let town_changes: Vec<&crate::history::DiffRow> = changes.iter().filter(|r| r.town == *town).collect();
+            ledger::write_town(&path, town, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
             let mut files = vec![format!("问题台账/{name}")];
             if plan.per_village {
                 let vdir = ledger_dir.join(ledger::safe_file(town));
@@ -136,4 +145,45 @@ pub fn write_json(dir: &RunDir, name: &str, value: &impl serde::Serialize) -> Re
     let text = serde_json::to_string_pretty(value).expect("serializable");
     fs::write(&path, text + "\n").map_err(io_err(&path))?;
     Ok(name.to_string())
+}
+
+/// Writes the district's own workbooks (汇总.xlsx, 辍学学生花名册.xlsx) and the 适龄儿童台账
+/// per town (in parallel).
+pub fn write_district(
+    dir: &RunDir,
+    cases: &[Case],
+    changes: &[crate::history::DiffRow],
+    verify: &crate::verify::VerifyReport,
+    people: &crate::people::People,
+    data: &crate::sources::Data,
+    inputs: &Inputs,
+    plan: &Plan,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let path = dir.path("汇总.xlsx");
+    summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
+    out.push("汇总.xlsx".to_string());
+    // The working ledgers below follow open cases only.
+    let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
+    let cases = open.as_slice();
+    let path = dir.path("辍学学生花名册.xlsx");
+    dropouts::write(&path, cases, people, data, plan).map_err(xlsx_err(&path))?;
+    out.push("辍学学生花名册.xlsx".to_string());
+    let cdir = dir.path("适龄儿童台账");
+    fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
+    let towns: Vec<(String, Vec<children::ChildRow>)> =
+        children::rows_by_town(people, data, plan, cases).into_iter().collect();
+    let written: Vec<Result<String>> = towns
+        .par_iter()
+        .map(|(town, rows)| {
+            let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
+            let path = cdir.join(&name);
+            children::write_town(&path, town, rows, people, data, plan).map_err(xlsx_err(&path))?;
+            Ok(format!("适龄儿童台账/{name}"))
+        })
+        .collect();
+    for w in written {
+        out.push(w?);
+    }
+    Ok(out)
 }

@@ -145,6 +145,9 @@ pub const CASE_COLUMNS: &[Column] = &[
     col("责任人", 7.0),
     col("联系电话", 12.0),
     col("完成时限", 10.5),
+    col("首次发现", 10.0),
+    col("反馈次数", 5.0),
+    col("上次核实结果", 14.0),
     fill("核实结果", 14.0),
     fill("核实说明", 20.0),
     fill("整改情况", 20.0),
@@ -214,7 +217,13 @@ fn write_case_row(
         (true, true) => String::new(),
     };
     ws.write_number_with_format(r, 0, seq as f64, &f.number)?;
-    let texts: [(&str, &Format); 25] = [
+    let returned = if c.history.times_returned == 0 { String::new() } else { c.history.times_returned.to_string() };
+    let last = match (c.history.last_outcome.is_empty(), c.history.outcome_note.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => c.history.last_outcome.clone(),
+        (false, false) => format!("{}：{}", c.history.last_outcome, c.history.outcome_note),
+    };
+    let texts: [(&str, &Format); 28] = [
         (&c.case_id, &f.text),
         (&c.town, &f.cell),
         (&c.village, &f.cell),
@@ -236,6 +245,9 @@ fn write_case_row(
         (&c.responsible_person, &f.cell),
         (&c.responsible_phone, &f.text),
         (&c.deadline.format("%Y-%m-%d").to_string(), &f.text),
+        (&c.history.first_seen, &f.text),
+        (&returned, &f.number),
+        (&last, &f.wrap),
         ("", &f.fill),
         ("", &f.fill),
         ("", &f.fill),

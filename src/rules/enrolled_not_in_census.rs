@@ -67,6 +67,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             responsible_phone: phone,
             deadline: ctx.plan.params.deadline(),
             sources: student.records.iter().map(|&i| recs[i].prov).collect(),
+            person_ref: super::person_ref(&key),
+            history: Default::default(),
         });
     }
 }

@@ -65,6 +65,25 @@ pub struct Case {
     pub deadline: NaiveDate,
     /// The rows behind the case.
     pub sources: Vec<Prov>,
+    /// A short hash of the person key: the same person across runs, without naming them.
+    pub person_ref: String,
+    /// The case's history across runs (verification round trip).
+    pub history: History,
+}
+
+/// What earlier runs and returned ledgers say about a case.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Label of the run that first raised the case.
+    pub first_seen: String,
+    /// How many times a town returned a filled-in row for it.
+    pub times_returned: u32,
+    /// The latest 核实结果 (label as returned) and 核实说明.
+    pub last_outcome: String,
+    pub outcome_note: String,
+    /// Closed (销号) by a settling outcome; the label of the run that closed it.
+    pub closed: bool,
+    pub closed_in: String,
 }
 
 /// Shared inputs of every rule.
@@ -146,6 +165,8 @@ impl<'a> Ctx<'a> {
             responsible_phone: phone,
             deadline: self.plan.params.deadline(),
             sources,
+            person_ref: person_ref(&person_key(p)),
+            history: History::default(),
         }
     }
 
@@ -182,6 +203,12 @@ pub fn person_key(p: &Person) -> String {
         Some(id) => id.to_string(),
         None => format!("{}|{}|{}|{}", p.name, p.birth.map(facts::fmt_date).unwrap_or_default(), p.town, p.village),
     }
+}
+
+/// A short, stable, non-identifying reference to a person key.
+pub fn person_ref(key: &str) -> String {
+    let digest = Sha256::digest(format!("person|{key}").as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `NE-1a2b3c4d5e`: problem prefix + the start of SHA-256(problem | key). Stable across runs.

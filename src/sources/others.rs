@@ -116,6 +116,13 @@ pub struct VerificationRec {
     pub note: String,
 }
 
+impl VerificationRec {
+    /// Whether the town wrote anything in the verification columns.
+    pub fn filled(&self) -> bool {
+        !(self.outcome_text.is_empty() && self.outcome_note.is_empty() && self.rectification.is_empty())
+    }
+}
+
 fn person_missing(name: &str, id: &IdNumber) -> bool {
     name.is_empty() && id.status == IdStatus::Missing
 }
@@ -298,15 +305,17 @@ pub fn extract_verification(table: &RawTable, inputs: &mut Inputs, values: &Valu
         let outcome_text = r.text("outcome");
         let case_id = crate::normalize::compact(&r.text("case_id"));
         let id_text = r.text("id_number");
-        if outcome_text.is_empty() && r.text("outcome_note").is_empty() && r.text("rectification").is_empty() {
-            // A returned row nobody filled in: nothing to apply, but it is accounted for.
-            inputs.reject(r.prov(), Some("核实结果"), "核实结果未填写，本行不影响案件 (not filled in)");
+        let filled =
+            !(outcome_text.is_empty() && r.text("outcome_note").is_empty() && r.text("rectification").is_empty());
+        if filled && case_id.is_empty() && id_text.is_empty() {
+            inputs.reject(
+                r.prov(),
+                None,
+                "已填写核实结果，但既无 case_id 也无身份证号，无法对应案件 (no case_id and no ID)",
+            );
             continue;
         }
-        if case_id.is_empty() && id_text.is_empty() {
-            inputs.reject(r.prov(), None, "既无 case_id 也无身份证号，无法对应案件 (no case_id and no ID)");
-            continue;
-        }
+        // Rows nobody filled in are kept (and counted as used): they simply change nothing.
         out.push(VerificationRec {
             prov: r.prov(),
             id: r.id("id_number"),
