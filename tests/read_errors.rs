@@ -59,7 +59,13 @@ fn a_required_column_missing() {
     assert_eq!(out.problems.len(), 1, "{:#?}", out.problems);
     let p = problem_with(
         &out.problems,
-        &["census_no_id.xlsx", "［清查］", "「身份证号」", "id_number", "镇街、村(社区)、姓名、性别、身份证编号、就学状态"],
+        &[
+            "census_no_id.xlsx",
+            "［清查］",
+            "「身份证号」",
+            "id_number",
+            "镇街、村(社区)、姓名、性别、身份证编号、就学状态",
+        ],
     );
     assert!(p.contains("最接近的列是「身份证编号」"), "{p}");
     let (_, s) = sheet(&out, "census_no_id.xlsx", "清查");
@@ -150,4 +156,40 @@ fn check_prints_mapping_counts_and_problems_and_exits_1() {
     // It carries on: the good file is still reported.
     assert!(stdout.contains("工作表「大清查」"), "{stdout}");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("发现 1 个输入问题"));
+}
+
+#[test]
+fn run_stops_before_any_ledger_and_lists_every_problem() {
+    let dir = scratch("run-stops");
+    let fx = fixtures();
+    let pipe = dir.join("pipe.toml");
+    std::fs::write(
+        &pipe,
+        format!(
+            "name = \"t\"\nkind = \"clearance\"\n[params]\nas_of = \"2020-05-14\"\n[output]\ndir = \"out\"\n\
+             [[sources]]\nkind = \"census\"\nfiles = [\"{}\", \"{}\", \"towns/*.xlsx\"]\n\
+             [[sources]]\nkind = \"enrollment\"\nfiles = \"{}\"\n",
+            fx.join("census_no_id.xlsx").display(),
+            fx.join("census_merged.xlsx").display(),
+            fx.join("enrollment_gbk.csv").display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kcbx")).arg("run").arg(&pipe).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("发现 2 个输入问题"), "{stderr}");
+    assert!(stderr.contains("census_no_id.xlsx［清查］") && stderr.contains("「身份证号」"), "{stderr}");
+    assert!(stderr.contains("towns/*.xlsx"), "{stderr}");
+    assert!(!dir.join("out").exists(), "a ledger folder was written");
+}
+
+#[test]
+fn a_csv_without_a_header() {
+    let dir = scratch("no-header-csv");
+    std::fs::write(dir.join("x.csv"), "甲,乙,丙\n1,2,3\n").unwrap();
+    let out = kcbx::read::read_all(&plan_in(&dir, "[[sources]]\nkind = \"enrollment\"\nfiles = \"x.csv\"\n"));
+    assert_eq!(out.problems.len(), 1, "{:#?}", out.problems);
+    problem_with(&out.problems, &["文件 x.csv", "没有可识别的学籍表头", "UTF-8", "逗号"]);
+    assert!(!out.notes.iter().any(|n| n.contains("x.csv")), "{:?}", out.notes);
 }

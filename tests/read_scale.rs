@@ -18,7 +18,20 @@ fn read_scale_100k_rows() {
     let t0 = Instant::now();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("清查").unwrap();
-    let head = ["镇街", "村(社区)", "社", "户主姓名", "姓名", "性别", "身份证号", "出生日期", "户籍地址", "就学状态", "备注", "联系电话"];
+    let head = [
+        "镇街",
+        "村(社区)",
+        "社",
+        "户主姓名",
+        "姓名",
+        "性别",
+        "身份证号",
+        "出生日期",
+        "户籍地址",
+        "就学状态",
+        "备注",
+        "联系电话",
+    ];
     ws.merge_range(0, 0, 0, head.len() as u16 - 1, "荣昌区适龄儿童少年大清查登记表", &Format::new()).unwrap();
     for (c, h) in head.iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
@@ -43,7 +56,8 @@ fn read_scale_100k_rows() {
     ws.merge_range(2, 0, ROWS + 1, 0, "昌元街道", &fmt).unwrap();
     wb.save(dir.join("big.xlsx")).unwrap();
 
-    let mut csv = String::from("学校名称,姓名,性别,出生日期,身份证件号,全国学籍号,年级,班级,入学年月,户口所在地,学籍状态\n");
+    let mut csv =
+        String::from("学校名称,姓名,性别,出生日期,身份证件号,全国学籍号,年级,班级,入学年月,户口所在地,学籍状态\n");
     for i in 0..ROWS {
         let school = if i % 500 == 0 { format!("学校{}", i / 500) } else { String::new() };
         csv.push_str(&format!(
@@ -67,7 +81,10 @@ fn read_scale_100k_rows() {
     }
     let census = &out.sources[0].tables[0];
     let last = census.rows.last().unwrap();
-    assert_eq!((last.row, &last.cells[0], &last.cells[1]), (ROWS + 2, &t("昌元街道"), &t(&format!("村{}", (ROWS - 1) / 50))));
+    assert_eq!(
+        (last.row, &last.cells[0], &last.cells[1]),
+        (ROWS + 2, &t("昌元街道"), &t(&format!("村{}", (ROWS - 1) / 50)))
+    );
     let school = &out.sources[1].tables[0].rows[ROWS as usize - 1].cells[0];
     assert_eq!(school, &t(&format!("学校{}", (ROWS - 1) / 500)));
 }

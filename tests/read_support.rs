@@ -18,7 +18,10 @@ pub fn plan_in(dir: &Path, sources: &str) -> Plan {
     text.push_str(sources);
     let fx = fixtures();
     if !sources.contains("\"census\"") {
-        text.push_str(&format!("\n[[sources]]\nkind = \"census\"\nfiles = \"{}\"\n", fx.join("census_town.xls").display()));
+        text.push_str(&format!(
+            "\n[[sources]]\nkind = \"census\"\nfiles = \"{}\"\n",
+            fx.join("census_town.xls").display()
+        ));
     }
     if !sources.contains("\"enrollment\"") {
         text.push_str(&format!(

@@ -80,7 +80,8 @@ pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
             .iter()
             .map(|p| std::path::Path::new(p).strip_prefix(base).map_or_else(|_| p.clone(), |r| r.display().to_string()))
             .collect();
-        let _ = writeln!(s, "\n来源 {}：{}（{}）files = {}", i + 1, src.kind.label(), src.kind.key(), patterns.join("，"));
+        let _ =
+            writeln!(s, "\n来源 {}：{}（{}）files = {}", i + 1, src.kind.label(), src.kind.key(), patterns.join("，"));
         let mut total = crate::table::RowCounts::default();
         let (mut nfiles, mut nsheets, mut nread) = (0, 0, 0);
         for (fi, file) in outcome.inputs.files.iter().enumerate().filter(|(_, f)| f.source == i) {

@@ -50,11 +50,8 @@ pub(crate) fn parse(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<(
     let (text, _, malformed) = encoding.decode(bytes);
     let delimiter = sniff_delimiter(&text);
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut records = Vec::new();
     let mut lines = Vec::new();
     let mut width = 0;
@@ -64,7 +61,9 @@ pub(crate) fn parse(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<(
     let bytes = text.as_bytes();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| match e.position() {
-            Some(p) => format!("第 {} 条记录无法解析为 CSV (malformed CSV at record {})", p.record() + 1, p.record() + 1),
+            Some(p) => {
+                format!("第 {} 条记录无法解析为 CSV (malformed CSV at record {})", p.record() + 1, p.record() + 1)
+            }
             None => format!("第 {} 条记录无法解析为 CSV (malformed CSV)", i + 1),
         })?;
         let mut start = rec.position().map_or(counted, |p| p.byte() as usize).min(bytes.len());

@@ -248,13 +248,13 @@ impl<'a> Area<'a> {
         let t = r - 1;
         let mut tops = Vec::with_capacity(self.width);
         let mut bottoms = Vec::with_capacity(self.width);
-        let mut spread = vec![false; self.width];
+        let mut spread = Vec::with_capacity(self.width);
         let mut confirmed = false;
         for c in 0..self.width {
             let top_region = self.region(t, c);
             let bottom_region = self.region(r, c);
             let top = self.shown(t, c).to_string();
-            spread[c] = matches!(top_region, Some((_, m)) if m.c1 > m.c0);
+            spread.push(matches!(top_region, Some((_, m)) if m.c1 > m.c0));
             match (top_region, bottom_region) {
                 (Some((a, m)), Some((b, _))) if a == b => {
                     // One cell merged down over both rows: a one-level column.
@@ -293,11 +293,7 @@ impl<'a> Area<'a> {
                     (true, _) => bottom.clone(),
                 };
                 let both = !top.is_empty() && !bottom.is_empty() && top != bottom;
-                let raw = [&self.raw[t][c], &self.raw[r][c]]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .cloned()
-                    .collect();
+                let raw = [&self.raw[t][c], &self.raw[r][c]].into_iter().filter(|s| !s.is_empty()).cloned().collect();
                 HeaderColumn {
                     name,
                     bottom: (both && bottom_count.get(bottom.as_str()) == Some(&1)).then(|| bottom.clone()),
@@ -392,9 +388,8 @@ pub(crate) fn map_columns(header: &Header, m: &Matcher, at: &str) -> (Vec<Mapped
 
     let find = |wanted: &str, used: &[bool]| -> Option<usize> {
         // Prefer the full name, then the bottom name, then the top name; leftmost first.
-        let pick = |f: &dyn Fn(&HeaderColumn) -> bool| {
-            header.columns.iter().enumerate().position(|(i, c)| !used[i] && f(c))
-        };
+        let pick =
+            |f: &dyn Fn(&HeaderColumn) -> bool| header.columns.iter().enumerate().position(|(i, c)| !used[i] && f(c));
         pick(&|c| c.name == wanted)
             .or_else(|| pick(&|c| c.bottom.as_deref() == Some(wanted)))
             .or_else(|| pick(&|c| c.top.as_deref() == Some(wanted)))
@@ -578,8 +573,14 @@ mod tests {
         assert!(h.recognisable(&m));
         assert_eq!(
             mapped_names(&h, &m),
-            [("town", "镇街"), ("village", "村(社区)"), ("name", "姓名"), ("id_number", "身份证号"), ("school_status", "就学状态")]
-                .map(|(a, b)| (a, b.to_string()))
+            [
+                ("town", "镇街"),
+                ("village", "村(社区)"),
+                ("name", "姓名"),
+                ("id_number", "身份证号"),
+                ("school_status", "就学状态")
+            ]
+            .map(|(a, b)| (a, b.to_string()))
         );
     }
 
@@ -683,7 +684,12 @@ mod tests {
         let h = detect(&g, None, &m, None).unwrap();
         let (_, problems, fatal) = map_columns(&h, &m, "f");
         assert!(fatal);
-        assert!(problems.iter().any(|p| p.contains("id_number") && p.contains("公民身份号码") && p.contains("姓名、身份证号")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("id_number") && p.contains("公民身份号码") && p.contains("姓名、身份证号")),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -70,10 +70,8 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
     }
 
     // Files in parallel; `collect` keeps the job order.
-    let reads: Vec<FileRead> = jobs
-        .par_iter()
-        .map(|(i, path)| read_file(*i, &plan.sources[*i], &matchers[*i], path, base))
-        .collect();
+    let reads: Vec<FileRead> =
+        jobs.par_iter().map(|(i, path)| read_file(*i, &plan.sources[*i], &matchers[*i], path, base)).collect();
 
     out.sources = plan
         .sources
@@ -122,7 +120,13 @@ fn display(path: &Path, base: &Path) -> String {
 }
 
 /// Expands a source's globs into a sorted, de-duplicated list of files.
-fn expand(i: usize, src: &SourcePlan, base: &Path, problems: &mut Vec<String>, notes: &mut Vec<String>) -> BTreeSet<PathBuf> {
+fn expand(
+    i: usize,
+    src: &SourcePlan,
+    base: &Path,
+    problems: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> BTreeSet<PathBuf> {
     let mut files = BTreeSet::new();
     let at = format!("来源 {}（{} {}）", i + 1, src.kind.label(), src.kind.key());
     for pattern in &src.patterns {
@@ -145,7 +149,10 @@ fn expand(i: usize, src: &SourcePlan, base: &Path, problems: &mut Vec<String>, n
                             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                             // Excel and WPS leave `~$name.xlsx` lock files next to open workbooks.
                             if name.starts_with("~$") {
-                                notes.push(format!("{at}：忽略 Office 临时文件 {} (lock file ignored)", display(&p, base)));
+                                notes.push(format!(
+                                    "{at}：忽略 Office 临时文件 {} (lock file ignored)",
+                                    display(&p, base)
+                                ));
                                 continue;
                             }
                             found += 1;
@@ -216,7 +223,8 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
             Ok(mut book) => {
                 let actual = workbook::format_of(&book, &ext);
                 if actual != ext && !(actual == "xlsx" && ext == "xlsm") {
-                    out.notes.push(format!("文件 {shown}：扩展名为 .{ext}，内容实为 {actual} 格式，已按 {actual} 读取"));
+                    out.notes
+                        .push(format!("文件 {shown}：扩展名为 .{ext}，内容实为 {actual} 格式，已按 {actual} 读取"));
                 }
                 info.format = actual.to_string();
                 read_workbook(&mut book, src, &ctx, &shown, &mut out);
@@ -243,8 +251,10 @@ fn read_csv(bytes: &[u8], src: &SourcePlan, ctx: &SheetCtx<'_>, shown: &str, out
                 ));
             }
             let at = format!("文件 {shown}");
-            let read = sheet::read_sheet(&mut grid, None, ctx, &at, name, false);
+            let mut read = sheet::read_sheet(&mut grid, None, ctx, &at, name, false);
             if !read.has_header && read.problems.is_empty() {
+                // A CSV is its only sheet: the file-level problem replaces the sheet note.
+                read.notes.clear();
                 out.problems.push(format!(
                     "文件 {shown}：没有可识别的{}表头（按 {} 编码、{} 分隔读取）(no recognisable header)",
                     ctx.matcher.kind.label(),
@@ -292,7 +302,14 @@ fn read_workbook(
             }
             Ok((mut grid, merges)) => {
                 let regions = merges.as_ref().map(|m| grid.regions(m));
-                out.sheets.push(sheet::read_sheet(&mut grid, regions.as_deref(), ctx, &at, entry.name.clone(), explicit));
+                out.sheets.push(sheet::read_sheet(
+                    &mut grid,
+                    regions.as_deref(),
+                    ctx,
+                    &at,
+                    entry.name.clone(),
+                    explicit,
+                ));
             }
         }
     }

@@ -57,8 +57,21 @@ const TOTAL_WORDS: &[&str] = &["合计", "小计", "总计"];
 const NOTE_PREFIXES: &[&str] = &["备注", "说明", "填表说明", "注:", "注：", "制表人", "审核人", "填报人", "填表人"];
 /// Texts of a signature row, where every filled cell is one of these.
 const SIGNATURE_PREFIXES: &[&str] = &[
-    "制表人", "审核人", "填报人", "填表人", "制表日期", "制表时间", "填报日期", "填表日期", "填报单位", "负责人",
-    "单位负责人", "主要负责人", "分管领导", "联系电话", "审核日期",
+    "制表人",
+    "审核人",
+    "填报人",
+    "填表人",
+    "制表日期",
+    "制表时间",
+    "填报日期",
+    "填表日期",
+    "填报单位",
+    "负责人",
+    "单位负责人",
+    "主要负责人",
+    "分管领导",
+    "联系电话",
+    "审核日期",
 ];
 /// How many leading columns may hold the 合计 label.
 const TOTAL_COLUMNS: usize = 5;
@@ -178,7 +191,8 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
             out.rejects.push(Reject {
                 prov: Prov { sheet: 0, row: grid.row_number(r) },
                 column: None,
-                reason: "该行在已识别的列中没有内容，内容只在未使用的列中 (no values in the mapped columns)".to_string(),
+                reason: "该行在已识别的列中没有内容，内容只在未使用的列中 (no values in the mapped columns)"
+                    .to_string(),
             });
             continue;
         }

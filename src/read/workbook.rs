@@ -57,7 +57,9 @@ pub(crate) fn open_error(bytes: &[u8], ext: &str, err: &calamine::Error) -> Stri
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
     if sniff(bytes) == Container::Other {
         if head.contains("<html") || head.contains("<table") || head.contains("<!doctype") {
-            return format!("文件实为网页 (HTML) 而非 .{ext} 工作簿，请用 Excel 打开后另存为 .xlsx (an HTML file, not a workbook)");
+            return format!(
+                "文件实为网页 (HTML) 而非 .{ext} 工作簿，请用 Excel 打开后另存为 .xlsx (an HTML file, not a workbook)"
+            );
         }
         return format!("文件不是 .{ext} 工作簿（内容不是电子表格格式）(not a spreadsheet)");
     }
@@ -100,8 +102,12 @@ pub(crate) fn open<'a>(bytes: &'a [u8], ext: &str) -> Result<Sheets<Cursor<&'a [
             let mut first_err = None;
             for kind in order {
                 let r = match kind {
-                    "xlsx" => open_workbook_from_rs::<Xlsx<_>, _>(rs.clone()).map(Sheets::Xlsx).map_err(calamine::Error::Xlsx),
-                    "xlsb" => open_workbook_from_rs::<Xlsb<_>, _>(rs.clone()).map(Sheets::Xlsb).map_err(calamine::Error::Xlsb),
+                    "xlsx" => {
+                        open_workbook_from_rs::<Xlsx<_>, _>(rs.clone()).map(Sheets::Xlsx).map_err(calamine::Error::Xlsx)
+                    }
+                    "xlsb" => {
+                        open_workbook_from_rs::<Xlsb<_>, _>(rs.clone()).map(Sheets::Xlsb).map_err(calamine::Error::Xlsb)
+                    }
                     _ => open_workbook_from_rs::<Ods<_>, _>(rs.clone()).map(Sheets::Ods).map_err(calamine::Error::Ods),
                 };
                 match r {
