@@ -602,3 +602,13 @@ fn pipeline_grouping_fills_blanks_in_xlsx_and_overrides_map_columns() {
     assert_eq!(notes[0], Cell::Empty);
     assert!(notes[1..].iter().all(|c| *c == t("身份证号被存成数字")), "{notes:?}");
 }
+
+#[test]
+fn extensions_match_whatever_their_case() {
+    let dir = scratch("upper-ext");
+    std::fs::copy(fixtures().join("census_town.xls"), dir.join("荣隆镇.XLS")).unwrap();
+    let out = kcbx::read::read_all(&plan_in(&dir, "[[sources]]\nkind = \"census\"\nfiles = \"*.xls\"\n"));
+    assert!(out.problems.is_empty(), "{:#?}", out.problems);
+    let (_, s) = sheet(&out, "荣隆镇.XLS", "高峰村");
+    assert_eq!(s.counts.used, 3);
+}

@@ -132,7 +132,9 @@ fn expand(
     for pattern in &src.patterns {
         let shown = display(Path::new(pattern), base);
         let mut found = 0;
-        match glob::glob(pattern) {
+        // Case-insensitive: files from Windows often end in .XLS or .Xlsx.
+        let options = glob::MatchOptions { case_sensitive: false, ..glob::MatchOptions::new() };
+        match glob::glob_with(pattern, options) {
             Err(e) => {
                 // A literal file name with brackets in it is not a valid pattern but is a file.
                 if Path::new(pattern).is_file() {

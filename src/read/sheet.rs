@@ -187,6 +187,11 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
             None => {}
         }
         if cols.iter().all(|&c| grid.peek(r, c).is_empty()) {
+            // A template row with only its 序号 filled in is an unused row, not a bad one.
+            if serial_only(grid, r) {
+                counts.skipped_blank += 1;
+                continue;
+            }
             counts.rejected += 1;
             out.rejects.push(Reject {
                 prov: Prov { sheet: 0, row: grid.row_number(r) },
@@ -267,6 +272,12 @@ fn classify<G: Grid + ?Sized>(grid: &G, r: usize, header: &Header, cols: &[usize
         return Some(SkipKind::Note);
     }
     None
+}
+
+/// Whether the row's one filled cell is a number (a pre-numbered empty template row).
+fn serial_only<G: Grid + ?Sized>(grid: &G, r: usize) -> bool {
+    let mut filled = (0..grid.width()).map(|c| grid.peek(r, c)).filter(|p| !p.is_empty());
+    matches!((filled.next(), filled.next()), (Some(Peek::Number(_)), None))
 }
 
 /// Whether `s`, with its whitespace removed, starts with `word`.
@@ -379,18 +390,21 @@ mod tests {
             &["", "", "", "", ""],
             &["", "乙", "", "辍学", ""],
             &["", "", "", "", "只在未用列"],
+            &["", "", "", "", ""],
             &["合 计", "2人", "", "", ""],
             &["镇街", "姓名", "身份证号", "就学状态", ""],
             &["备注：本表由村填写", "", "", "", ""],
             &["制表人：某", "", "审核人：某", "", "填报日期：2020-5-14"],
             &["", "", "", "", ""],
         ]);
+        // Row 6 holds only a pre-filled 序号 in an unmapped column: an unused template row.
+        g.0[5][4] = Cell::Number(6.0);
         let m = Matcher::new(SourceKind::Census, &Default::default());
         let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
         let out = read_sheet(&mut g, None, &ctx, "f［s］", "s".into(), false);
         assert!(out.problems.is_empty(), "{:?}", out.problems);
         let c = &out.counts;
-        assert_eq!((c.read, c.used, c.skipped_blank, c.skipped_total, c.skipped_note, c.rejected), (8, 2, 1, 1, 3, 1));
+        assert_eq!((c.read, c.used, c.skipped_blank, c.skipped_total, c.skipped_note, c.rejected), (9, 2, 2, 1, 3, 1));
         assert!(c.balanced());
         let table = out.table.unwrap();
         assert_eq!(table.fields, ["town", "name", "id_number", "school_status"]);
