@@ -1,3 +1,8 @@
+//! The one integration-test binary: each module tests one area by running the `kcbx` binary
+//! or the library over real files.
+
+mod util;
+
 mod read_errors;
 mod read_fixtures;
 mod read_scale;
