@@ -587,7 +587,7 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     let per_town = plan.rows_per_district / d.towns.len();
     build_households(&mut d, per_town, &mut rng);
     assign_scenarios(&mut d, &mut rng);
-    realize(&mut d, &mut rng);
+    realize(&mut d, scale, &mut rng);
     add_outsiders(&mut d, &mut rng);
     assign_duplicates(&mut d, &mut rng);
     assign_faults(&mut d, &mut rng);
@@ -1348,9 +1348,12 @@ fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
     visits
 }
 
-fn realize(d: &mut District, rng: &mut Rng) {
+fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
     use Scenario::*;
     let (mut short_k, mut unreg_k) = (0usize, 0usize);
+    // Share of junior-school students whose primary-school 毕业 appears in the history export;
+    // the city scale carries all of them (its 学籍 is as large as its census).
+    let primary_grad_share = if scale == Scale::City { 1.0 } else { 0.25 };
     for i in 0..d.children.len() {
         let mut c = d.children[i].clone();
         let g = grade_now(c.birth);
@@ -1381,7 +1384,7 @@ fn realize(d: &mut District, rng: &mut Rng) {
                     "在读"
                 };
                 let cur = enroll(d, &c, g, status, rng);
-                if g >= 7 && rng.chance(0.25) {
+                if g >= 7 && rng.chance(primary_grad_share) {
                     let p = local_primary(d, &c, rng);
                     c.events.push(Event {
                         school: p,
