@@ -7,3 +7,5 @@ mod read_errors;
 mod read_fixtures;
 mod read_scale;
 mod read_support;
+mod sample_data;
+mod sample_eval;
