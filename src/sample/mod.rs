@@ -6,7 +6,7 @@
 //! injected faults; [`render`] writes the files a district office receives (census workbooks as
 //! xlsx, .xls via [`xls`] and CSV; 学籍 exports; the poverty register; the disability,
 //! home-teaching, exemption and responsibility lists) through [`book`]; [`truth`] applies the
-//! rules of `notes/rules.md` to the world and writes `truth.csv` and `injections.csv`;
+//! rules of the README (问题类型与规则) to the world and writes `truth.csv` and `injections.csv`;
 //! [`score`] compares a run's `cases.csv` with `truth.csv`.
 //!
 //! Everything is deterministic from the seed: [`rng`] is our own splitmix64, districts and

@@ -1,4 +1,4 @@
-//! The ground truth of a sample set: the rules of `notes/rules.md` applied to the world as it
+//! The ground truth of a sample set: the rules of the README (问题类型与规则) applied to the world as it
 //! really is (every person's true identity across all files), giving one row per expected
 //! case in `truth.csv`. `kcbx eval` scores a run's `cases.csv` against it.
 //!
@@ -142,7 +142,7 @@ fn monday(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
-/// The 送教 arithmetic of rules.md: (short, weeks missed, hours so far, a visit under 2 学时).
+/// The 送教 arithmetic of the README rules: (short, weeks missed, hours so far, a visit under 2 学时).
 pub fn home_teaching_shortfall(
     visits: &[(NaiveDate, f64)],
     as_of: NaiveDate,

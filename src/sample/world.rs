@@ -5,7 +5,7 @@
 //! injected into what the files say about it.
 //!
 //! Everything here is the truth; [`super::render`] turns it into the files a district office
-//! receives, and [`super::truth`] applies the rules of `notes/rules.md` to it.
+//! receives, and [`super::truth`] applies the rules of the README (问题类型与规则) to it.
 
 use std::collections::HashSet;
 
