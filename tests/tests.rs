@@ -1,1 +1,3 @@
-
+mod link_data;
+mod link_quality;
+mod link_tiers;
