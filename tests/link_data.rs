@@ -486,10 +486,10 @@ impl Quality {
 /// dedupe cluster (or a single listing); it is "not enrolled" when none of its listings is
 /// linked.
 pub fn evaluate(pop: &Population, cfg: &kcbx::link::LinkConfig) -> (Quality, kcbx::link::Linkage) {
-    use kcbx::link::{dedupe, link_grouped, Method};
-    let dups = dedupe(&pop.census, cfg).unwrap();
-    let persons = dups.person_keys(pop.census.len());
-    let linkage = link_grouped(&pop.census, &persons, &pop.enrolled, cfg).unwrap();
+    use kcbx::link::{dedupe, link_grouped, person_keys, Method};
+    let dups = dedupe(&pop.census, cfg);
+    let persons = person_keys(&dups, pop.census.len());
+    let linkage = link_grouped(&pop.census, &persons, &pop.enrolled, cfg);
     let mut q = Quality { reviews: linkage.reviews.len(), ..Quality::default() };
     let enrolled_people: HashSet<usize> = pop.enrolled_person.iter().copied().collect();
 
@@ -508,11 +508,17 @@ pub fn evaluate(pop: &Population, cfg: &kcbx::link::LinkConfig) -> (Quality, kcb
     q.found_pairs = found.len();
 
     // Not enrolled, per predicted person (cluster or single listing).
-    let cluster_of = dups.cluster_of(pop.census.len());
+    // The cluster of each listing, when it has more than one member.
+    let mut cluster_of: Vec<Option<usize>> = vec![None; pop.census.len()];
+    for (c, cluster) in dups.iter().enumerate().filter(|(_, c)| c.is_duplicate()) {
+        for &m in &cluster.members {
+            cluster_of[m] = Some(c);
+        }
+    }
     let linked = linkage.by_left(pop.census.len());
     let mut groups: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
-    for i in 0..pop.census.len() {
-        let key = match cluster_of[i] {
+    for (i, cluster) in cluster_of.iter().enumerate() {
+        let key = match *cluster {
             Some(c) => (0, c),
             None => (1, i),
         };
@@ -560,7 +566,6 @@ pub fn evaluate(pop: &Population, cfg: &kcbx::link::LinkConfig) -> (Quality, kcb
         .filter(|v| v.len() > 1 && cluster_of[v[0]].is_some() && v.iter().all(|&i| cluster_of[i] == cluster_of[v[0]]))
         .count();
     q.dup_wrong = dups
-        .clusters
         .iter()
         .filter(|c| c.members.iter().any(|&m| pop.census_person[m] != pop.census_person[c.members[0]]))
         .count();

@@ -20,8 +20,7 @@ use serde::Serialize;
 use super::compare::{self, Comparison, Records};
 use super::fuzzy::{block_keys, Scored};
 use super::model::{Field, Level, LinkConfig, Method};
-use super::{LinkRec, Review, ReviewReason};
-use crate::error::Result;
+use super::{LinkRec, Review, ReviewReason, SideLabels};
 use crate::frame;
 
 /// A pair of records of one side judged to be the same person.
@@ -37,53 +36,49 @@ pub struct DupPair {
     pub comparison: Comparison,
 }
 
-/// Records that are one person.
+/// Records that are one person: a single listing, or duplicate listings.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cluster {
-    /// Record indices, ascending; at least two.
+    /// Record indices, ascending; one or more.
     pub members: Vec<usize>,
-    /// The pairs that joined them (a spanning set or more).
+    /// For duplicates joined by a fuzzy comparison, the sentence(s) saying why, listings
+    /// numbered by their position in `members` (`第1条与第2条：第2条身份证号缺失；
+    /// 住址不同，姓名、出生日期、性别一致`). `None` for a single record and for listings
+    /// that all share one valid ID. For the workbook only (it may quote name characters).
+    pub evidence: Option<String>,
+    /// The pairs that joined the members (a spanning set or more), sorted.
     pub pairs: Vec<DupPair>,
-}
-
-/// What [`dedupe`] returns.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Duplicates {
-    /// Sorted by first member. Records in no cluster are single listings.
-    pub clusters: Vec<Cluster>,
-    /// Pairs worth a look but not merged (`left` < `right`, both indices into the same
-    /// slice), sorted: fuzzy scores between `review` and `accept`, and same-ID pairs whose
-    /// names disagree ([`ReviewReason::SameIdDifferentName`]).
+    /// Pairs with a record of another cluster, worth a look but not merged, the lower
+    /// index in this cluster (`left` < `right`, both indices into the same slice), sorted:
+    /// fuzzy scores between `review` and `accept`, same-ID pairs whose names disagree
+    /// ([`ReviewReason::SameIdDifferentName`]), and [`ReviewReason::Conflict`].
     pub reviews: Vec<Review>,
 }
 
-impl Duplicates {
-    /// A person key per record for [`super::link_grouped`]: the first member of its
-    /// cluster, or the record itself.
-    pub fn person_keys(&self, n: usize) -> Vec<usize> {
-        let mut out: Vec<usize> = (0..n).collect();
-        for cluster in &self.clusters {
-            for &m in &cluster.members {
-                out[m] = cluster.members[0];
-            }
-        }
-        out
-    }
-
-    /// For each record, the index of its cluster in `clusters`.
-    pub fn cluster_of(&self, n: usize) -> Vec<Option<usize>> {
-        let mut out = vec![None; n];
-        for (c, cluster) in self.clusters.iter().enumerate() {
-            for &m in &cluster.members {
-                out[m] = Some(c);
-            }
-        }
-        out
+impl Cluster {
+    /// More than one listing.
+    pub fn is_duplicate(&self) -> bool {
+        self.members.len() > 1
     }
 }
 
-/// Finds the records of one side that are the same person. Deterministic.
-pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Result<Duplicates> {
+/// A person key per record for [`super::link_grouped`]: the first member of its cluster.
+pub fn person_keys(clusters: &[Cluster], n: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..n).collect();
+    for cluster in clusters {
+        for &m in &cluster.members {
+            out[m] = cluster.members[0];
+        }
+    }
+    out
+}
+
+/// Finds the records of one side that are the same person: every record lands in exactly
+/// one cluster, clusters sorted by their first member. Deterministic.
+///
+/// # Panics
+/// Only on an internal polars error (see [`crate::frame::join_keys`]).
+pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Vec<Cluster> {
     let preps = compare::prepare(recs);
     let side = Records { recs, preps: &preps };
     let mut uf = UnionFind::new(recs.len());
@@ -93,7 +88,7 @@ pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Result<Duplicates> {
     // Same valid ID.
     let keys: Vec<(u32, &str)> =
         recs.iter().enumerate().filter_map(|(i, r)| r.id.valid().map(|t| (i as u32, t))).collect();
-    let same: Vec<(u32, u32)> = frame::join_keys(&keys, &keys)?.into_iter().filter(|(a, b)| a < b).collect();
+    let same: Vec<(u32, u32)> = frame::join_keys(&keys, &keys).into_iter().filter(|(a, b)| a < b).collect();
     for (a, b) in same {
         let (a, b) = (a as usize, b as usize);
         let comparison = compare::compare(side.one(a), side.one(b), &cfg.weights);
@@ -165,13 +160,15 @@ pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Result<Duplicates> {
         }
     }
 
-    // Clusters: connected components of at least two records.
+    // Clusters: connected components (the root is the smallest member, see UnionFind).
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..recs.len() {
         groups.entry(uf.find(i)).or_default().push(i);
     }
-    let mut clusters: Vec<Cluster> =
-        groups.into_values().filter(|m| m.len() > 1).map(|members| Cluster { members, pairs: Vec::new() }).collect();
+    let mut clusters: Vec<Cluster> = groups
+        .into_values()
+        .map(|members| Cluster { members, evidence: None, pairs: Vec::new(), reviews: Vec::new() })
+        .collect();
     clusters.sort_by_key(|c| c.members[0]);
     let mut root_to_cluster: HashMap<usize, usize> = HashMap::new();
     for (c, cluster) in clusters.iter().enumerate() {
@@ -184,7 +181,30 @@ pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Result<Duplicates> {
     }
     reviews.retain(|r| uf.find(r.left) != uf.find(r.right));
     reviews.sort_by_key(|r| (r.left, r.right));
-    Ok(Duplicates { clusters, reviews })
+    for r in reviews {
+        let c = root_to_cluster[&uf.find(r.left)];
+        clusters[c].reviews.push(r);
+    }
+    for cluster in &mut clusters {
+        cluster.evidence = cluster_evidence(cluster);
+    }
+    clusters
+}
+
+/// The sentences of a cluster's fuzzy pairs, listings numbered by position in `members`.
+fn cluster_evidence(cluster: &Cluster) -> Option<String> {
+    let pos = |i: usize| cluster.members.iter().position(|&m| m == i).map_or(0, |p| p + 1);
+    let parts: Vec<String> = cluster
+        .pairs
+        .iter()
+        .filter(|p| p.method == Method::Fuzzy)
+        .map(|p| {
+            let (a, b) = (format!("第{}条", pos(p.a)), format!("第{}条", pos(p.b)));
+            let s = super::sentence(&p.comparison, None, SideLabels::new(&a, &b));
+            format!("{a}与{b}：{s}")
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("；"))
 }
 
 /// Union-find with path halving; the smaller index becomes the root, so roots (and thus

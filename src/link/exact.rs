@@ -9,11 +9,10 @@ use rayon::prelude::*;
 use super::compare::{self, Records};
 use super::model::{Method, Weights};
 use super::Link;
-use crate::error::Result;
 use crate::frame;
 
 /// Runs the tier, marking linked records as used.
-pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], used_r: &mut [bool]) -> Result<Vec<Link>> {
+pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], used_r: &mut [bool]) -> Vec<Link> {
     fn keys<'a>(side: Records<'a>, used: &[bool]) -> Vec<(u32, &'a str)> {
         side.recs
             .iter()
@@ -22,7 +21,7 @@ pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], use
             .filter_map(|(i, rec)| rec.id.valid().map(|t| (i as u32, t)))
             .collect()
     }
-    let pairs = frame::join_keys(&keys(l, used_l), &keys(r, used_r))?;
+    let pairs = frame::join_keys(&keys(l, used_l), &keys(r, used_r));
     // Full comparisons for every pair (needed for the evidence of each link anyway).
     let mut scored: Vec<(u8, usize, usize, compare::Comparison)> = pairs
         .par_iter()
@@ -49,5 +48,5 @@ pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], use
             repair: None,
         });
     }
-    Ok(links)
+    links
 }

@@ -39,11 +39,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use compare::{BirthNear, Comparison, Detail, FieldComparison};
-pub use dedupe::{dedupe, Cluster, DupPair, Duplicates};
+pub use dedupe::{dedupe, person_keys, Cluster, DupPair};
 pub use evidence::{sentence, SideLabels};
 pub use model::{BlockKey, Field, Level, LinkConfig, Method, Weights};
 
-use crate::error::Result;
 use crate::normalize::id_number::{IdNumber, Sex};
 
 /// One record as the link stage sees it. Callers fill every field from their own records.
@@ -189,6 +188,16 @@ impl Linkage {
     }
 }
 
+/// The evidence sentence of a link (see [`Link::evidence`]).
+pub fn evidence(link: &Link, sides: SideLabels) -> String {
+    link.evidence(sides)
+}
+
+/// The evidence sentence of a review (see [`Review::evidence`]).
+pub fn review_evidence(review: &Review, sides: SideLabels) -> String {
+    review.evidence(sides)
+}
+
 impl Link {
     /// The evidence sentence, e.g. `身份证号第14位不一致（学籍录入有误），姓名、出生日期、村社一致`.
     /// For the workbook only: it may quote name characters.
@@ -214,20 +223,24 @@ impl Review {
 /// Links `left` to `right` one-to-one, tier by tier (see the module docs), every left
 /// record its own person. Deterministic: the same inputs give the same output, whatever
 /// the thread count.
-pub fn link(left: &[LinkRec], right: &[LinkRec], cfg: &LinkConfig) -> Result<Linkage> {
+///
+/// # Panics
+/// Only on an internal polars error (see [`crate::frame::join_keys`]).
+pub fn link(left: &[LinkRec], right: &[LinkRec], cfg: &LinkConfig) -> Linkage {
     let persons: Vec<usize> = (0..left.len()).collect();
     link_grouped(left, &persons, right, cfg)
 }
 
 /// [`link`], knowing which left records are listings of one person: `left_person[i]` is
-/// equal for them (use [`Duplicates::person_keys`] from [`dedupe`]). Two listings of one
+/// equal for them (use [`person_keys`] on the clusters of [`dedupe`]). Two listings of one
 /// person wanting the same right record are then no tie (the first listing takes it),
 /// and once a person is linked, its other listings take no record in the fuzzy tier and
 /// get no review. Tiers 1-2 still link every listing that has its own ID match.
 ///
 /// # Panics
-/// If `left_person` and `left` differ in length.
-pub fn link_grouped(left: &[LinkRec], left_person: &[usize], right: &[LinkRec], cfg: &LinkConfig) -> Result<Linkage> {
+/// If `left_person` and `left` differ in length (a bug in the caller), or on an internal
+/// polars error.
+pub fn link_grouped(left: &[LinkRec], left_person: &[usize], right: &[LinkRec], cfg: &LinkConfig) -> Linkage {
     assert_eq!(left_person.len(), left.len(), "link_grouped: one person key per left record");
     let lp = compare::prepare(left);
     let rp = compare::prepare(right);
@@ -236,7 +249,7 @@ pub fn link_grouped(left: &[LinkRec], left_person: &[usize], right: &[LinkRec], 
     let mut used_l = vec![false; left.len()];
     let mut used_r = vec![false; right.len()];
 
-    let mut links = exact::tier(l, r, &cfg.weights, &mut used_l, &mut used_r)?;
+    let mut links = exact::tier(l, r, &cfg.weights, &mut used_l, &mut used_r);
     let exact_id = links.len();
     let repaired = repair::tier(l, r, &cfg.weights, &mut used_l, &mut used_r);
     let repaired_id = repaired.len();
@@ -260,5 +273,5 @@ pub fn link_grouped(left: &[LinkRec], left_person: &[usize], right: &[LinkRec], 
         candidate_pairs: fz.candidate_pairs,
         ties: fz.ties,
     };
-    Ok(Linkage { links, reviews: fz.reviews, stats })
+    Linkage { links, reviews: fz.reviews, stats }
 }

@@ -56,7 +56,7 @@ pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], use
             }
         }
     }
-    cands.sort_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+    cands.sort_by_key(|c| (c.0, c.1, c.2));
     let mut links = Vec::new();
     for (_, a, b, repair) in cands {
         if used_l[a] || used_r[b] {

@@ -93,9 +93,8 @@ pub fn fuzzy_syllable(s: &str) -> String {
     if t.len() > 1 && t.starts_with('n') {
         t.replace_range(..1, "l");
     }
-    if t.len() > 3 && (t.ends_with("ang") || t.ends_with("eng") || t.ends_with("ing")) {
-        t.pop();
-    } else if t.len() == 3 && (t == "ang" || t == "eng") {
+    let folded_final = t.len() > 3 && (t.ends_with("ang") || t.ends_with("eng") || t.ends_with("ing"));
+    if folded_final || t == "ang" || t == "eng" {
         t.pop();
     }
     t
