@@ -28,7 +28,11 @@ fn format_problems(problems: &[String]) -> String {
     if problems.len() == 1 {
         return problems[0].clone();
     }
-    let mut out = format!("发现 {} 个输入问题，未生成台账 (found {} input problems; no ledger written):", problems.len(), problems.len());
+    let mut out = format!(
+        "发现 {} 个输入问题，未生成台账 (found {} input problems; no ledger written):",
+        problems.len(),
+        problems.len()
+    );
     for (i, p) in problems.iter().enumerate() {
         out.push_str(&format!("\n  {}. {p}", i + 1));
     }

@@ -55,8 +55,9 @@ pub fn join_keys(left: &[(u32, &str)], right: &[(u32, &str)]) -> Vec<(u32, u32)>
 /// no rows give an empty output.
 ///
 /// ```
-/// let towns = vec!["荣隆镇", "昌元街道", "荣隆镇"];
-/// let codes = vec!["NE", "NE", "NE"];
+/// let col = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+/// let towns = col(&["荣隆镇", "昌元街道", "荣隆镇"]);
+/// let codes = col(&["NE", "NE", "NE"]);
 /// let counts = kcbx::frame::count_by(&[towns, codes]);
 /// assert_eq!(counts[0], (vec!["昌元街道".to_string(), "NE".to_string()], 1));
 /// assert_eq!(counts[1], (vec!["荣隆镇".to_string(), "NE".to_string()], 2));
@@ -64,16 +65,12 @@ pub fn join_keys(left: &[(u32, &str)], right: &[(u32, &str)]) -> Vec<(u32, u32)>
 ///
 /// # Panics
 /// If the columns differ in length (a bug in the caller), or on an internal polars error.
-pub fn count_by<C, S>(columns: &[C]) -> Vec<(Vec<String>, u64)>
-where
-    C: AsRef<[S]>,
-    S: AsRef<str>,
-{
+pub fn count_by(columns: &[Vec<String>]) -> Vec<(Vec<String>, u64)> {
     let Some(first) = columns.first() else {
         return Vec::new();
     };
-    let height = first.as_ref().len();
-    assert!(columns.iter().all(|c| c.as_ref().len() == height), "count_by: key columns of different lengths");
+    let height = first.len();
+    assert!(columns.iter().all(|c| c.len() == height), "count_by: key columns of different lengths");
     if height == 0 {
         return Vec::new();
     }
@@ -83,7 +80,7 @@ where
             .iter()
             .zip(columns)
             .map(|(name, c)| {
-                let values: Vec<&str> = c.as_ref().iter().map(AsRef::as_ref).collect();
+                let values: Vec<&str> = c.iter().map(String::as_str).collect();
                 Column::new(name.as_str().into(), values)
             })
             .collect();
@@ -112,6 +109,10 @@ where
 mod tests {
     use super::*;
 
+    fn strings(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|x| x.to_string()).collect()
+    }
+
     #[test]
     fn join_is_sorted_and_complete() {
         let left = [(5, "x"), (1, "y"), (3, "x")];
@@ -123,17 +124,17 @@ mod tests {
     #[test]
     #[should_panic(expected = "different lengths")]
     fn count_by_refuses_ragged_columns() {
-        count_by(&[vec!["a"], vec!["a", "b"]]);
+        count_by(&[strings(&["a"]), strings(&["a", "b"])]);
     }
 
     #[test]
     fn counts_are_sorted_by_keys() {
-        let columns = vec![vec!["b", "a", "b", "a"], vec!["2", "1", "2", "3"]];
+        let columns = vec![strings(&["b", "a", "b", "a"]), strings(&["2", "1", "2", "3"])];
         let flat: Vec<(String, u64)> = count_by(&columns).into_iter().map(|(k, n)| (k.join("|"), n)).collect();
         assert_eq!(flat, vec![("a|1".into(), 1), ("a|3".into(), 1), ("b|2".into(), 2)]);
         let owned: Vec<Vec<String>> = vec![vec!["x".to_string(); 3]];
         assert_eq!(count_by(&owned), vec![(vec!["x".to_string()], 3)]);
-        assert!(count_by::<Vec<&str>, &str>(&[]).is_empty());
+        assert!(count_by(&[]).is_empty());
         assert!(count_by(&[Vec::<String>::new()]).is_empty());
     }
 }

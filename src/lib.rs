@@ -9,8 +9,10 @@
 pub mod cmd;
 pub mod error;
 pub mod frame;
+pub mod history;
 pub mod link;
 pub mod normalize;
+pub mod people;
 pub mod plan;
 pub mod read;
 pub mod report;
@@ -18,3 +20,5 @@ pub mod rules;
 pub mod sample;
 pub mod sources;
 pub mod table;
+pub mod verify;
+pub mod weekly;

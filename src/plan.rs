@@ -186,9 +186,8 @@ pub struct Overrides {
 
 /// Reads and validates a pipeline file.
 pub fn load(path: &Path, overrides: &Overrides) -> Result<Plan> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(format!("无法读取管线文件 {} (cannot read pipeline file)：{e}", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::usage(format!("无法读取管线文件 {} (cannot read pipeline file)：{e}", path.display())))?;
     parse(&text, path, overrides)
 }
 
@@ -197,10 +196,7 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
     let shown = path.display().to_string();
     let raw: RawPipeline = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-        Error::usage(format!(
-            "管线文件 {shown} 第 {line} 行有误 (pipeline file error at line {line})：{}",
-            e.message()
-        ))
+        Error::usage(format!("管线文件 {shown} 第 {line} 行有误 (pipeline file error at line {line})：{}", e.message()))
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut problems = Vec::new();
@@ -247,9 +243,8 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
             Some(p)
         }
         None => {
-            problems.push(format!(
-                "管线文件 {shown}：缺少基准日 [params] as_of，或在命令行给出 --as-of (no as_of date)"
-            ));
+            problems
+                .push(format!("管线文件 {shown}：缺少基准日 [params] as_of，或在命令行给出 --as-of (no as_of date)"));
             None
         }
     };
@@ -282,9 +277,7 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
             .iter()
             .map(|p| {
                 let p = Path::new(p);
-                if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
-                    .to_string_lossy()
-                    .into_owned()
+                if p.is_absolute() { p.to_path_buf() } else { base.join(p) }.to_string_lossy().into_owned()
             })
             .collect();
         let mut sheets = src.sheets.clone().unwrap_or_default();
@@ -439,7 +432,8 @@ files = "x/*.xlsx"
         let err = parse(&text, Path::new("p.toml"), &Overrides::default()).unwrap_err().to_string();
         assert!(err.contains("censuss") && err.contains("第 7 行"), "{err}");
 
-        let text = MINIMAL.replace("files = [\"c/*.xlsx\"]", "files = [\"c/*.xlsx\"]\n[sources.columns]\nidnumber = \"证号\"");
+        let text =
+            MINIMAL.replace("files = [\"c/*.xlsx\"]", "files = [\"c/*.xlsx\"]\n[sources.columns]\nidnumber = \"证号\"");
         let err = parse(&text, Path::new("p.toml"), &Overrides::default()).unwrap_err().to_string();
         assert!(err.contains("idnumber") && err.contains("第 10 行"), "{err}");
     }

@@ -1,11 +1,188 @@
-//! `kcbx run`.
+//! `kcbx run PIPELINE.toml` — the main job: read every source, apply returned corrections,
+//! link people, apply the rules and returned outcomes, and write the run folder (问题台账
+//! per town, 适龄儿童台账, 汇总.xlsx, 辍学学生花名册.xlsx, cases.csv, rejects.csv, run.json).
 
-use crate::error::Result;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
 
-/// run
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::history::{self, Now, PastRun};
+use crate::plan::{self, Overrides, PipelineKind};
+use crate::report::{self, manifest, RunDir};
+use crate::{people, read, rules, sources, verify};
+
+const LONG_ABOUT: &str = "\
+运行管线：读取管线文件列出的所有表格，按身份证号及姓名、出生日期、住址比对，\
+按规则生成各镇街问题台账。
+Run a pipeline: read every source, link people, apply the rules, and write one 问题台账 \
+workbook per town plus the district summary, cases.csv, rejects.csv and run.json into a new \
+run folder.
+
+输出 (outputs): <output.dir>/<label>/ — 问题台账/<镇街>问题台账.xlsx, 适龄儿童台账/,
+汇总.xlsx, 辍学学生花名册.xlsx, cases.csv, rejects.csv, run.json, linkage_model.json.
+The folder is written under a temporary name and renamed when complete; an existing folder
+is never overwritten.
+
+上次运行 (previous run): history and 变化情况 compare with --previous DIR, by default the
+latest earlier run in the same output folder; --no-previous starts afresh.
+
+退出码 (exit codes): 0 成功; 1 输入数据有误（不生成台账）; 2 用法或管线文件有误.
+
+Examples:
+  kcbx run pipelines/clearance.toml
+  kcbx run pipelines/clearance.toml --out /tmp/runs --label 2020-05
+  kcbx run pipelines/clearance.toml --as-of 2020-06-01 --previous out/2020-05";
+
+/// 运行管线，生成问题台账 (run a pipeline).
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(long_about = LONG_ABOUT)]
+pub struct Args {
+    /// 管线文件 (pipeline file, TOML)
+    pub pipeline: PathBuf,
+    /// 输出目录，替代管线文件中的 output.dir (output folder; the run folder is created inside)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// 基准日，替代 [params] as_of (reference date, YYYY-MM-DD)
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// 本次运行的目录名，默认为当前日期时间 (run folder name; default: date and time)
+    #[arg(long)]
+    pub label: Option<String>,
+    /// 上次运行的目录，用于历史和变化情况 (previous run folder; default: the latest in the output folder)
+    #[arg(long, conflicts_with = "no_previous")]
+    pub previous: Option<PathBuf>,
+    /// 不与上次运行比较 (do not compare with any previous run)
+    #[arg(long)]
+    pub no_previous: bool,
+    /// 另为每个村(社区)单独生成台账 (also write one workbook per village)
+    #[arg(long)]
+    pub per_village: bool,
+    /// 不输出进度信息 (no progress output)
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
-pub fn run(_args: Args) -> Result<()> {
-    todo!("run")
+/// Parses `YYYY-MM-DD` for clap.
+pub fn parse_date(s: &str) -> std::result::Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let overrides = Overrides { out: args.out.clone(), as_of: args.as_of };
+    let mut plan = plan::load(&args.pipeline, &overrides)?;
+    plan.per_village |= args.per_village;
+    if plan.kind != PipelineKind::Clearance {
+        return crate::weekly::run(&plan, &args);
+    }
+    let quiet = args.quiet;
+    let say = |msg: &str| {
+        if !quiet {
+            eprintln!("kcbx: {msg}");
+        }
+    };
+    let mut timings = BTreeMap::new();
+
+    // The previous run is found before anything is written, so a bad --previous stops early.
+    let previous = if args.no_previous {
+        None
+    } else {
+        match args.previous.clone().or_else(|| history::latest_run(&plan.output_dir)) {
+            Some(dir) => Some(PastRun::load(&dir)?),
+            None => None,
+        }
+    };
+
+    let t = Instant::now();
+    let outcome = read::read_all(&plan);
+    timings.insert("read", t.elapsed().as_millis());
+    for note in &outcome.notes {
+        say(note);
+    }
+    if !outcome.problems.is_empty() {
+        return Err(Error::Data(outcome.problems));
+    }
+    let mut inputs = outcome.inputs;
+
+    let t = Instant::now();
+    let mut data = sources::build(outcome.sources, &mut inputs, &plan.values);
+    let mut verify_report = verify::VerifyReport::default();
+    let corrections = verify::apply_corrections(&mut data, &inputs, &mut verify_report);
+    timings.insert("normalize", t.elapsed().as_millis());
+    say(&format!(
+        "已读取：清查表 {} 行，学籍 {} 行，建档立卡 {} 行，残疾人 {} 行，送教 {} 行，缓免学 {} 行 (rows used)",
+        data.census.len(),
+        data.enrollment.len(),
+        data.poverty.len(),
+        data.disability.len(),
+        data.visits.len(),
+        data.exemptions.len()
+    ));
+
+    let t = Instant::now();
+    let people = people::resolve(&data, &plan);
+    timings.insert("link", t.elapsed().as_millis());
+
+    let t = Instant::now();
+    let mut cases = rules::evaluate(&people, &data, &plan, &inputs);
+    let label = args.label.clone().unwrap_or_else(|| report::default_label(&plan.output_dir));
+    mark_corrections(&mut cases, &people, &corrections);
+    verify::apply_outcomes(&mut cases, &data, &inputs, previous.as_ref(), &label, &corrections, &mut verify_report);
+    for u in &verify_report.unmatched {
+        say(&format!("核实反馈未能对应：{}［{}］第{}行：{}", u.file, u.sheet, u.row, u.reason));
+    }
+    let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
+    let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
+    timings.insert("rules", t.elapsed().as_millis());
+
+    let t = Instant::now();
+    let dir = RunDir::create(&plan.output_dir, &label)?;
+    let mut outputs = report::write_ledgers(&dir, &cases, &changes, &plan)?;
+    outputs.extend(report::write_district(&dir, &cases, &changes, &verify_report, &people, &data, &inputs, &plan)?);
+    outputs.extend(report::write_csvs(&dir, &cases, &inputs, &plan)?);
+    outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage)?);
+    timings.insert("report", t.elapsed().as_millis());
+    outputs.push("run.json".into());
+    let accounting = manifest::accounting(&inputs);
+    let m = manifest::Manifest {
+        tool: "kcbx",
+        version: env!("CARGO_PKG_VERSION"),
+        pipeline: &plan.name,
+        pipeline_file: plan.path.display().to_string(),
+        label: &label,
+        finished_at: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+        previous_run: previous.as_ref().map(|p| p.dir.display().to_string()),
+        params: &plan.params,
+        inputs: manifest::InputsReport { files: manifest::files(&inputs, &plan), accounting },
+        cases: manifest::case_counts(&cases),
+        changes: manifest::change_counts(&changes),
+        verification: &verify_report,
+        timings_ms: timings,
+        outputs,
+    };
+    report::write_json(&dir, "run.json", &m)?;
+    let done = dir.finish()?;
+    let open = cases.iter().filter(|c| !c.history.closed).count();
+    say(&format!("完成：{open} 个待核实问题，{} 个已销号，输出目录 {} (done)", cases.len() - open, done.display()));
+    println!("{}", done.display());
+    Ok(())
+}
+
+/// Shows in the evidence of every case of a corrected person that the census record was
+/// corrected from a returned ledger.
+fn mark_corrections(cases: &mut [rules::Case], people: &people::People, corrections: &[verify::Correction]) {
+    for c in cases {
+        let Some(p) = c.person else { continue };
+        let listings = &people.persons[p].listings;
+        for corr in corrections.iter().filter(|k| listings.contains(&k.census)) {
+            let what = match (&corr.new_id, &corr.new_name) {
+                (Some(_), Some(_)) => "身份证号和姓名",
+                (Some(_), None) => "身份证号",
+                _ => "姓名",
+            };
+            c.evidence.push_str(&format!("（清查表{what}已按镇街核实反馈更正）"));
+        }
+    }
 }

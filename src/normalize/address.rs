@@ -78,7 +78,11 @@ fn strip_prefix_region(s: &str) -> &str {
             let head = &s[..pos];
             // Only strip administrative prefixes of 2-4 characters (荣昌区, 永川区…), not a
             // town that happens to contain 区 further in.
-            if !rest.is_empty() && (2..=4).contains(&head.chars().count()) && !head.contains('镇') && !head.contains("街道") {
+            if !rest.is_empty()
+                && (2..=4).contains(&head.chars().count())
+                && !head.contains('镇')
+                && !head.contains("街道")
+            {
                 s = rest;
             }
         }
@@ -108,7 +112,18 @@ pub fn parse_number(s: &str) -> Option<u32> {
         return s.parse().ok();
     }
     let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
-    let chars: Vec<char> = s.chars().map(|c| if c == '〇' { '零' } else if c == '两' { '二' } else { c }).collect();
+    let chars: Vec<char> = s
+        .chars()
+        .map(|c| {
+            if c == '〇' {
+                '零'
+            } else if c == '两' {
+                '二'
+            } else {
+                c
+            }
+        })
+        .collect();
     match chars.as_slice() {
         [c] if *c == '十' => Some(10),
         [c] => digit(*c),
@@ -151,7 +166,8 @@ pub fn parse(raw: &str) -> Address {
     for (i, c) in chars.iter().enumerate() {
         if *c == '社' || *c == '组' {
             let mut j = i;
-            while j > 0 && (chars[j - 1].is_ascii_digit() || "零〇一二两三四五六七八九十".contains(chars[j - 1])) {
+            while j > 0 && (chars[j - 1].is_ascii_digit() || "零〇一二两三四五六七八九十".contains(chars[j - 1]))
+            {
                 j -= 1;
             }
             if j < i {

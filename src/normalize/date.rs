@@ -28,8 +28,11 @@ pub fn from_serial_1904(serial: f64) -> Option<NaiveDate> {
 
 /// Parses a full date from text in any of the forms in the module docs.
 pub fn parse_text(raw: &str) -> Option<NaiveDate> {
-    let s = super::compact(raw);
-    let s = s.split(['T', ' ']).next().unwrap_or(&s);
+    // A date-time keeps only its date part ("2010-05-03 00:00:00", "2010-05-03T00:00").
+    let folded = super::fold(raw);
+    let first = folded.split([' ', 'T']).next().unwrap_or("");
+    let compacted = super::compact(first);
+    let s = compacted.as_str();
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
     }
@@ -59,10 +62,7 @@ pub fn parse_year_month(raw: &str) -> Option<NaiveDate> {
 }
 
 fn split_numbers(s: &str) -> Vec<u32> {
-    s.split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse().unwrap_or(u32::MAX))
-        .collect()
+    s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).map(|p| p.parse().unwrap_or(u32::MAX)).collect()
 }
 
 /// A date from a cell: a date cell, a number that is a plausible serial (1900 system) or

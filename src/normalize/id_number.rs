@@ -157,7 +157,9 @@ fn sex_of(id: &str) -> Option<Sex> {
 pub fn clean(raw: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     raw.nfkc()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '‘' | '’' | '"' | '“' | '”' | '`' | '\u{200b}' | '\u{feff}'))
+        .filter(|c| {
+            !c.is_whitespace() && !matches!(c, '\'' | '‘' | '’' | '"' | '“' | '”' | '`' | '\u{200b}' | '\u{feff}')
+        })
         .map(|c| if c == 'x' { 'X' } else { c })
         .collect()
 }
@@ -200,9 +202,7 @@ fn is_disability_suffix(s: &str) -> bool {
 
 fn judge18(s: &str) -> IdNumber {
     let b = s.as_bytes();
-    let shaped = b.len() == 18
-        && b[..17].iter().all(u8::is_ascii_digit)
-        && (b[17].is_ascii_digit() || b[17] == b'X');
+    let shaped = b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && (b[17].is_ascii_digit() || b[17] == b'X');
     let status = if !shaped {
         IdStatus::BadFormat
     } else if birth_of(s).is_none() {
@@ -270,10 +270,7 @@ mod tests {
     #[test]
     fn typing_faults_are_cleaned() {
         let id = valid("50015320100503123");
-        let fullwidth: String = id
-            .chars()
-            .map(|c| char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c))
-            .collect();
+        let fullwidth: String = id.chars().map(|c| char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c)).collect();
         assert_eq!(parse(&fullwidth).text, id);
         assert_eq!(parse(&format!("'{id}")).valid(), Some(id.as_str()));
         let spaced = format!("{} {}\u{3000}{}", &id[..6], &id[6..14], &id[14..]);
@@ -309,6 +306,6 @@ mod tests {
         assert_eq!(parse(&format!("{id}42B2")).valid(), Some(id.as_str()));
         assert_eq!(parse(&format!("G{id}")).valid(), Some(id.as_str()));
         assert_eq!(parse("L500153201005031234").status, IdStatus::NotAnId);
-        assert_eq!(parse(&format!("{id}")).sex(), Some(Sex::Female));
+        assert_eq!(parse(&id).sex(), Some(Sex::Female));
     }
 }

@@ -73,9 +73,7 @@ impl ValueConfig {
     }
 
     pub fn school_claim(&self, raw: &str) -> Option<SchoolClaim> {
-        Self::mapped(&self.school_status, raw)
-            .and_then(SchoolClaim::from_label)
-            .or_else(|| SchoolClaim::parse(raw))
+        Self::mapped(&self.school_status, raw).and_then(SchoolClaim::from_label).or_else(|| SchoolClaim::parse(raw))
     }
 
     pub fn outcome(&self, raw: &str) -> Option<Outcome> {
@@ -93,7 +91,9 @@ fn sex_builtin(raw: &str) -> Option<Sex> {
 
 fn yes_no_builtin(raw: &str) -> Option<bool> {
     match compact(raw).to_uppercase().as_str() {
-        "是" | "√" | "✓" | "✔" | "1" | "Y" | "YES" | "TRUE" | "有" | "已建卡" | "建卡" | "是否" => Some(true),
+        "是" | "√" | "✓" | "✔" | "1" | "Y" | "YES" | "TRUE" | "有" | "已建卡" | "建卡" | "是否" => {
+            Some(true)
+        }
         "否" | "×" | "✗" | "X" | "0" | "N" | "NO" | "FALSE" | "无" | "未建卡" | "非" => Some(false),
         _ => None,
     }
@@ -343,7 +343,10 @@ impl PovertySchooling {
             Some(PovertySchooling::Preschool)
         } else if s.contains("小学") || s.contains("初中") || s.contains("义务") || s.contains("特殊教育") {
             Some(PovertySchooling::Compulsory)
-        } else if ["高中", "中职", "中专", "技校", "职高", "大专", "高职", "本科", "研究生", "大学"].iter().any(|k| s.contains(k)) {
+        } else if ["高中", "中职", "中专", "技校", "职高", "大专", "高职", "本科", "研究生", "大学"]
+            .iter()
+            .any(|k| s.contains(k))
+        {
             Some(PovertySchooling::Beyond)
         } else {
             None
@@ -536,5 +539,76 @@ mod tests {
         assert_eq!(Outcome::parse("户籍原因：死亡"), Some(Outcome::Dead));
         assert_eq!(Outcome::parse("已劝返复学"), Some(Outcome::Returned));
         assert!(!Outcome::parse("省外就读无学籍").unwrap().settles());
+    }
+}
+
+/// School grade as a level: 1..=6 小学, 7..=9 初中, 10..=12 高中. Reads 一年级, 1年级, 七年级,
+/// 初一, 初三, 高二, 九年级(3)班 and similar.
+pub fn grade_level(raw: &str) -> Option<u8> {
+    let s = compact(raw);
+    if s.is_empty() {
+        return None;
+    }
+    let num = |t: &str| -> Option<u8> {
+        let t = t.trim_end_matches("年级").trim_end_matches('级');
+        let head: String =
+            t.chars().take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c)).collect();
+        super::address::parse_number(&head).and_then(|n| u8::try_from(n).ok())
+    };
+    if let Some(rest) = s.strip_prefix("初中").or_else(|| s.strip_prefix('初')) {
+        return num(rest).filter(|n| (1..=3).contains(n)).map(|n| n + 6);
+    }
+    if let Some(rest) = s.strip_prefix("高中").or_else(|| s.strip_prefix('高')) {
+        return num(rest).filter(|n| (1..=3).contains(n)).map(|n| n + 9);
+    }
+    let rest = s.strip_prefix("小学").unwrap_or(&s);
+    num(rest).filter(|n| (1..=12).contains(n))
+}
+
+/// 残疾类别 1 视力 2 听力 3 言语 4 肢体 5 智力 6 精神 7 多重 (8 其他); from a digit or a name.
+pub fn disability_category(raw: &str) -> Option<u8> {
+    let s = compact(raw);
+    const NAMES: [&str; 8] = ["视力", "听力", "言语", "肢体", "智力", "精神", "多重", "其他"];
+    if let Ok(n) = s.parse::<u8>() {
+        return (1..=8).contains(&n).then_some(n);
+    }
+    NAMES.iter().position(|n| s.contains(n)).map(|p| p as u8 + 1)
+}
+
+/// Chinese name of a disability category.
+pub fn disability_category_label(cat: u8) -> &'static str {
+    match cat {
+        1 => "视力残疾",
+        2 => "听力残疾",
+        3 => "言语残疾",
+        4 => "肢体残疾",
+        5 => "智力残疾",
+        6 => "精神残疾",
+        7 => "多重残疾",
+        _ => "其他残疾",
+    }
+}
+
+/// 残疾等级 1..=4 from `1`, `一级`, `1级`, `四级`.
+pub fn disability_grade(raw: &str) -> Option<u8> {
+    let s = compact(raw);
+    let s = s.trim_start_matches('第').trim_end_matches('级').trim_end_matches("等");
+    super::address::parse_number(s).and_then(|n| u8::try_from(n).ok()).filter(|n| (1..=4).contains(n))
+}
+
+#[cfg(test)]
+mod grade_tests {
+    use super::*;
+
+    #[test]
+    fn grades_and_disability() {
+        assert_eq!(grade_level("一年级"), Some(1));
+        assert_eq!(grade_level("初三"), Some(9));
+        assert_eq!(grade_level("九年级"), Some(9));
+        assert_eq!(grade_level("7年级"), Some(7));
+        assert_eq!(grade_level("高一"), Some(10));
+        assert_eq!(disability_category("智力残疾"), Some(5));
+        assert_eq!(disability_category("4"), Some(4));
+        assert_eq!(disability_grade("二级"), Some(2));
     }
 }

@@ -1,1 +1,189 @@
-//! report
+//! Writing a run: the per-town 问题台账, `cases.csv`, `rejects.csv`, `run.json` and the
+//! linkage model, into a new folder that is written under a temporary name and renamed
+//! when complete — so a folder with the final name is always a whole run, and nothing
+//! that exists is ever overwritten.
+//!
+//! Pipeline position: read → normalize → link → rules → **report**.
+
+pub mod cases_csv;
+pub mod children;
+pub mod dropouts;
+pub mod ledger;
+pub mod manifest;
+pub mod rejects;
+pub mod summary;
+pub mod xlsx;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::rules::Case;
+use crate::table::Inputs;
+
+/// A run folder being written: `<out>/.<label>.partial`, renamed to `<out>/<label>` by
+/// [`RunDir::finish`].
+pub struct RunDir {
+    pub partial: PathBuf,
+    pub target: PathBuf,
+    pub label: String,
+}
+
+impl RunDir {
+    /// Creates the partial folder. Refuses when `<out>/<label>` exists already.
+    pub fn create(out: &Path, label: &str) -> Result<RunDir> {
+        fs::create_dir_all(out).map_err(|e| Error::io(format!("无法创建输出目录 {}", out.display()), e))?;
+        let target = out.join(label);
+        if target.exists() {
+            return Err(Error::usage(format!(
+                "输出目录 {} 已存在，不会覆盖；请换一个 --label (output folder exists; choose another --label)",
+                target.display()
+            )));
+        }
+        let partial = out.join(format!(".{label}.partial"));
+        if partial.exists() {
+            fs::remove_dir_all(&partial)
+                .map_err(|e| Error::io(format!("无法清理上次未完成的临时目录 {}", partial.display()), e))?;
+        }
+        fs::create_dir_all(&partial).map_err(|e| Error::io(format!("无法创建 {}", partial.display()), e))?;
+        Ok(RunDir { partial, target, label: label.to_string() })
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.partial.join(rel)
+    }
+
+    /// Renames the partial folder to its final name.
+    pub fn finish(self) -> Result<PathBuf> {
+        fs::rename(&self.partial, &self.target)
+            .map_err(|e| Error::io(format!("无法完成输出目录 {}", self.target.display()), e))?;
+        Ok(self.target)
+    }
+}
+
+/// A label for a run that was not given one: local date and time, made unique in `out`.
+pub fn default_label(out: &Path) -> String {
+    let base = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let mut label = base.clone();
+    let mut n = 2;
+    while out.join(&label).exists() {
+        label = format!("{base}-{n}");
+        n += 1;
+    }
+    label
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::io(format!("无法写入 {}", path.display()), e)
+}
+
+fn xlsx_err(path: &Path) -> impl FnOnce(rust_xlsxwriter::XlsxError) -> Error + '_ {
+    move |e| Error::io(format!("无法写入 {}", path.display()), std::io::Error::other(e.to_string()))
+}
+
+/// Cases grouped by town, in ledger order.
+pub fn by_town(cases: &[Case]) -> BTreeMap<&str, Vec<&Case>> {
+    let mut map: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+    for c in cases {
+        map.entry(c.town.as_str()).or_default().push(c);
+    }
+    map
+}
+
+/// Writes the town ledgers (in parallel), returning the relative paths written.
+pub fn write_ledgers(
+    dir: &RunDir,
+    cases: &[Case],
+    changes: &[crate::history::DiffRow],
+    plan: &Plan,
+) -> Result<Vec<String>> {
+    let ledger_dir = dir.path("问题台账");
+    fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
+    let towns: Vec<(&str, Vec<&Case>)> = by_town(cases).into_iter().collect();
+    let written: Vec<Result<Vec<String>>> = towns
+        .par_iter()
+        .map(|(town, cases)| {
+            let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
+            let path = ledger_dir.join(&name);
+            let town_changes: Vec<&crate::history::DiffRow> = changes.iter().filter(|r| r.town == *town).collect();
+            ledger::write_town(&path, town, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
+            let mut files = vec![format!("问题台账/{name}")];
+            if plan.per_village {
+                let vdir = ledger_dir.join(ledger::safe_file(town));
+                fs::create_dir_all(&vdir).map_err(io_err(&vdir))?;
+                ledger::write_villages(&vdir, town, cases, plan).map_err(xlsx_err(&vdir))?;
+                files.push(format!("问题台账/{}/", ledger::safe_file(town)));
+            }
+            Ok(files)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for w in written {
+        out.extend(w?);
+    }
+    Ok(out)
+}
+
+/// Writes `cases.csv` and `rejects.csv`.
+pub fn write_csvs(dir: &RunDir, cases: &[Case], inputs: &Inputs, plan: &Plan) -> Result<Vec<String>> {
+    let path = dir.path("cases.csv");
+    let file = fs::File::create(&path).map_err(io_err(&path))?;
+    cases_csv::write(std::io::BufWriter::new(file), cases, inputs, plan.params.as_of).map_err(io_err(&path))?;
+    let path = dir.path("rejects.csv");
+    let file = fs::File::create(&path).map_err(io_err(&path))?;
+    rejects::write(std::io::BufWriter::new(file), inputs).map_err(io_err(&path))?;
+    Ok(vec!["cases.csv".into(), "rejects.csv".into()])
+}
+
+/// Writes a JSON document.
+pub fn write_json(dir: &RunDir, name: &str, value: &impl serde::Serialize) -> Result<String> {
+    let path = dir.path(name);
+    let text = serde_json::to_string_pretty(value).expect("serializable");
+    fs::write(&path, text + "\n").map_err(io_err(&path))?;
+    Ok(name.to_string())
+}
+
+/// Writes the district's own workbooks (汇总.xlsx, 辍学学生花名册.xlsx) and the 适龄儿童台账
+/// per town (in parallel).
+pub fn write_district(
+    dir: &RunDir,
+    cases: &[Case],
+    changes: &[crate::history::DiffRow],
+    verify: &crate::verify::VerifyReport,
+    people: &crate::people::People,
+    data: &crate::sources::Data,
+    inputs: &Inputs,
+    plan: &Plan,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let path = dir.path("汇总.xlsx");
+    summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
+    out.push("汇总.xlsx".to_string());
+    // The working ledgers below follow open cases only.
+    let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
+    let cases = open.as_slice();
+    let path = dir.path("辍学学生花名册.xlsx");
+    dropouts::write(&path, cases, people, data, plan).map_err(xlsx_err(&path))?;
+    out.push("辍学学生花名册.xlsx".to_string());
+    let cdir = dir.path("适龄儿童台账");
+    fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
+    let towns: Vec<(String, Vec<children::ChildRow>)> =
+        children::rows_by_town(people, data, plan, cases).into_iter().collect();
+    let written: Vec<Result<String>> = towns
+        .par_iter()
+        .map(|(town, rows)| {
+            let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
+            let path = cdir.join(&name);
+            children::write_town(&path, town, rows, people, data, plan).map_err(xlsx_err(&path))?;
+            Ok(format!("适龄儿童台账/{name}"))
+        })
+        .collect();
+    for w in written {
+        out.push(w?);
+    }
+    Ok(out)
+}

@@ -1,1 +1,248 @@
-//! rules
+//! The problem rules. Each rule lives in its own module and states its rule once, in its
+//! module doc; the README quotes the same definitions. Rules read the linked [`People`]
+//! and the per-person [`facts::Facts`], and return [`Case`]s. They never read files.
+//!
+//! Pipeline position: read → normalize → link → **rules** → report.
+
+pub mod disabled_unplaced;
+pub mod duplicate_registration;
+pub mod enrolled_not_in_census;
+pub mod exemption_expired;
+pub mod facts;
+pub mod home_teaching;
+pub mod id_invalid;
+pub mod match_review;
+pub mod non_completer;
+pub mod not_enrolled;
+pub mod problem;
+pub mod window;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+pub use facts::Facts;
+pub use problem::Problem;
+
+use crate::people::{People, Person};
+use crate::plan::Plan;
+use crate::sources::{Data, RosterRec};
+use crate::table::{Inputs, Prov};
+
+/// One raised case: a person (or a 学籍 student) and a problem, with everything the ledger
+/// shows about it.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub case_id: String,
+    pub problem: Problem,
+    /// Index into `People::persons` (None for enrolled_not_in_census).
+    pub person: Option<usize>,
+    /// Index into `People::students` where a 学籍 record is involved.
+    pub student: Option<usize>,
+    pub town: String,
+    pub village: String,
+    pub group: String,
+    pub householder: String,
+    pub name: String,
+    pub sex: String,
+    /// The ID as listed (normalised text; may be invalid, empty when missing or damaged).
+    pub id_number: String,
+    pub birth: Option<NaiveDate>,
+    pub poverty: bool,
+    pub disability_category: Option<u8>,
+    pub disability_grade: Option<u8>,
+    /// 问题描述.
+    pub description: String,
+    /// 匹配依据: how the 学籍 record was (or was not) found.
+    pub evidence: String,
+    /// exact_id, repaired_id, fuzzy or none.
+    pub match_method: String,
+    pub score: Option<f64>,
+    pub school: String,
+    pub student_no: String,
+    pub responsible_unit: String,
+    pub responsible_person: String,
+    pub responsible_phone: String,
+    pub deadline: NaiveDate,
+    /// The rows behind the case.
+    pub sources: Vec<Prov>,
+    /// A short hash of the person key: the same person across runs, without naming them.
+    pub person_ref: String,
+    /// The case's history across runs (verification round trip).
+    pub history: History,
+}
+
+/// What earlier runs and returned ledgers say about a case.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Label of the run that first raised the case.
+    pub first_seen: String,
+    /// How many times a town returned a filled-in row for it.
+    pub times_returned: u32,
+    /// The latest 核实结果 (label as returned) and 核实说明.
+    pub last_outcome: String,
+    pub outcome_note: String,
+    /// Closed (销号) by a settling outcome; the label of the run that closed it.
+    pub closed: bool,
+    pub closed_in: String,
+}
+
+/// Shared inputs of every rule.
+pub struct Ctx<'a> {
+    pub inputs: &'a Inputs,
+    pub people: &'a People,
+    pub data: &'a Data,
+    pub plan: &'a Plan,
+    /// Facts per person, same order as `people.persons`.
+    pub facts: Vec<Facts<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(people: &'a People, data: &'a Data, plan: &'a Plan, inputs: &'a Inputs) -> Self {
+        let facts = people.persons.iter().map(|p| Facts::of(p, people, data, &plan.params)).collect();
+        Ctx { inputs, people, data, plan, facts }
+    }
+
+    /// A case about a person, placed where the person is placed, with the person's 学籍 link
+    /// as its 匹配依据 and the responsible people looked up.
+    pub fn person_case(&self, problem: Problem, index: usize, description: String) -> Case {
+        let p = &self.people.persons[index];
+        let f = &self.facts[index];
+        let (match_method, score, mut evidence, school, student_no, student) = match &p.student {
+            Some(link) => {
+                let r = f.current.expect("linked student has a current record");
+                (
+                    link.method.key().to_string(),
+                    Some(link.score),
+                    format!("{} → 学籍：{}", link.evidence, r.placement()),
+                    r.school.clone(),
+                    r.student_no.clone(),
+                    Some(link.student),
+                )
+            }
+            None => (
+                "none".to_string(),
+                None,
+                "学籍系统中未找到该儿童（已按身份证号、姓名、出生日期、住址比对）".to_string(),
+                p.primary.map(|i| self.data.census[i].school.clone()).unwrap_or_default(),
+                String::new(),
+                None,
+            ),
+        };
+        if p.origin == crate::people::Origin::PovertyOnly {
+            evidence = format!("清查表未登记，见于建档立卡名单；{evidence}");
+        }
+        let mut sources: Vec<Prov> = p.listings.iter().map(|&i| self.data.census[i].prov).collect();
+        sources.extend(p.poverty.iter().map(|&i| self.data.poverty[i].prov));
+        sources.extend(p.disability.iter().map(|&i| self.data.disability[i].prov));
+        if let Some(s) = student {
+            sources.extend(self.people.students[s].records.iter().map(|&i| self.data.enrollment[i].prov));
+        }
+        let (unit, person, phone) = self.responsible(&school, &p.town);
+        Case {
+            case_id: case_id(problem, &person_key(p)),
+            problem,
+            person: Some(index),
+            student,
+            town: p.town.clone(),
+            village: p.village.clone(),
+            group: p.group_text.clone(),
+            householder: p.householder.clone(),
+            name: p.name.clone(),
+            sex: p.sex.map(|s| s.label().to_string()).unwrap_or_default(),
+            id_number: p.id.text.clone(),
+            birth: p.birth,
+            poverty: f.poverty,
+            disability_category: f.disabled.then_some(f.disability_category).flatten(),
+            disability_grade: f.disabled.then_some(f.disability_grade).flatten(),
+            description,
+            evidence,
+            match_method,
+            score,
+            school,
+            student_no,
+            responsible_unit: unit,
+            responsible_person: person,
+            responsible_phone: phone,
+            deadline: self.plan.params.deadline(),
+            sources,
+            person_ref: person_ref(&person_key(p)),
+            history: History::default(),
+        }
+    }
+
+    /// The school's 包校人员 from the roster where the school is known, else the town.
+    pub fn responsible(&self, school: &str, town: &str) -> (String, String, String) {
+        if let Some(r) = roster_entry(&self.data.roster, school) {
+            return (r.school.clone(), r.school_person.clone(), r.school_phone.clone());
+        }
+        let unit = if town.is_empty() {
+            "区教委".to_string()
+        } else if town.ends_with("街道") {
+            format!("{town}办事处")
+        } else {
+            format!("{town}人民政府")
+        };
+        (unit, String::new(), String::new())
+    }
+}
+
+fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterRec> {
+    let school = crate::normalize::compact(school);
+    if school.is_empty() {
+        return None;
+    }
+    roster
+        .iter()
+        .find(|r| r.school == school)
+        .or_else(|| roster.iter().find(|r| r.school.contains(&school) || school.contains(&r.school)))
+}
+
+/// The identity a case id is derived from: the valid ID, else name + birth + town + village.
+pub fn person_key(p: &Person) -> String {
+    match p.id.valid() {
+        Some(id) => id.to_string(),
+        None => format!("{}|{}|{}|{}", p.name, p.birth.map(facts::fmt_date).unwrap_or_default(), p.town, p.village),
+    }
+}
+
+/// A short, stable, non-identifying reference to a person key.
+pub fn person_ref(key: &str) -> String {
+    let digest = Sha256::digest(format!("person|{key}").as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `NE-1a2b3c4d5e`: problem prefix + the start of SHA-256(problem | key). Stable across runs.
+pub fn case_id(problem: Problem, key: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(problem.key().as_bytes());
+    h.update(b"|");
+    h.update(key.as_bytes());
+    let digest = h.finalize();
+    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", problem.short())
+}
+
+/// Runs every rule; cases sorted by town, village, poverty first, problem, name, case id.
+pub fn evaluate(people: &People, data: &Data, plan: &Plan, inputs: &Inputs) -> Vec<Case> {
+    let ctx = Ctx::new(people, data, plan, inputs);
+    let mut cases = Vec::new();
+    exemption_expired::check(&ctx, &mut cases);
+    not_enrolled::check(&ctx, &mut cases);
+    disabled_unplaced::check(&ctx, &mut cases);
+    non_completer::check(&ctx, &mut cases);
+    home_teaching::check(&ctx, &mut cases);
+    id_invalid::check(&ctx, &mut cases);
+    duplicate_registration::check(&ctx, &mut cases);
+    enrolled_not_in_census::check(&ctx, &mut cases);
+    match_review::check(&ctx, &mut cases);
+    sort_cases(&mut cases);
+    cases
+}
+
+/// The ledger order: town, village, poverty households first, problem, name, case id.
+pub fn sort_cases(cases: &mut [Case]) {
+    cases.sort_by(|a, b| {
+        (&a.town, &a.village, !a.poverty, a.problem, &a.name, &a.case_id)
+            .cmp(&(&b.town, &b.village, !b.poverty, b.problem, &b.name, &b.case_id))
+    });
+}

@@ -22,27 +22,15 @@ pub struct FieldSpec {
     pub grouping: bool,
 }
 
-const fn f(
-    name: &'static str,
-    label: &'static str,
-    aliases: &'static [&'static str],
-) -> FieldSpec {
+const fn f(name: &'static str, label: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
     FieldSpec { name, label, aliases, required: false, grouping: false }
 }
 
-const fn req(
-    name: &'static str,
-    label: &'static str,
-    aliases: &'static [&'static str],
-) -> FieldSpec {
+const fn req(name: &'static str, label: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
     FieldSpec { name, label, aliases, required: true, grouping: false }
 }
 
-const fn grp(
-    name: &'static str,
-    label: &'static str,
-    aliases: &'static [&'static str],
-) -> FieldSpec {
+const fn grp(name: &'static str, label: &'static str, aliases: &'static [&'static str]) -> FieldSpec {
     FieldSpec { name, label, aliases, required: false, grouping: true }
 }
 
@@ -63,30 +51,10 @@ const ID_ALIASES: &[&str] = &[
 const NAME_ALIASES: &[&str] = &["姓名", "学生姓名", "儿童姓名", "儿童少年姓名", "适龄儿童姓名", "残疾人姓名", "名字"];
 const SEX_ALIASES: &[&str] = &["性别"];
 const BIRTH_ALIASES: &[&str] = &["出生日期", "出生年月", "出生年月日", "生日"];
-const TOWN_ALIASES: &[&str] = &[
-    "镇街",
-    "乡镇街道",
-    "乡镇(街道)",
-    "镇(街道)",
-    "镇街道",
-    "乡镇",
-    "乡(镇)",
-    "镇",
-    "街道",
-    "所属镇街",
-    "所在镇街",
-];
-const VILLAGE_ALIASES: &[&str] = &[
-    "村(社区)",
-    "村社区",
-    "村(居)",
-    "村居",
-    "行政村",
-    "村",
-    "社区",
-    "所属村(社区)",
-    "所在村(社区)",
-];
+const TOWN_ALIASES: &[&str] =
+    &["镇街", "乡镇街道", "乡镇(街道)", "镇(街道)", "镇街道", "乡镇", "乡(镇)", "镇", "街道", "所属镇街", "所在镇街"];
+const VILLAGE_ALIASES: &[&str] =
+    &["村(社区)", "村社区", "村(居)", "村居", "行政村", "村", "社区", "所属村(社区)", "所在村(社区)"];
 const GROUP_ALIASES: &[&str] = &["社", "组", "社(组)", "社/组", "村民小组", "组(社)", "自然村"];
 const HUKOU_ALIASES: &[&str] = &["户籍地址", "户口所在地", "户籍所在地", "户籍地", "户口地址"];
 const CURRENT_ALIASES: &[&str] = &["现居住地址", "现住址", "居住地址", "现居住地", "家庭地址", "家庭住址"];
@@ -237,25 +205,12 @@ pub const ROSTER: &[FieldSpec] = &[
     grp("unit", "单位", &["单位", "学区", "单位/学区", "所属学区"]),
     req("school", "学校名称", &["学校名称", "学校"]),
     grp("leader", "教委包干领导", &["教委包干领导", "包干领导"]),
-    grp(
-        "area_person",
-        "包片人员姓名",
-        &["教委科室包片人员/姓名", "包片人员/姓名", "包片人员姓名", "包片人员"],
-    ),
-    grp(
-        "area_phone",
-        "包片人员联系电话",
-        &["教委科室包片人员/联系电话", "包片人员/联系电话", "包片人员联系电话"],
-    ),
+    grp("area_person", "包片人员姓名", &["教委科室包片人员/姓名", "包片人员/姓名", "包片人员姓名", "包片人员"]),
+    grp("area_phone", "包片人员联系电话", &["教委科室包片人员/联系电话", "包片人员/联系电话", "包片人员联系电话"]),
     f(
         "school_person",
         "包校人员姓名",
-        &[
-            "教委学区督导责任区包校人员/姓名",
-            "包校人员/姓名",
-            "包校人员姓名",
-            "包校人员",
-        ],
+        &["教委学区督导责任区包校人员/姓名", "包校人员/姓名", "包校人员姓名", "包校人员"],
     ),
     f(
         "school_phone",

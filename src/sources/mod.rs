@@ -81,3 +81,56 @@ impl SourceKind {
     }
 }
 
+pub mod census;
+pub mod enrollment;
+pub mod others;
+pub mod row;
+
+use crate::normalize::values::ValueConfig;
+use crate::read::SourceTables;
+use crate::table::Inputs;
+
+pub use census::CensusRec;
+pub use enrollment::{EnrollRec, Student};
+pub use others::{DisabilityRec, ExemptionRec, PovertyRec, RosterRec, VerificationRec, VisitRec};
+
+/// Every typed record of a run, per source kind, in input order.
+#[derive(Debug, Default)]
+pub struct Data {
+    pub census: Vec<CensusRec>,
+    pub enrollment: Vec<EnrollRec>,
+    pub poverty: Vec<PovertyRec>,
+    pub disability: Vec<DisabilityRec>,
+    pub visits: Vec<VisitRec>,
+    pub exemptions: Vec<ExemptionRec>,
+    pub roster: Vec<RosterRec>,
+    pub verification: Vec<VerificationRec>,
+    /// Attendance and 劝返 tables are used by the weekly pipeline as they are.
+    pub weekly_tables: Vec<(SourceKind, usize, crate::table::RawTable)>,
+}
+
+/// Turns the read stage's tables into typed records, recording row rejects in `inputs`.
+pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfig) -> Data {
+    let mut data = Data::default();
+    for st in tables {
+        let Some(kind) = st.kind else { continue };
+        for table in st.tables {
+            match kind {
+                SourceKind::Census => data.census.extend(census::extract(&table, inputs, values)),
+                SourceKind::Enrollment => {
+                    data.enrollment.extend(enrollment::extract(&table, st.source, inputs, values))
+                }
+                SourceKind::Poverty => data.poverty.extend(others::extract_poverty(&table, inputs, values)),
+                SourceKind::Disability => data.disability.extend(others::extract_disability(&table, inputs, values)),
+                SourceKind::HomeTeaching => data.visits.extend(others::extract_visits(&table, inputs, values)),
+                SourceKind::Exemption => data.exemptions.extend(others::extract_exemptions(&table, inputs, values)),
+                SourceKind::Roster => data.roster.extend(others::extract_roster(&table, inputs)),
+                SourceKind::Verification => {
+                    data.verification.extend(others::extract_verification(&table, inputs, values))
+                }
+                SourceKind::Attendance | SourceKind::Persuasion => data.weekly_tables.push((kind, st.source, table)),
+            }
+        }
+    }
+    data
+}

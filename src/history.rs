@@ -1,0 +1,270 @@
+//! Month-over-month history: reading an earlier run's `cases.csv`, carrying each case's
+//! history (first raised, times returned, last outcome, closure) into the new run, and the
+//! difference between two runs (new, resolved, still open, changed) that `kcbx diff` prints
+//! and every run writes as 变化情况.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::rules::Case;
+
+/// A case as recorded in an earlier run's cases.csv.
+#[derive(Clone, Debug, Default)]
+pub struct PastCase {
+    pub case_id: String,
+    pub problem: String,
+    pub problem_label: String,
+    pub town: String,
+    pub village: String,
+    pub name: String,
+    pub id_number: String,
+    pub person_ref: String,
+    pub closed: bool,
+    pub first_seen: String,
+    pub times_returned: u32,
+    pub last_outcome: String,
+    pub outcome_note: String,
+    pub closed_in: String,
+}
+
+/// An earlier run: its folder, label and cases.
+#[derive(Clone, Debug, Default)]
+pub struct PastRun {
+    pub dir: PathBuf,
+    pub label: String,
+    pub cases: Vec<PastCase>,
+}
+
+impl PastRun {
+    /// Reads `<dir>/cases.csv` (and the label from `<dir>/run.json`, else the folder name).
+    pub fn load(dir: &Path) -> Result<PastRun> {
+        let path = dir.join("cases.csv");
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::io(format!("无法读取上次运行的 {} (cannot read previous run)", path.display()), e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.trim_start_matches('\u{feff}');
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::data(format!("{} 不是 kcbx 的 cases.csv：{e}", path.display())))?
+            .clone();
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let Some(id_col) = col("case_id") else {
+            return Err(Error::data(format!("{} 缺少 case_id 列，不是 kcbx 的 cases.csv", path.display())));
+        };
+        let get = |rec: &csv::StringRecord, name: &str| col(name).and_then(|c| rec.get(c)).unwrap_or("").to_string();
+        let mut cases = Vec::new();
+        for (i, rec) in reader.records().enumerate() {
+            let rec = rec.map_err(|e| Error::data(format!("{} 第 {} 行无法读取：{e}", path.display(), i + 2)))?;
+            cases.push(PastCase {
+                case_id: rec.get(id_col).unwrap_or("").to_string(),
+                problem: get(&rec, "problem"),
+                problem_label: get(&rec, "problem_label"),
+                town: get(&rec, "town"),
+                village: get(&rec, "village"),
+                name: get(&rec, "name"),
+                id_number: get(&rec, "id_number"),
+                person_ref: get(&rec, "person_ref"),
+                closed: get(&rec, "status") == "closed",
+                first_seen: get(&rec, "first_seen"),
+                times_returned: get(&rec, "times_returned").parse().unwrap_or(0),
+                last_outcome: get(&rec, "last_outcome"),
+                outcome_note: get(&rec, "outcome_note"),
+                closed_in: get(&rec, "closed_in"),
+            });
+        }
+        let label = std::fs::read_to_string(dir.join("run.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v.get("label").and_then(|l| l.as_str()).map(str::to_string))
+            .unwrap_or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        Ok(PastRun { dir: dir.to_path_buf(), label, cases })
+    }
+
+    pub fn by_id(&self) -> HashMap<&str, &PastCase> {
+        self.cases.iter().map(|c| (c.case_id.as_str(), c)).collect()
+    }
+}
+
+/// The latest complete earlier run in an output folder: the run folder (with a run.json and
+/// cases.csv) whose run.json records the latest `finished_at`.
+pub fn latest_run(out: &Path) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(out).ok()?;
+    let mut best: Option<(String, PathBuf)> = None;
+    for e in entries.flatten() {
+        let dir = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !dir.join("cases.csv").is_file() {
+            continue;
+        }
+        let Some(finished) = std::fs::read_to_string(dir.join("run.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v.get("finished_at").and_then(|l| l.as_str()).map(str::to_string))
+        else {
+            continue;
+        };
+        let key = format!("{finished}|{name}");
+        if best.as_ref().is_none_or(|(b, _)| key > *b) {
+            best = Some((key, dir));
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+/// How a case moved between two runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// Open now, unknown before.
+    New,
+    /// Open before; closed now or no longer raised.
+    Resolved,
+    /// Open before and now.
+    StillOpen,
+    /// The same person's open problem changed type (e.g. not_enrolled → out_of_area_unverified).
+    Changed,
+}
+
+impl Change {
+    pub fn label(self) -> &'static str {
+        match self {
+            Change::New => "新增",
+            Change::Resolved => "已解决",
+            Change::StillOpen => "仍未解决",
+            Change::Changed => "类型变化",
+        }
+    }
+
+    pub const ALL: [Change; 4] = [Change::New, Change::Resolved, Change::StillOpen, Change::Changed];
+}
+
+/// One line of a diff.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffRow {
+    pub change: Change,
+    pub case_id: String,
+    /// For a change of type: the earlier case id.
+    pub previous_case_id: String,
+    pub town: String,
+    pub village: String,
+    pub name: String,
+    pub problem_label: String,
+    pub previous_problem_label: String,
+}
+
+/// A minimal view of a case in the newer run (from a live run or a cases.csv).
+pub struct Now<'a> {
+    pub case_id: &'a str,
+    pub person_ref: &'a str,
+    pub closed: bool,
+    pub town: &'a str,
+    pub village: &'a str,
+    pub name: &'a str,
+    pub problem_label: &'a str,
+}
+
+impl<'a> Now<'a> {
+    pub fn of_case(c: &'a Case) -> Now<'a> {
+        Now {
+            case_id: &c.case_id,
+            person_ref: &c.person_ref,
+            closed: c.history.closed,
+            town: &c.town,
+            village: &c.village,
+            name: &c.name,
+            problem_label: c.problem.label(),
+        }
+    }
+
+    pub fn of_past(c: &'a PastCase) -> Now<'a> {
+        Now {
+            case_id: &c.case_id,
+            person_ref: &c.person_ref,
+            closed: c.closed,
+            town: &c.town,
+            village: &c.village,
+            name: &c.name,
+            problem_label: &c.problem_label,
+        }
+    }
+}
+
+/// Compares the open cases of an earlier run with those of a newer one. A person whose open
+/// cases were resolved while another open case of a different type appeared counts as
+/// `Changed` (once per new case), not as resolved + new.
+pub fn diff(old: &[PastCase], new: &[Now]) -> Vec<DiffRow> {
+    let old_open: Vec<&PastCase> = old.iter().filter(|c| !c.closed).collect();
+    let new_open: Vec<&Now> = new.iter().filter(|c| !c.closed).collect();
+    let old_ids: HashMap<&str, &PastCase> = old.iter().map(|c| (c.case_id.as_str(), c)).collect();
+    let new_open_ids: HashMap<&str, &&Now> = new_open.iter().map(|c| (c.case_id, c)).collect();
+    let mut rows = Vec::new();
+    // Cases that left the open set, per person, to pair with new cases of the same person.
+    let mut gone_by_person: BTreeMap<&str, Vec<&PastCase>> = BTreeMap::new();
+    for c in &old_open {
+        if !new_open_ids.contains_key(c.case_id.as_str()) {
+            gone_by_person.entry(c.person_ref.as_str()).or_default().push(c);
+        }
+    }
+    for c in &new_open {
+        match old_ids.get(c.case_id) {
+            Some(o) if !o.closed => rows.push(row(Change::StillOpen, c, None)),
+            Some(_) => rows.push(row(Change::New, c, None)),
+            None => {
+                let paired = if c.person_ref.is_empty() {
+                    None
+                } else {
+                    gone_by_person
+                        .get_mut(c.person_ref)
+                        .and_then(|v| if v.is_empty() { None } else { Some(v.remove(0)) })
+                };
+                match paired {
+                    Some(o) => rows.push(row(Change::Changed, c, Some(o))),
+                    None => rows.push(row(Change::New, c, None)),
+                }
+            }
+        }
+    }
+    for list in gone_by_person.values() {
+        for o in list {
+            rows.push(DiffRow {
+                change: Change::Resolved,
+                case_id: o.case_id.clone(),
+                previous_case_id: o.case_id.clone(),
+                town: o.town.clone(),
+                village: o.village.clone(),
+                name: o.name.clone(),
+                problem_label: o.problem_label.clone(),
+                previous_problem_label: o.problem_label.clone(),
+            });
+        }
+    }
+    rows.sort_by(|a, b| (&a.town, &a.village, a.change, &a.case_id).cmp(&(&b.town, &b.village, b.change, &b.case_id)));
+    rows
+}
+
+fn row(change: Change, c: &Now, old: Option<&PastCase>) -> DiffRow {
+    DiffRow {
+        change,
+        case_id: c.case_id.to_string(),
+        previous_case_id: old.map(|o| o.case_id.clone()).unwrap_or_default(),
+        town: c.town.to_string(),
+        village: c.village.to_string(),
+        name: c.name.to_string(),
+        problem_label: c.problem_label.to_string(),
+        previous_problem_label: old.map(|o| o.problem_label.clone()).unwrap_or_default(),
+    }
+}
+
+/// Diff counts per (town, village) and change.
+pub fn counts(rows: &[DiffRow]) -> BTreeMap<(String, String), [usize; 4]> {
+    let mut out: BTreeMap<(String, String), [usize; 4]> = BTreeMap::new();
+    for r in rows {
+        let k = Change::ALL.iter().position(|c| *c == r.change).expect("known change");
+        out.entry((r.town.clone(), r.village.clone())).or_default()[k] += 1;
+    }
+    out
+}

@@ -1,0 +1,428 @@
+//! The linked view of every child: census listings collapsed into one person each, the
+//! poverty register, disability list, 送教上门 roster and exemption list attached to them
+//! (or, where the census missed someone, added as people of their own), and each person's
+//! 学籍 student, with how each link was made.
+//!
+//! Pipeline position: read → normalize → link → **people** → rules → report. This module
+//! decides *who is who*; it calls [`crate::link`] for every pairing and never judges a case.
+
+use chrono::NaiveDate;
+
+use crate::link::{self, LinkRec, Linkage, Method};
+use crate::normalize::address;
+use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
+use crate::plan::Plan;
+use crate::sources::enrollment::{self, Student};
+use crate::sources::Data;
+
+/// Where a person first became known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    Census,
+    /// On the poverty register, in no census sheet.
+    PovertyOnly,
+    /// On the disability list only.
+    DisabilityOnly,
+    /// On the 送教上门 roster only.
+    HomeTeachingOnly,
+}
+
+/// How a person's 学籍 student was found.
+#[derive(Clone, Debug)]
+pub struct StudentLink {
+    /// Index into [`People::students`].
+    pub student: usize,
+    pub method: Method,
+    pub score: f64,
+    /// The agreement sentence (`身份证号第14位不一致，姓名、出生日期、村社一致`).
+    pub evidence: String,
+    /// Set when the IDs differ and the 学籍 side's is the mistyped one: the 学籍 ID text.
+    pub enrollment_id_wrong: Option<String>,
+    /// Set when the IDs differ and the census side's is the mistyped one.
+    pub census_id_wrong: bool,
+    /// Set when both IDs are well formed and differ: which one is right is unknown.
+    pub ids_disagree: bool,
+}
+
+/// A candidate 学籍 record that scored between the review and accept thresholds.
+#[derive(Clone, Debug)]
+pub struct ReviewCandidate {
+    pub student: usize,
+    pub score: f64,
+    pub evidence: String,
+}
+
+/// One child (or young person), with everything linked to it.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub origin: Origin,
+    /// Census record indices, input order.
+    pub listings: Vec<usize>,
+    pub poverty: Vec<usize>,
+    pub disability: Vec<usize>,
+    pub visits: Vec<usize>,
+    pub exemptions: Vec<usize>,
+    /// The listing that places the person (household registration, else the first).
+    pub primary: Option<usize>,
+    /// Best ID: a valid one from any listing or record, else the primary record's.
+    pub id: IdNumber,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub birth: Option<NaiveDate>,
+    pub town: String,
+    pub village: String,
+    pub group_text: String,
+    pub householder: String,
+    pub student: Option<StudentLink>,
+    pub reviews: Vec<ReviewCandidate>,
+    /// Evidence of fuzzy duplicate listings (when not all share one valid ID).
+    pub duplicate_evidence: Option<String>,
+}
+
+impl Person {
+    fn empty(origin: Origin) -> Self {
+        Person {
+            origin,
+            listings: Vec::new(),
+            poverty: Vec::new(),
+            disability: Vec::new(),
+            visits: Vec::new(),
+            exemptions: Vec::new(),
+            primary: None,
+            id: IdNumber::missing(),
+            name: String::new(),
+            sex: None,
+            birth: None,
+            town: String::new(),
+            village: String::new(),
+            group_text: String::new(),
+            householder: String::new(),
+            student: None,
+            reviews: Vec::new(),
+            duplicate_evidence: None,
+        }
+    }
+
+    fn link_rec(&self) -> LinkRec {
+        LinkRec {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            birth: self.birth,
+            sex: self.sex,
+            town: non_empty(&self.town),
+            village: non_empty(&self.village),
+            group: address::parse_group(&self.group_text),
+        }
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Everyone, and the 学籍 students.
+#[derive(Debug, Default)]
+pub struct People {
+    pub persons: Vec<Person>,
+    pub students: Vec<Student>,
+    /// For each student, the person it is linked to.
+    pub student_owner: Vec<Option<usize>>,
+    /// The district's towns (from the census), canonical.
+    pub towns: Vec<String>,
+}
+
+/// Links every source into people. Deterministic for the same inputs.
+pub fn resolve(data: &Data, plan: &Plan) -> People {
+    let cfg = &plan.linkage;
+    let mut persons = census_persons(data, cfg);
+
+    // Poverty register: attach to census people, the rest become people of their own.
+    let poverty_recs: Vec<LinkRec> = data
+        .poverty
+        .iter()
+        .map(|r| LinkRec {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            birth: r.birth,
+            sex: r.sex,
+            town: non_empty(&r.town),
+            village: non_empty(&r.village),
+            group: address::parse_group(&r.group_text),
+        })
+        .collect();
+    attach(
+        &mut persons,
+        &poverty_recs,
+        cfg,
+        Origin::PovertyOnly,
+        |p, i| p.poverty.push(i),
+        |p, i| {
+            let r = &data.poverty[i];
+            p.id = r.id.clone();
+            p.name = r.name.clone();
+            p.sex = r.sex;
+            p.birth = r.birth;
+            p.town = r.town.clone();
+            p.village = r.village.clone();
+            p.group_text = r.group_text.clone();
+        },
+    );
+
+    let disability_recs: Vec<LinkRec> = data
+        .disability
+        .iter()
+        .map(|r| LinkRec {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            birth: r.birth,
+            sex: r.sex,
+            town: non_empty(&r.town).or_else(|| r.address.town.clone()),
+            village: non_empty(&r.village).or_else(|| r.address.village.clone()),
+            group: r.address.group,
+        })
+        .collect();
+    attach(
+        &mut persons,
+        &disability_recs,
+        cfg,
+        Origin::DisabilityOnly,
+        |p, i| p.disability.push(i),
+        |p, i| {
+            let r = &data.disability[i];
+            p.id = r.id.clone();
+            p.name = r.name.clone();
+            p.sex = r.sex;
+            p.birth = r.birth;
+            p.town = if r.town.is_empty() { r.address.town.clone().unwrap_or_default() } else { r.town.clone() };
+            p.village =
+                if r.village.is_empty() { r.address.village.clone().unwrap_or_default() } else { r.village.clone() };
+        },
+    );
+
+    // 送教上门: one entry per child (the roster has one row per visit).
+    let (visit_children, visit_rows) = group_visits(data);
+    let visit_recs: Vec<LinkRec> = visit_children
+        .iter()
+        .map(|&i| {
+            let r = &data.visits[i];
+            LinkRec {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                birth: r.birth,
+                sex: r.sex,
+                town: non_empty(&r.town),
+                village: non_empty(&r.village),
+                group: None,
+            }
+        })
+        .collect();
+    attach(
+        &mut persons,
+        &visit_recs,
+        cfg,
+        Origin::HomeTeachingOnly,
+        |p, k| p.visits.extend(visit_rows[k].iter().copied()),
+        |p, k| {
+            let r = &data.visits[visit_children[k]];
+            p.id = r.id.clone();
+            p.name = r.name.clone();
+            p.sex = r.sex;
+            p.birth = r.birth;
+            p.town = r.town.clone();
+            p.village = r.village.clone();
+        },
+    );
+
+    // Exemptions only matter for people already known.
+    let exemption_recs: Vec<LinkRec> = data
+        .exemptions
+        .iter()
+        .map(|r| LinkRec {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            birth: r.birth,
+            sex: r.sex,
+            town: non_empty(&r.town),
+            village: non_empty(&r.village),
+            group: None,
+        })
+        .collect();
+    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
+    let linkage = link::link(&left, &exemption_recs, cfg);
+    for l in &linkage.links {
+        persons[l.left].exemptions.push(l.right);
+    }
+
+    // 学籍: students, each represented by its current record.
+    let students = enrollment::students(&data.enrollment);
+    let student_recs: Vec<LinkRec> = students
+        .iter()
+        .map(|s| {
+            let r = &data.enrollment[s.current];
+            // Any valid ID among the student's rows.
+            let id =
+                s.records.iter().map(|&i| &data.enrollment[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
+            let addr = if r.hukou.town.is_some() { &r.hukou } else { &r.current };
+            LinkRec {
+                id,
+                name: r.name.clone(),
+                birth: r.birth,
+                sex: r.sex,
+                town: addr.town.clone(),
+                village: addr.village.clone(),
+                group: addr.group,
+            }
+        })
+        .collect();
+    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
+    let linkage = link::link(&left, &student_recs, cfg);
+    let mut student_owner = vec![None; students.len()];
+    for l in &linkage.links {
+        let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
+        let (mut enrollment_id_wrong, mut census_id_wrong, mut ids_disagree) = (None, false, false);
+        if l.method == Method::RepairedId {
+            match (census_id.is_valid(), enroll_id.is_valid()) {
+                (true, false) => enrollment_id_wrong = Some(enroll_id.text.clone()),
+                (false, true) => census_id_wrong = true,
+                _ => ids_disagree = true,
+            }
+        }
+        persons[l.left].student = Some(StudentLink {
+            student: l.right,
+            method: l.method,
+            score: l.score,
+            evidence: link::evidence(l, link::SideLabels::new("清查表", "学籍")),
+            enrollment_id_wrong,
+            census_id_wrong,
+            ids_disagree,
+        });
+        student_owner[l.right] = Some(l.left);
+    }
+    for r in &linkage.reviews {
+        persons[r.left].reviews.push(ReviewCandidate {
+            student: r.right,
+            score: r.score,
+            evidence: link::review_evidence(r, link::SideLabels::new("清查表", "学籍")),
+        });
+    }
+
+    let mut towns: Vec<String> = data.census.iter().map(|c| c.town.clone()).filter(|t| !t.is_empty()).collect();
+    towns.sort();
+    towns.dedup();
+    People { persons, students, student_owner, towns }
+}
+
+/// Collapses census listings into people (same valid ID, or a fuzzy duplicate).
+fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Person> {
+    let recs: Vec<LinkRec> = data
+        .census
+        .iter()
+        .map(|c| LinkRec {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            birth: c.birth,
+            sex: c.sex,
+            town: non_empty(&c.town),
+            village: non_empty(&c.village),
+            group: c.group,
+        })
+        .collect();
+    let clusters = link::dedupe(&recs, cfg);
+    let mut persons = Vec::with_capacity(clusters.len());
+    for cluster in clusters {
+        let mut listings = cluster.members.clone();
+        listings.sort_unstable();
+        let primary =
+            listings.iter().copied().find(|&i| data.census[i].is_registration_listing()).unwrap_or(listings[0]);
+        let p = &data.census[primary];
+        let id = listings.iter().map(|&i| &data.census[i].id).find(|id| id.is_valid()).unwrap_or(&p.id).clone();
+        let birth = id.valid().and(id.birth()).or(p.birth);
+        let mut person = Person::empty(Origin::Census);
+        person.primary = Some(primary);
+        person.sex = p.sex.or_else(|| id.sex());
+        person.id = id;
+        person.name = p.name.clone();
+        person.birth = birth;
+        person.town = p.town.clone();
+        person.village = p.village.clone();
+        person.group_text = p.group_text.clone();
+        person.householder = p.householder.clone();
+        person.duplicate_evidence = cluster.evidence.clone();
+        person.listings = listings;
+        persons.push(person);
+    }
+    persons
+}
+
+/// Links `recs` to the existing people; each unlinked record (after collapsing same-person
+/// duplicates among themselves) becomes a new person of `origin`.
+fn attach(
+    persons: &mut Vec<Person>,
+    recs: &[LinkRec],
+    cfg: &crate::link::model::LinkConfig,
+    origin: Origin,
+    add: impl Fn(&mut Person, usize),
+    init: impl Fn(&mut Person, usize),
+) {
+    if recs.is_empty() {
+        return;
+    }
+    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
+    let linkage: Linkage = link::link(&left, recs, cfg);
+    let mut linked = vec![false; recs.len()];
+    for l in &linkage.links {
+        add(&mut persons[l.left], l.right);
+        linked[l.right] = true;
+        // A valid ID from another source fills in a census person's missing or broken one.
+        if !persons[l.left].id.is_valid() && recs[l.right].id.is_valid() {
+            persons[l.left].id = recs[l.right].id.clone();
+        }
+    }
+    // Records linked to nobody: collapse duplicates among themselves, then add.
+    let rest: Vec<usize> = (0..recs.len()).filter(|&i| !linked[i]).collect();
+    let rest_recs: Vec<LinkRec> = rest.iter().map(|&i| recs[i].clone()).collect();
+    for cluster in link::dedupe(&rest_recs, cfg) {
+        let mut members: Vec<usize> = cluster.members.iter().map(|&k| rest[k]).collect();
+        members.sort_unstable();
+        let mut p = Person::empty(origin);
+        init(&mut p, members[0]);
+        for &m in &members {
+            add(&mut p, m);
+        }
+        persons.push(p);
+    }
+}
+
+/// Groups 送教上门 rows by child: returns one representative row per child and, per child,
+/// all of its rows.
+fn group_visits(data: &Data) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let mut keys: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut reps = Vec::new();
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for (i, v) in data.visits.iter().enumerate() {
+        let key = match v.id.valid() {
+            Some(id) => format!("I{id}"),
+            None if !v.student_no.is_empty() => format!("N{}", v.student_no),
+            None => format!("P{}|{}", v.name, v.school),
+        };
+        let k = *keys.entry(key).or_insert_with(|| {
+            reps.push(i);
+            rows.push(Vec::new());
+            reps.len() - 1
+        });
+        rows[k].push(i);
+    }
+    (reps, rows)
+}
+
+impl People {
+    /// The ID status of each census listing of a person that is not valid.
+    pub fn invalid_listings(&self, person: &Person, data: &Data) -> Vec<(usize, IdStatus)> {
+        person
+            .listings
+            .iter()
+            .filter(|&&i| !data.census[i].id.is_valid())
+            .map(|&i| (i, data.census[i].id.status))
+            .collect()
+    }
+}

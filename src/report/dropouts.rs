@@ -1,0 +1,143 @@
+//! `辍学学生花名册.xlsx` in the shape of attachment 2 of the notice: every non_completer and
+//! not_enrolled child with a 学籍 history, with one 劝返情况 column for each of the five
+//! working days after as_of, for schools to fill in.
+
+use std::path::Path;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use rust_xlsxwriter::XlsxError;
+
+use super::xlsx::{self, Formats};
+use crate::people::People;
+use crate::plan::Plan;
+use crate::rules::{Case, Problem};
+use crate::sources::Data;
+
+/// The five working days (Monday–Friday) after `as_of`.
+pub fn working_days_after(as_of: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut d = as_of;
+    while out.len() < 5 {
+        d += Duration::days(1);
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Writes the roster. One row per child (a child with both problems appears once).
+pub fn write(path: &Path, cases: &[Case], people: &People, data: &Data, plan: &Plan) -> Result<(), XlsxError> {
+    let as_of = plan.params.as_of;
+    let title = "义务教育辍学学生花名册日报表";
+    let mut wb = xlsx::workbook(title, as_of);
+    let f = Formats::new();
+    let days = working_days_after(as_of);
+    let mut headers: Vec<String> = [
+        "序号",
+        "学校",
+        "姓名",
+        "性别",
+        "身份证号",
+        "学籍号",
+        "年级",
+        "班级",
+        "户籍地址",
+        "是否建卡（必填）",
+        "情况说明",
+        "建议",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    headers.extend(days.iter().map(|d| format!("{}.{}劝返情况", d.month(), d.day())));
+    let widths = [5.0, 18.0, 8.0, 5.0, 19.5, 21.0, 8.0, 7.0, 26.0, 8.0, 30.0, 24.0];
+
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rows: Vec<&Case> = Vec::new();
+    for c in cases {
+        if !matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled) {
+            continue;
+        }
+        let Some(p) = c.person else { continue };
+        if people.persons[p].student.is_none() || !seen.insert(p) {
+            continue;
+        }
+        rows.push(c);
+    }
+    rows.sort_by(|a, b| (&a.school, &a.name, &a.case_id).cmp(&(&b.school, &b.name, &b.case_id)));
+
+    let ws = wb.add_worksheet();
+    ws.set_name("花名册")?;
+    let last_col = headers.len() as u16 - 1;
+    ws.merge_range(0, 0, 0, last_col, title, &f.title)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        &format!(
+            "填报单位：（公章）        填报日期：{}        基准日：{}",
+            "    年  月  日",
+            as_of.format("%Y-%m-%d")
+        ),
+        &f.subtitle,
+    )?;
+    for (c, h) in headers.iter().enumerate() {
+        let fmt = if c >= 12 || h.contains("必填") { &f.header_fill } else { &f.header };
+        ws.write_string_with_format(2, c as u16, h, fmt)?;
+        ws.set_column_width(c as u16, *widths.get(c).unwrap_or(&12.0))?;
+    }
+    ws.set_row_height(2, 30)?;
+    for (k, c) in rows.iter().enumerate() {
+        let r = 3 + k as u32;
+        let person = &people.persons[c.person.expect("person case")];
+        let link = person.student.as_ref().expect("has 学籍");
+        let rec = &data.enrollment[people.students[link.student].current];
+        let hukou = person
+            .primary
+            .map(|i| data.census[i].hukou_text.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text));
+        let situation = cases
+            .iter()
+            .filter(|x| x.person == c.person && matches!(x.problem, Problem::NonCompleter | Problem::NotEnrolled))
+            .map(|x| x.description.clone())
+            .collect::<Vec<_>>()
+            .join("；");
+        ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
+        let cells: [(&str, &rust_xlsxwriter::Format); 11] = [
+            (&rec.school, &f.cell),
+            (&c.name, &f.cell),
+            (&c.sex, &f.cell),
+            (&c.id_number, &f.text),
+            (&rec.student_no, &f.text),
+            (&rec.grade, &f.cell),
+            (&rec.class, &f.cell),
+            (&hukou, &f.wrap),
+            (if c.poverty { "是" } else { "否" }, &f.cell),
+            (&situation, &f.wrap),
+            (c.problem.measure(), &f.wrap),
+        ];
+        for (col, (text, fmt)) in cells.iter().enumerate() {
+            ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
+        }
+        for d in 0..days.len() {
+            ws.write_blank(r, 12 + d as u16, &f.fill)?;
+        }
+    }
+    ws.set_freeze_panes(3, 3)?;
+    xlsx::print_setup(ws, (2, 2))?;
+    wb.save(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_working_days_skip_the_weekend() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2020, m, day).unwrap();
+        assert_eq!(working_days_after(d(5, 14)), vec![d(5, 15), d(5, 18), d(5, 19), d(5, 20), d(5, 21)]);
+    }
+}

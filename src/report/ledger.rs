@@ -1,0 +1,280 @@
+//! The 问题台账 a town receives: `问题台账/<镇街>问题台账.xlsx` with a 汇总 sheet (counts by
+//! village × problem type, with a native bar chart), 全部问题, one sheet per problem
+//! category present (the notice's 分门别类 台账), and one sheet per village. With
+//! `--per-village`, also one workbook per village for towns that forward them.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
+
+use super::xlsx::{self, Formats};
+use crate::history::{self, Change, DiffRow};
+use crate::plan::Plan;
+use crate::rules::{Case, Problem};
+
+/// Writes one town's ledger workbook: open cases in the working sheets, closed ones in
+/// 已销号, and the change since the previous run in 变化情况.
+pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], plan: &Plan) -> Result<(), XlsxError> {
+    let as_of = plan.params.as_of;
+    let cases: Vec<&Case> = all.iter().copied().filter(|c| !c.history.closed).collect();
+    let closed: Vec<&Case> = all.iter().copied().filter(|c| c.history.closed).collect();
+    let cases = cases.as_slice();
+    let title = format!("{town}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
+    let mut wb = xlsx::workbook(&title, as_of);
+    let f = Formats::new();
+    let mut taken = Vec::new();
+    let subtitle = format!(
+        "填报单位：{town}    问题数：{}    完成时限：{}    黄色列由镇街核实后填写，“核实结果”请从下拉列表选择",
+        cases.len(),
+        plan.params.deadline().format("%Y-%m-%d")
+    );
+
+    write_summary(&mut wb, &f, &mut taken, town, cases, plan)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("全部问题", &mut taken))?;
+    xlsx::write_case_table(ws, &f, &title, &subtitle, cases, as_of)?;
+
+    for problem in Problem::ALL {
+        let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.problem == problem).collect();
+        if subset.is_empty() {
+            continue;
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name(xlsx::sheet_name(problem.sheet_name(), &mut taken))?;
+        let t = format!("{town}{}台账（基准日 {}）", problem.label(), as_of.format("%Y-%m-%d"));
+        xlsx::write_case_table(ws, &f, &t, &subtitle, &subset, as_of)?;
+    }
+
+    for village in villages(cases) {
+        let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.village == village).collect();
+        let ws = wb.add_worksheet();
+        let label = if village.is_empty() { "村社不详".to_string() } else { village.clone() };
+        ws.set_name(xlsx::sheet_name(&label, &mut taken))?;
+        let t = format!("{town}{label}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
+        xlsx::write_case_table(ws, &f, &t, &subtitle, &subset, as_of)?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("已销号", &mut taken))?;
+    write_closed(ws, &f, town, &closed, plan)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("变化情况", &mut taken))?;
+    write_changes(ws, &f, &format!("{town}问题变化情况（与上次运行相比）"), changes, false)?;
+    wb.save(path)
+}
+
+/// The 已销号 sheet: closed cases with their outcome and the run that closed them.
+fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
+    let headers = [
+        ("序号", 5.0),
+        ("case_id", 10.0),
+        ("村(社区)", 10.0),
+        ("社", 5.0),
+        ("姓名", 8.0),
+        ("身份证号", 19.5),
+        ("问题类型", 14.0),
+        ("核实结果", 16.0),
+        ("核实说明", 30.0),
+        ("首次发现", 14.0),
+        ("销号批次", 14.0),
+    ];
+    let title = format!("{town}已销号问题（基准日 {}）", plan.params.as_of.format("%Y-%m-%d"));
+    ws.merge_range(0, 0, 0, headers.len() as u16 - 1, &title, &f.title)?;
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (k, c) in closed.iter().enumerate() {
+        let r = 3 + k as u32;
+        ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
+        let cells = [
+            (c.case_id.as_str(), &f.text),
+            (&c.village, &f.cell),
+            (&c.group, &f.cell),
+            (&c.name, &f.cell),
+            (&c.id_number, &f.text),
+            (c.problem.label(), &f.cell),
+            (&c.history.last_outcome, &f.cell),
+            (&c.history.outcome_note, &f.wrap),
+            (&c.history.first_seen, &f.text),
+            (&c.history.closed_in, &f.text),
+        ];
+        for (col, (text, fmt)) in cells.iter().enumerate() {
+            ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
+        }
+    }
+    ws.set_freeze_panes(3, 0)?;
+    xlsx::print_setup(ws, (2, 2))?;
+    Ok(())
+}
+
+/// The 变化情况 sheet: counts per village (or per town and village in the district summary)
+/// of new, resolved, still-open and changed cases, then the list.
+pub fn write_changes(
+    ws: &mut Worksheet,
+    f: &Formats,
+    title: &str,
+    changes: &[&DiffRow],
+    with_town: bool,
+) -> Result<(), XlsxError> {
+    ws.merge_range(0, 0, 0, 7, title, &f.title)?;
+    let rows: Vec<DiffRow> = changes.iter().map(|r| (*r).clone()).collect();
+    let counts = history::counts(&rows);
+    let mut headers = vec!["镇街", "村(社区)"];
+    headers.extend(Change::ALL.iter().map(|c| c.label()));
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, if c < 2 { 12.0 } else { 10.0 })?;
+    }
+    let mut r = 3u32;
+    let mut totals = [0usize; 4];
+    for ((town, village), n) in &counts {
+        ws.write_string_with_format(r, 0, town, &f.cell)?;
+        ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
+        for (k, v) in n.iter().enumerate() {
+            ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
+            totals[k] += v;
+        }
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, "合计", &f.bold)?;
+    ws.write_blank(r, 1, &f.cell)?;
+    for (k, v) in totals.iter().enumerate() {
+        ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
+    }
+    r += 2;
+    let list_headers = ["变化", "case_id", "镇街", "村(社区)", "姓名", "问题类型", "原问题类型", "原case_id"];
+    for (c, h) in list_headers.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &f.header)?;
+    }
+    ws.set_column_width(5, 18)?;
+    ws.set_column_width(6, 18)?;
+    ws.set_column_width(7, 12)?;
+    let _ = with_town;
+    for row in changes {
+        r += 1;
+        let cells = [
+            row.change.label(),
+            &row.case_id,
+            &row.town,
+            &row.village,
+            &row.name,
+            &row.problem_label,
+            &row.previous_problem_label,
+            &row.previous_case_id,
+        ];
+        for (c, text) in cells.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, *text, &f.cell)?;
+        }
+    }
+    xlsx::print_setup(ws, (2, 2))?;
+    Ok(())
+}
+
+/// Writes one workbook per village of a town into `dir` (open cases).
+pub fn write_villages(dir: &Path, town: &str, all: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
+    let as_of = plan.params.as_of;
+    let cases: Vec<&Case> = all.iter().copied().filter(|c| !c.history.closed).collect();
+    let cases = cases.as_slice();
+    for village in villages(cases) {
+        let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.village == village).collect();
+        let label = if village.is_empty() { "村社不详".to_string() } else { village.clone() };
+        let title = format!("{town}{label}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
+        let mut wb = xlsx::workbook(&title, as_of);
+        let f = Formats::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("全部问题")?;
+        let subtitle = format!("填报单位：{town}{label}    问题数：{}", subset.len());
+        xlsx::write_case_table(ws, &f, &title, &subtitle, &subset, as_of)?;
+        wb.save(dir.join(format!("{}{label}问题台账.xlsx", safe_file(town))))?;
+    }
+    Ok(())
+}
+
+/// Villages of the cases in ledger order (first appearance; cases are sorted by village).
+fn villages(cases: &[&Case]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in cases {
+        if !out.contains(&c.village) {
+            out.push(c.village.clone());
+        }
+    }
+    out
+}
+
+/// A file-name-safe version of a town or village name.
+pub fn safe_file(name: &str) -> String {
+    let s: String = name.chars().map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c }).collect();
+    if s.is_empty() {
+        "镇街不详".to_string()
+    } else {
+        s
+    }
+}
+
+fn write_summary(
+    wb: &mut Workbook,
+    f: &Formats,
+    taken: &mut Vec<String>,
+    town: &str,
+    cases: &[&Case],
+    plan: &Plan,
+) -> Result<(), XlsxError> {
+    let problems: Vec<Problem> = Problem::ALL.into_iter().filter(|p| cases.iter().any(|c| c.problem == *p)).collect();
+    let villages = villages(cases);
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("汇总", taken))?;
+    let last_col = (problems.len() + 2) as u16;
+    let title = format!("{town}控辍保学问题汇总（基准日 {}）", plan.params.as_of.format("%Y-%m-%d"));
+    ws.merge_range(0, 0, 0, last_col.max(3), &title, &f.title)?;
+    ws.write_string_with_format(2, 0, "村(社区)", &f.header)?;
+    ws.set_column_width(0, 14)?;
+    for (k, p) in problems.iter().enumerate() {
+        ws.write_string_with_format(2, (k + 1) as u16, p.label(), &f.header)?;
+        ws.set_column_width((k + 1) as u16, 12)?;
+    }
+    ws.write_string_with_format(2, (problems.len() + 1) as u16, "合计", &f.header)?;
+    ws.write_string_with_format(2, (problems.len() + 2) as u16, "其中建档立卡", &f.header)?;
+    ws.set_row_height(2, 45)?;
+    for (r, v) in villages.iter().enumerate() {
+        let row = 3 + r as u32;
+        ws.write_string_with_format(row, 0, if v.is_empty() { "村社不详" } else { v }, &f.cell)?;
+        let in_village: Vec<&&Case> = cases.iter().filter(|c| &c.village == v).collect();
+        for (k, p) in problems.iter().enumerate() {
+            let n = in_village.iter().filter(|c| c.problem == *p).count();
+            ws.write_number_with_format(row, (k + 1) as u16, n as f64, &f.number)?;
+        }
+        ws.write_number_with_format(row, (problems.len() + 1) as u16, in_village.len() as f64, &f.number)?;
+        let poor = in_village.iter().filter(|c| c.poverty).count();
+        ws.write_number_with_format(row, (problems.len() + 2) as u16, poor as f64, &f.number)?;
+    }
+    let total_row = 3 + villages.len() as u32;
+    ws.write_string_with_format(total_row, 0, "合计", &f.bold)?;
+    for (k, p) in problems.iter().enumerate() {
+        let n = cases.iter().filter(|c| c.problem == *p).count();
+        ws.write_number_with_format(total_row, (k + 1) as u16, n as f64, &f.number)?;
+    }
+    ws.write_number_with_format(total_row, (problems.len() + 1) as u16, cases.len() as f64, &f.number)?;
+    let poor = cases.iter().filter(|c| c.poverty).count();
+    ws.write_number_with_format(total_row, (problems.len() + 2) as u16, poor as f64, &f.number)?;
+    ws.set_freeze_panes(3, 1)?;
+    xlsx::print_setup(ws, (2, 2))?;
+
+    if !villages.is_empty() && !problems.is_empty() {
+        let mut chart = Chart::new(ChartType::BarStacked);
+        let sheet = ws.name();
+        for (k, p) in problems.iter().enumerate() {
+            let col = (k + 1) as u16;
+            chart
+                .add_series()
+                .set_name(p.label())
+                .set_categories((sheet.as_str(), 3, 0, total_row - 1, 0))
+                .set_values((sheet.as_str(), 3, col, total_row - 1, col));
+        }
+        chart.title().set_name("各村（社区）问题数");
+        chart.set_width(720).set_height(360.max(24 * villages.len() as u32 + 120));
+        ws.insert_chart(total_row + 2, 0, &chart)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! `run.json`: what a run read and did — tool version, parameters, every input file with its
+//! SHA-256, per-sheet row accounting (read = used + skipped + rejected), case counts by
+//! problem and by town, stage timings, and the files written.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::plan::Plan;
+use crate::rules::Case;
+use crate::table::{Inputs, RowCounts};
+
+#[derive(Serialize)]
+pub struct Manifest<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub pipeline: &'a str,
+    pub pipeline_file: String,
+    pub label: &'a str,
+    /// Local time the run finished; the latest one is the default previous run.
+    pub finished_at: String,
+    pub previous_run: Option<String>,
+    pub params: &'a crate::plan::Params,
+    pub inputs: InputsReport<'a>,
+    pub cases: CaseCounts,
+    pub changes: BTreeMap<&'static str, usize>,
+    pub verification: &'a crate::verify::VerifyReport,
+    pub timings_ms: BTreeMap<&'static str, u128>,
+    pub outputs: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct InputsReport<'a> {
+    pub files: Vec<FileReport<'a>>,
+    /// Totals over every sheet.
+    pub accounting: Accounting,
+}
+
+#[derive(Serialize)]
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub source: &'static str,
+    pub format: &'a str,
+    pub bytes: u64,
+    pub sha256: &'a str,
+    pub sheets: Vec<SheetReport<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SheetReport<'a> {
+    pub name: &'a str,
+    pub header_row: Option<u32>,
+    pub skipped: Option<&'a str>,
+    #[serde(flatten)]
+    pub counts: &'a RowCounts,
+    pub balanced: bool,
+}
+
+#[derive(Serialize, Default)]
+pub struct Accounting {
+    pub read: u64,
+    pub used: u64,
+    pub skipped: u64,
+    pub rejected: u64,
+    /// read == used + skipped + rejected for every sheet.
+    pub balanced: bool,
+}
+
+#[derive(Serialize, Default)]
+pub struct CaseCounts {
+    /// Open cases.
+    pub total: usize,
+    /// Cases closed (销号) by returned outcomes.
+    pub closed: usize,
+    pub by_problem: BTreeMap<&'static str, usize>,
+    pub by_town: BTreeMap<String, usize>,
+    pub poverty: usize,
+}
+
+pub fn accounting(inputs: &Inputs) -> Accounting {
+    let mut a = Accounting { balanced: true, ..Default::default() };
+    for s in &inputs.sheets {
+        a.read += s.counts.read;
+        a.used += s.counts.used;
+        a.skipped += s.counts.skipped();
+        a.rejected += s.counts.rejected;
+        a.balanced &= s.counts.balanced();
+    }
+    a
+}
+
+pub fn files<'a>(inputs: &'a Inputs, plan: &Plan) -> Vec<FileReport<'a>> {
+    inputs
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FileReport {
+            path: &f.display,
+            source: plan.sources[f.source].kind.key(),
+            format: &f.format,
+            bytes: f.bytes,
+            sha256: &f.sha256,
+            sheets: inputs
+                .sheets
+                .iter()
+                .filter(|s| s.file as usize == i)
+                .map(|s| SheetReport {
+                    name: &s.name,
+                    header_row: s.header_row,
+                    skipped: s.skipped.as_deref(),
+                    counts: &s.counts,
+                    balanced: s.counts.balanced(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Counts of new / resolved / still-open / changed cases.
+pub fn change_counts(rows: &[crate::history::DiffRow]) -> BTreeMap<&'static str, usize> {
+    let mut out = BTreeMap::new();
+    for change in crate::history::Change::ALL {
+        let key = match change {
+            crate::history::Change::New => "new",
+            crate::history::Change::Resolved => "resolved",
+            crate::history::Change::StillOpen => "still_open",
+            crate::history::Change::Changed => "changed",
+        };
+        out.insert(key, rows.iter().filter(|r| r.change == change).count());
+    }
+    out
+}
+
+/// Counts of open cases by problem and by town (closed cases counted apart).
+pub fn case_counts(all: &[Case]) -> CaseCounts {
+    let open: Vec<&Case> = all.iter().filter(|c| !c.history.closed).collect();
+    let cases = open.as_slice();
+    let mut c = CaseCounts { total: cases.len(), closed: all.len() - cases.len(), ..Default::default() };
+    for (keys, n) in crate::frame::count_by(&[cases.iter().map(|c| c.problem.key().to_string()).collect()]) {
+        let problem = crate::rules::Problem::from_key(&keys[0]).expect("known key");
+        c.by_problem.insert(problem.key(), n as usize);
+    }
+    for (keys, n) in crate::frame::count_by(&[cases.iter().map(|c| c.town.clone()).collect()]) {
+        c.by_town.insert(keys[0].clone(), n as usize);
+    }
+    c.poverty = cases.iter().filter(|c| c.poverty).count();
+    c
+}

@@ -1,0 +1,208 @@
+//! `汇总.xlsx`, the district's own summary: towns × problem types and schools × problem types
+//! (with native charts and the poverty share of each), and the input accounting per file
+//! and sheet (rows read = used + skipped + rejected).
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
+
+use super::xlsx::{self, Formats};
+use crate::frame;
+use crate::history::DiffRow;
+use crate::plan::Plan;
+use crate::rules::{Case, Problem};
+use crate::table::Inputs;
+use crate::verify::VerifyReport;
+
+/// Writes the district summary workbook (open cases; closed ones are counted in 变化情况).
+pub fn write(
+    path: &Path,
+    all: &[Case],
+    changes: &[DiffRow],
+    verify: &VerifyReport,
+    inputs: &Inputs,
+    plan: &Plan,
+) -> Result<(), XlsxError> {
+    let open: Vec<Case> = all.iter().filter(|c| !c.history.closed).cloned().collect();
+    let cases = open.as_slice();
+    let as_of = plan.params.as_of;
+    let title = format!("{}问题汇总（基准日 {}）", plan.name, as_of.format("%Y-%m-%d"));
+    let mut wb = xlsx::workbook(&title, as_of);
+    let f = Formats::new();
+    let towns: Vec<String> = cases.iter().map(|c| c.town.clone()).collect();
+    cross_table(&mut wb, &f, "镇街汇总", "镇街", &title, cases, &towns)?;
+    let schools: Vec<String> =
+        cases.iter().map(|c| if c.school.is_empty() { "（无学校）".to_string() } else { c.school.clone() }).collect();
+    cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools)?;
+    accounting(&mut wb, &f, inputs, plan)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("变化情况")?;
+    let refs: Vec<&DiffRow> = changes.iter().collect();
+    super::ledger::write_changes(ws, &f, "各镇街问题变化情况（与上次运行相比）", &refs, true)?;
+    unmatched(&mut wb, &f, verify)?;
+    wb.save(path)
+}
+
+/// The 核实反馈 sheet: what the round trip did, and every returned row that matched no case.
+fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("核实反馈")?;
+    ws.merge_range(0, 0, 0, 4, "核实反馈处理情况", &f.title)?;
+    let lines = [
+        ("反馈行数", v.rows),
+        ("已填写", v.filled),
+        ("已对应到本次案件", v.applied),
+        ("销号", v.closed),
+        ("仍需核实", v.kept_open),
+        ("更正身份证号/姓名", v.corrections),
+        ("本次已不再出现（已解决）", v.resolved_since),
+        ("未能对应", v.unmatched.len()),
+    ];
+    for (k, (label, n)) in lines.iter().enumerate() {
+        ws.write_string_with_format(2 + k as u32, 0, *label, &f.cell)?;
+        ws.write_number_with_format(2 + k as u32, 1, *n as f64, &f.number)?;
+    }
+    let top = 3 + lines.len() as u32;
+    let headers = [("文件", 40.0), ("工作表", 14.0), ("行", 6.0), ("case_id", 12.0), ("原因", 50.0)];
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(top, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (k, u) in v.unmatched.iter().enumerate() {
+        let r = top + 1 + k as u32;
+        ws.write_string_with_format(r, 0, &u.file, &f.cell)?;
+        ws.write_string_with_format(r, 1, &u.sheet, &f.cell)?;
+        ws.write_number_with_format(r, 2, f64::from(u.row), &f.number)?;
+        ws.write_string_with_format(r, 3, &u.case_id, &f.text)?;
+        ws.write_string_with_format(r, 4, &u.reason, &f.wrap)?;
+    }
+    Ok(())
+}
+
+/// A sheet of `keys` (one per case) × problem type counts, with 合计, 建档立卡 and its
+/// share, and a stacked bar chart.
+fn cross_table(
+    wb: &mut Workbook,
+    f: &Formats,
+    sheet: &str,
+    key_label: &str,
+    title: &str,
+    cases: &[Case],
+    keys: &[String],
+) -> Result<(), XlsxError> {
+    let problems: Vec<Problem> = Problem::ALL.into_iter().filter(|p| cases.iter().any(|c| c.problem == *p)).collect();
+    let counts = frame::count_by(&[keys.to_vec(), cases.iter().map(|c| c.problem.key().to_string()).collect()]);
+    let poor = frame::count_by(&[
+        keys.to_vec(),
+        cases.iter().map(|c| if c.poverty { "1" } else { "0" }.to_string()).collect(),
+    ]);
+    let mut rows: Vec<String> = counts.iter().map(|(k, _)| k[0].clone()).collect();
+    rows.dedup();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    let n = problems.len() as u16;
+    ws.merge_range(0, 0, 0, n + 3, title, &f.title)?;
+    ws.write_string_with_format(2, 0, key_label, &f.header)?;
+    ws.set_column_width(0, 18)?;
+    for (k, p) in problems.iter().enumerate() {
+        ws.write_string_with_format(2, k as u16 + 1, p.label(), &f.header)?;
+        ws.set_column_width(k as u16 + 1, 11)?;
+    }
+    for (k, h) in ["合计", "其中建档立卡", "建卡占比"].iter().enumerate() {
+        ws.write_string_with_format(2, n + 1 + k as u16, *h, &f.header)?;
+    }
+    ws.set_row_height(2, 45)?;
+    let pct = f.number.clone().set_num_format("0.0%");
+    for (r, key) in rows.iter().enumerate() {
+        let row = 3 + r as u32;
+        ws.write_string_with_format(row, 0, key, &f.cell)?;
+        let mut total = 0;
+        for (k, p) in problems.iter().enumerate() {
+            let c = counts.iter().find(|(kk, _)| &kk[0] == key && kk[1] == p.key()).map_or(0, |(_, c)| *c);
+            total += c;
+            ws.write_number_with_format(row, k as u16 + 1, c as f64, &f.number)?;
+        }
+        let poor_n = poor.iter().find(|(kk, _)| &kk[0] == key && kk[1] == "1").map_or(0, |(_, c)| *c);
+        ws.write_number_with_format(row, n + 1, total as f64, &f.number)?;
+        ws.write_number_with_format(row, n + 2, poor_n as f64, &f.number)?;
+        let share = if total == 0 { 0.0 } else { poor_n as f64 / total as f64 };
+        ws.write_number_with_format(row, n + 3, share, &pct)?;
+    }
+    let total_row = 3 + rows.len() as u32;
+    ws.write_string_with_format(total_row, 0, "合计", &f.bold)?;
+    for (k, p) in problems.iter().enumerate() {
+        let c = cases.iter().filter(|c| c.problem == *p).count();
+        ws.write_number_with_format(total_row, k as u16 + 1, c as f64, &f.number)?;
+    }
+    let poor_total = cases.iter().filter(|c| c.poverty).count();
+    ws.write_number_with_format(total_row, n + 1, cases.len() as f64, &f.number)?;
+    ws.write_number_with_format(total_row, n + 2, poor_total as f64, &f.number)?;
+    let share = if cases.is_empty() { 0.0 } else { poor_total as f64 / cases.len() as f64 };
+    ws.write_number_with_format(total_row, n + 3, share, &pct)?;
+    ws.set_freeze_panes(3, 1)?;
+    xlsx::print_setup(ws, (2, 2))?;
+    if !rows.is_empty() && !problems.is_empty() {
+        let mut chart = Chart::new(ChartType::BarStacked);
+        for (k, p) in problems.iter().enumerate() {
+            let col = k as u16 + 1;
+            chart.add_series().set_name(p.label()).set_categories((sheet, 3, 0, total_row - 1, 0)).set_values((
+                sheet,
+                3,
+                col,
+                total_row - 1,
+                col,
+            ));
+        }
+        chart.title().set_name(format!("各{key_label}问题数").as_str());
+        chart.set_width(760).set_height(360.max(22 * rows.len() as u32 + 120));
+        ws.insert_chart(total_row + 2, 0, &chart)?;
+    }
+    Ok(())
+}
+
+/// The input accounting sheet.
+fn accounting(wb: &mut Workbook, f: &Formats, inputs: &Inputs, plan: &Plan) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("输入统计")?;
+    let headers = [
+        "来源",
+        "文件",
+        "工作表",
+        "表头行",
+        "读取行数",
+        "使用",
+        "跳过(空行)",
+        "跳过(合计)",
+        "跳过(说明)",
+        "剔除",
+        "核对",
+        "说明",
+    ];
+    let widths = [12.0, 40.0, 14.0, 7.0, 9.0, 9.0, 9.0, 9.0, 9.0, 7.0, 6.0, 30.0];
+    ws.merge_range(0, 0, 0, headers.len() as u16 - 1, "输入数据统计：读取行数 = 使用 + 跳过 + 剔除", &f.title)?;
+    for (c, (h, w)) in headers.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    for (r, s) in inputs.sheets.iter().enumerate() {
+        let row = 3 + r as u32;
+        let file = &inputs.files[s.file as usize];
+        ws.write_string_with_format(row, 0, plan.sources[file.source].kind.label(), &f.cell)?;
+        ws.write_string_with_format(row, 1, &file.display, &f.cell)?;
+        ws.write_string_with_format(row, 2, &s.name, &f.cell)?;
+        match s.header_row {
+            Some(h) => ws.write_number_with_format(row, 3, h as f64, &f.number)?,
+            None => ws.write_blank(row, 3, &f.number)?,
+        };
+        let c = &s.counts;
+        for (k, v) in [c.read, c.used, c.skipped_blank, c.skipped_total, c.skipped_note, c.rejected].iter().enumerate()
+        {
+            ws.write_number_with_format(row, 4 + k as u16, *v as f64, &f.number)?;
+        }
+        ws.write_string_with_format(row, 10, if c.balanced() { "✓" } else { "✗" }, &f.cell)?;
+        ws.write_string_with_format(row, 11, s.skipped.as_deref().unwrap_or(""), &f.wrap)?;
+    }
+    ws.set_freeze_panes(3, 0)?;
+    xlsx::print_setup(ws, (2, 2))?;
+    Ok(())
+}

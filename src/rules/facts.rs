@@ -1,0 +1,106 @@
+//! What the linked sources establish about one person, computed once and shared by every
+//! rule: cohort, alive, disabled, 学籍 status, exemptions, roster, and the census claim.
+
+use chrono::NaiveDate;
+
+use super::window::{self, Cohort};
+use crate::normalize::values::{SchoolClaim, Status};
+use crate::people::{People, Person};
+use crate::plan::Params;
+use crate::sources::{Data, EnrollRec, ExemptionRec};
+
+/// The established facts about one person.
+#[derive(Clone, Debug)]
+pub struct Facts<'a> {
+    pub cohort: Cohort,
+    pub alive: bool,
+    pub disabled: bool,
+    pub disability_category: Option<u8>,
+    pub disability_grade: Option<u8>,
+    pub poverty: bool,
+    /// The linked student's current record, when there is a linked student.
+    pub current: Option<&'a EnrollRec>,
+    pub active: bool,
+    pub completed_junior: bool,
+    /// An exemption in force on as_of.
+    pub valid_exemption: Option<&'a ExemptionRec>,
+    /// The latest exemption that ended before as_of (when none is in force).
+    pub expired_exemption: Option<&'a ExemptionRec>,
+    pub on_roster: bool,
+    /// The census claim (primary listing first) and its text.
+    pub claim: Option<(SchoolClaim, &'a str)>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of(person: &'a Person, people: &'a People, data: &'a Data, params: &Params) -> Facts<'a> {
+        let student = person.student.as_ref().map(|l| &people.students[l.student]);
+        let current = student.map(|s| &data.enrollment[s.current]);
+        let status = current.and_then(|r| r.status);
+        let ordered_listings =
+            person.primary.into_iter().chain(person.listings.iter().copied().filter(|i| Some(*i) != person.primary));
+        let claim = ordered_listings
+            .clone()
+            .find_map(|i| data.census[i].claim.map(|c| (c, data.census[i].claim_text.as_str())));
+        let census_dead = person.listings.iter().any(|&i| data.census[i].claim == Some(SchoolClaim::Dead));
+        let census_disabled = person.listings.iter().any(|&i| data.census[i].declares_disabled());
+        let category = person
+            .listings
+            .iter()
+            .find_map(|&i| data.census[i].disability_category)
+            .or_else(|| person.disability.iter().find_map(|&i| data.disability[i].category));
+        let grade = person
+            .listings
+            .iter()
+            .find_map(|&i| data.census[i].disability_grade)
+            .or_else(|| person.disability.iter().find_map(|&i| data.disability[i].grade));
+        let exemptions = person.exemptions.iter().map(|&i| &data.exemptions[i]);
+        let valid_exemption = exemptions.clone().filter(|e| e.valid_on(params.as_of)).max_by_key(|e| e.valid_until);
+        let expired_exemption = if valid_exemption.is_some() {
+            None
+        } else {
+            exemptions.filter(|e| e.valid_until < params.as_of).max_by_key(|e| e.valid_until)
+        };
+        Facts {
+            cohort: window::cohort(person.birth, params),
+            alive: !census_dead && status != Some(Status::Dead),
+            disabled: census_disabled || !person.disability.is_empty(),
+            disability_category: category,
+            disability_grade: grade,
+            poverty: !person.poverty.is_empty()
+                || person.listings.iter().any(|&i| data.census[i].poverty == Some(true)),
+            current,
+            active: status.is_some_and(Status::is_active),
+            completed_junior: student.is_some_and(|s| s.completed_junior(&data.enrollment)),
+            valid_exemption,
+            expired_exemption,
+            on_roster: !person.visits.is_empty(),
+            claim,
+        }
+    }
+
+    /// The claim, when it is one the rules must ignore without approval (缓学/免学 with no
+    /// exemption, 送教上门 with no roster entry): quoted in evidence.
+    pub fn unsupported_claim(&self) -> Option<&'a str> {
+        match self.claim {
+            Some((SchoolClaim::Deferred | SchoolClaim::Exempt, text)) if self.valid_exemption.is_none() => Some(text),
+            Some((SchoolClaim::HomeTeaching, text)) if !self.on_roster => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn claims_out_of_area(&self) -> bool {
+        matches!(self.claim, Some((SchoolClaim::OutOfArea, _)))
+    }
+
+    /// `学籍：荣昌中学 初二(3)班，状态：辍学（2019-03-01）`.
+    pub fn student_summary(&self) -> Option<String> {
+        let r = self.current?;
+        let status = r.status.map(|s| s.label()).unwrap_or("未知");
+        let date = r.status_date.map(|d| format!("（{}）", fmt_date(d))).unwrap_or_default();
+        Some(format!("学籍：{}，状态：{status}{date}", r.placement()))
+    }
+}
+
+pub fn fmt_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}

@@ -1,0 +1,115 @@
+//! 大清查 census rows → [`CensusRec`]: one listing of one child.
+
+use chrono::NaiveDate;
+
+use super::row::Columns;
+use crate::normalize::address::{self, Address};
+use crate::normalize::id_number::{IdNumber, Sex};
+use crate::normalize::values::{self, SchoolClaim, ValueConfig};
+use crate::table::{Inputs, Prov, RawTable};
+
+/// One child as listed in a census sheet.
+#[derive(Clone, Debug)]
+pub struct CensusRec {
+    pub prov: Prov,
+    /// Canonical town (镇街) of the listing.
+    pub town: String,
+    /// Canonical village (村/社区) of the listing.
+    pub village: String,
+    /// 社 / 组 as written, and as a number when it parses.
+    pub group_text: String,
+    pub group: Option<u32>,
+    pub householder: String,
+    pub name: String,
+    /// Stated sex, else derived from the ID.
+    pub sex: Option<Sex>,
+    pub id: IdNumber,
+    /// From a valid ID, else the 出生日期 column, else a wrong-check ID's date part.
+    pub birth: Option<NaiveDate>,
+    pub relation: String,
+    pub hukou: Address,
+    pub hukou_text: String,
+    pub current: Address,
+    pub poverty: Option<bool>,
+    pub disabled: Option<bool>,
+    pub disability_category: Option<u8>,
+    pub disability_grade: Option<u8>,
+    /// What the household says about schooling, and the text it said.
+    pub claim: Option<SchoolClaim>,
+    pub claim_text: String,
+    pub school: String,
+    pub grade: String,
+    pub note: String,
+}
+
+impl CensusRec {
+    /// Whether the listing declares the child disabled.
+    pub fn declares_disabled(&self) -> bool {
+        self.disabled == Some(true) || self.disability_category.is_some()
+    }
+
+    /// Whether this listing is in the village of the child's household registration.
+    pub fn is_registration_listing(&self) -> bool {
+        match &self.hukou.village {
+            Some(v) => address::village_stem(v) == address::village_stem(&self.village),
+            None => false,
+        }
+    }
+}
+
+/// Builds census records; rows with neither a name nor an ID are rejected.
+pub fn extract(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<CensusRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::with_capacity(table.rows.len());
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let id = r.id("id_number");
+        let name = r.name("name");
+        if name.is_empty() && id.status == crate::normalize::id_number::IdStatus::Missing {
+            inputs.reject(r.prov(), None, "姓名和身份证号均为空 (no name and no ID)");
+            continue;
+        }
+        let group_text = r.text("group");
+        let hukou_text = r.text("hukou_address");
+        let mut hukou = address::parse(&hukou_text);
+        let town = r.town("town");
+        let village = r.village("village");
+        // A bare 户籍地址 such as "3社" leaves town and village to the listing itself.
+        if hukou.town.is_none() && hukou.village.is_none() && hukou.group.is_some() {
+            hukou.town = Some(town.clone());
+            hukou.village = Some(village.clone());
+        }
+        let claim_text = r.text("school_status");
+        let category_text = r.text("disability_category");
+        out.push(CensusRec {
+            prov: r.prov(),
+            group: address::parse_group(&group_text),
+            group_text,
+            householder: r.name("householder"),
+            sex: r.sex("sex", values).or_else(|| id.sex()),
+            birth: id.valid().and(id.birth()).or_else(|| r.date("birth_date")).or_else(|| id.birth()),
+            relation: r.text("relation"),
+            hukou,
+            hukou_text,
+            current: r.address("current_address"),
+            poverty: r.yes_no("poverty", values),
+            disabled: r.yes_no("disabled", values),
+            disability_category: if category_text.is_empty() || values.yes_no(&category_text) == Some(false) {
+                None
+            } else {
+                values::disability_category(&category_text)
+            },
+            disability_grade: values::disability_grade(&r.text("disability_grade")),
+            claim: if claim_text.is_empty() { None } else { values.school_claim(&claim_text) },
+            claim_text,
+            school: r.text("school"),
+            grade: r.text("grade"),
+            note: r.text("note"),
+            town,
+            village,
+            name,
+            id,
+        });
+    }
+    out
+}

@@ -1,0 +1,344 @@
+//! The smaller sources: the 建档立卡 poverty register, the disability list, the 送教上门
+//! roster, approved 缓学/免学, the 包片包校 responsibility roster, and returned ledgers.
+
+use chrono::NaiveDate;
+
+use super::row::Columns;
+use crate::normalize::address::{self, Address};
+use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
+use crate::normalize::values::{self, ExemptionKind, Outcome, PovertySchooling, ValueConfig};
+use crate::table::{Inputs, Prov, RawTable};
+
+/// A person on the 建档立卡 list.
+#[derive(Clone, Debug)]
+pub struct PovertyRec {
+    pub prov: Prov,
+    pub town: String,
+    pub village: String,
+    pub group_text: String,
+    pub household_no: String,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub id: IdNumber,
+    pub birth: Option<NaiveDate>,
+    pub relation: String,
+    pub schooling: Option<PovertySchooling>,
+    pub schooling_text: String,
+    pub health: String,
+    pub out_reason: String,
+}
+
+/// A person on the disability federation list.
+#[derive(Clone, Debug)]
+pub struct DisabilityRec {
+    pub prov: Prov,
+    pub town: String,
+    pub village: String,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub id: IdNumber,
+    pub birth: Option<NaiveDate>,
+    pub category: Option<u8>,
+    pub grade: Option<u8>,
+    pub address: Address,
+}
+
+/// One row of the 送教上门 roster: a child, and a visit when a date is given.
+#[derive(Clone, Debug)]
+pub struct VisitRec {
+    pub prov: Prov,
+    pub school: String,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub id: IdNumber,
+    pub birth: Option<NaiveDate>,
+    pub student_no: String,
+    pub town: String,
+    pub village: String,
+    pub date: Option<NaiveDate>,
+    pub hours: Option<f64>,
+    pub teacher: String,
+}
+
+/// An approved 缓学 or 免学.
+#[derive(Clone, Debug)]
+pub struct ExemptionRec {
+    pub prov: Prov,
+    pub town: String,
+    pub village: String,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub id: IdNumber,
+    pub birth: Option<NaiveDate>,
+    pub kind: Option<ExemptionKind>,
+    pub approved: Option<NaiveDate>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: NaiveDate,
+    pub reason: String,
+}
+
+impl ExemptionRec {
+    /// In force on `day`.
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.valid_until >= day && self.valid_from.is_none_or(|f| f <= day)
+    }
+}
+
+/// Who is responsible for one school (attachment 4).
+#[derive(Clone, Debug)]
+pub struct RosterRec {
+    pub prov: Prov,
+    /// 学区 or 直属学校.
+    pub unit: String,
+    pub school: String,
+    pub leader: String,
+    pub area_person: String,
+    pub area_phone: String,
+    pub school_person: String,
+    pub school_phone: String,
+}
+
+/// One returned ledger row.
+#[derive(Clone, Debug)]
+pub struct VerificationRec {
+    pub prov: Prov,
+    pub case_id: String,
+    pub id: IdNumber,
+    pub id_text: String,
+    pub name: String,
+    pub town: String,
+    pub village: String,
+    pub problem_label: String,
+    pub outcome: Option<Outcome>,
+    pub outcome_text: String,
+    pub outcome_note: String,
+    pub rectification: String,
+    pub note: String,
+}
+
+impl VerificationRec {
+    /// Whether the town wrote anything in the verification columns.
+    pub fn filled(&self) -> bool {
+        !(self.outcome_text.is_empty() && self.outcome_note.is_empty() && self.rectification.is_empty())
+    }
+}
+
+fn person_missing(name: &str, id: &IdNumber) -> bool {
+    name.is_empty() && id.status == IdStatus::Missing
+}
+
+fn birth_of(id: &IdNumber, fallback: Option<NaiveDate>) -> Option<NaiveDate> {
+    id.valid().and(id.birth()).or(fallback).or_else(|| id.birth())
+}
+
+pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<PovertyRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::new();
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let id = r.id("id_number");
+        let name = r.name("name");
+        if person_missing(&name, &id) {
+            inputs.reject(r.prov(), None, "姓名和证件号码均为空 (no name and no ID)");
+            continue;
+        }
+        let schooling_text = r.text("school_status");
+        out.push(PovertyRec {
+            prov: r.prov(),
+            town: r.town("town"),
+            village: r.village("village"),
+            group_text: r.text("group"),
+            household_no: r.text("household_no"),
+            sex: r.sex("sex", values).or_else(|| id.sex()),
+            birth: birth_of(&id, None),
+            relation: r.text("relation"),
+            schooling: PovertySchooling::parse(&schooling_text),
+            schooling_text,
+            health: r.text("health"),
+            out_reason: r.text("out_reason"),
+            name,
+            id,
+        });
+    }
+    out
+}
+
+pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<DisabilityRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::new();
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let mut id = r.id("id_number");
+        let cert = r.id("cert_no");
+        if !id.is_valid() && cert.is_valid() {
+            id = cert;
+        }
+        let name = r.name("name");
+        if person_missing(&name, &id) {
+            inputs.reject(r.prov(), None, "姓名和身份证号均为空 (no name and no ID)");
+            continue;
+        }
+        // The certificate number's last two digits carry category and grade.
+        let cert_text = crate::normalize::compact(&r.text("cert_no"));
+        let cert_digit = |pos: usize| cert_text.as_bytes().get(pos).filter(|b| b.is_ascii_digit()).map(|b| b - b'0');
+        out.push(DisabilityRec {
+            prov: r.prov(),
+            town: r.town("town"),
+            village: r.village("village"),
+            sex: r.sex("sex", values).or_else(|| id.sex()),
+            birth: birth_of(&id, None),
+            category: values::disability_category(&r.text("category")).or_else(|| cert_digit(18)),
+            grade: values::disability_grade(&r.text("grade")).or_else(|| cert_digit(19)),
+            address: r.address("address"),
+            name,
+            id,
+        });
+    }
+    out
+}
+
+pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VisitRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::new();
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let id = r.id("id_number");
+        let name = r.name("name");
+        if person_missing(&name, &id) {
+            inputs.reject(r.prov(), None, "学生姓名和身份证号均为空 (no name and no ID)");
+            continue;
+        }
+        let date = r.date("visit_date");
+        if date.is_none() && !r.text("visit_date").is_empty() {
+            inputs.reject(r.prov(), Some("送教日期"), "送教日期无法识别为日期 (visit date is not a date)");
+            continue;
+        }
+        out.push(VisitRec {
+            prov: r.prov(),
+            school: r.text("school"),
+            sex: r.sex("sex", values).or_else(|| id.sex()),
+            birth: birth_of(&id, None),
+            student_no: crate::normalize::compact(&r.text("student_no")).to_uppercase(),
+            town: r.town("town"),
+            village: r.village("village"),
+            date,
+            hours: r.number("hours"),
+            teacher: r.name("teacher"),
+            name,
+            id,
+        });
+    }
+    out
+}
+
+pub fn extract_exemptions(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<ExemptionRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::new();
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let id = r.id("id_number");
+        let name = r.name("name");
+        if person_missing(&name, &id) {
+            inputs.reject(r.prov(), None, "姓名和身份证号均为空 (no name and no ID)");
+            continue;
+        }
+        let Some(valid_until) = r.date("valid_until") else {
+            inputs.reject(
+                r.prov(),
+                Some("有效期至"),
+                "有效期至为空或不是日期，无法判断是否有效 (valid-until missing or not a date)",
+            );
+            continue;
+        };
+        out.push(ExemptionRec {
+            prov: r.prov(),
+            town: r.town("town"),
+            village: r.village("village"),
+            sex: r.sex("sex", values).or_else(|| id.sex()),
+            birth: birth_of(&id, None),
+            kind: ExemptionKind::parse(&r.text("kind")),
+            approved: r.date("approved"),
+            valid_from: r.date("valid_from"),
+            valid_until,
+            reason: r.text("reason"),
+            name,
+            id,
+        });
+    }
+    out
+}
+
+/// Names in rosters are padded with spaces to two characters' width (`张  三`).
+fn person_name(s: &str) -> String {
+    crate::normalize::name::normalize(s)
+}
+
+pub fn extract_roster(table: &RawTable, inputs: &mut Inputs) -> Vec<RosterRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::new();
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let school = crate::normalize::compact(&r.text("school"));
+        if school.is_empty() {
+            inputs.reject(r.prov(), Some("学校名称"), "学校名称为空 (no school name)");
+            continue;
+        }
+        out.push(RosterRec {
+            prov: r.prov(),
+            unit: crate::normalize::compact(&r.text("unit")),
+            school,
+            leader: person_name(&r.text("leader")),
+            area_person: person_name(&r.text("area_person")),
+            area_phone: crate::normalize::compact(&r.text("area_phone")),
+            school_person: person_name(&r.text("school_person")),
+            school_phone: crate::normalize::compact(&r.text("school_phone")),
+        });
+    }
+    out
+}
+
+pub fn extract_verification(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VerificationRec> {
+    let cols = Columns::new(table);
+    let mut out = Vec::new();
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let outcome_text = r.text("outcome");
+        let case_id = crate::normalize::compact(&r.text("case_id"));
+        let id_text = r.text("id_number");
+        let filled =
+            !(outcome_text.is_empty() && r.text("outcome_note").is_empty() && r.text("rectification").is_empty());
+        if filled && case_id.is_empty() && id_text.is_empty() {
+            inputs.reject(
+                r.prov(),
+                None,
+                "已填写核实结果，但既无 case_id 也无身份证号，无法对应案件 (no case_id and no ID)",
+            );
+            continue;
+        }
+        // Rows nobody filled in are kept (and counted as used): they simply change nothing.
+        out.push(VerificationRec {
+            prov: r.prov(),
+            id: r.id("id_number"),
+            id_text,
+            name: r.name("name"),
+            town: r.town("town"),
+            village: r.village("village"),
+            problem_label: crate::normalize::compact(&r.text("problem_label")),
+            outcome: if outcome_text.is_empty() { None } else { values.outcome(&outcome_text) },
+            outcome_text,
+            outcome_note: r.text("outcome_note"),
+            rectification: r.text("rectification"),
+            note: r.text("note"),
+            case_id,
+        });
+    }
+    out
+}
+
+/// Town and village of a free-text address, falling back to given columns.
+pub fn place(addr: &Address, town: &str, village: &str) -> (String, String) {
+    (
+        addr.town.clone().unwrap_or_else(|| town.to_string()),
+        addr.village.clone().map(|v| address::canon_village(&v)).unwrap_or_else(|| village.to_string()),
+    )
+}

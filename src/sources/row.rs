@@ -1,0 +1,131 @@
+//! Typed access to the mapped cells of a [`RawTable`] row by canonical field name, with the
+//! normalisers applied. Column positions are looked up once per table.
+
+use chrono::NaiveDate;
+
+use crate::normalize::address::{self, Address};
+use crate::normalize::id_number::{self, IdNumber, Sex};
+use crate::normalize::values::ValueConfig;
+use crate::normalize::{date, name};
+use crate::table::{Cell, Prov, RawRow, RawTable};
+
+/// Column positions of a table's fields, resolved once.
+pub struct Columns<'t> {
+    table: &'t RawTable,
+}
+
+static EMPTY: Cell = Cell::Empty;
+
+impl<'t> Columns<'t> {
+    pub fn new(table: &'t RawTable) -> Self {
+        Columns { table }
+    }
+
+    /// A row accessor.
+    pub fn row<'r>(&'r self, row: &'r RawRow) -> Row<'r> {
+        Row { table: self.table, row }
+    }
+}
+
+/// One row, read field by field.
+pub struct Row<'r> {
+    table: &'r RawTable,
+    row: &'r RawRow,
+}
+
+impl<'r> Row<'r> {
+    pub fn prov(&self) -> Prov {
+        Prov { sheet: self.table.sheet, row: self.row.row }
+    }
+
+    /// The raw cell of a field (Empty when the field is not mapped).
+    pub fn cell(&self, field: &str) -> &'r Cell {
+        match self.table.col(field) {
+            Some(i) => self.row.cells.get(i).unwrap_or(&EMPTY),
+            None => &EMPTY,
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.table.col(field).is_some()
+    }
+
+    /// Trimmed display text of a field ("" when absent).
+    pub fn text(&self, field: &str) -> String {
+        self.cell(field).text()
+    }
+
+    /// Text with every whitespace removed and NFKC applied.
+    pub fn compact(&self, field: &str) -> String {
+        crate::normalize::compact(&self.cell(field).text())
+    }
+
+    pub fn name(&self, field: &str) -> String {
+        name::normalize(&self.cell(field).text())
+    }
+
+    pub fn id(&self, field: &str) -> IdNumber {
+        id_number::from_cell(self.cell(field))
+    }
+
+    pub fn date(&self, field: &str) -> Option<NaiveDate> {
+        date::from_cell(self.cell(field))
+    }
+
+    pub fn year_month(&self, field: &str) -> Option<NaiveDate> {
+        date::year_month_from_cell(self.cell(field))
+    }
+
+    pub fn number(&self, field: &str) -> Option<f64> {
+        match self.cell(field) {
+            Cell::Number(n) => Some(*n),
+            Cell::Text(s) => crate::normalize::compact(s).trim_end_matches(['时', '学', '课']).parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn sex(&self, field: &str, values: &ValueConfig) -> Option<Sex> {
+        let t = self.text(field);
+        if t.is_empty() {
+            None
+        } else {
+            values.sex(&t)
+        }
+    }
+
+    pub fn yes_no(&self, field: &str, values: &ValueConfig) -> Option<bool> {
+        let t = self.text(field);
+        if t.is_empty() {
+            None
+        } else {
+            values.yes_no(&t)
+        }
+    }
+
+    pub fn town(&self, field: &str) -> String {
+        let t = self.text(field);
+        if t.is_empty() {
+            t
+        } else {
+            address::canon_town(&t)
+        }
+    }
+
+    pub fn village(&self, field: &str) -> String {
+        let t = self.text(field);
+        if t.is_empty() {
+            t
+        } else {
+            address::canon_village(&t)
+        }
+    }
+
+    pub fn address(&self, field: &str) -> Address {
+        address::parse(&self.text(field))
+    }
+
+    /// True when every mapped cell is blank.
+    pub fn all_blank(&self) -> bool {
+        self.row.cells.iter().all(Cell::is_blank)
+    }
+}
