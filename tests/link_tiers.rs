@@ -269,3 +269,24 @@ fn weights_from_toml_change_the_outcome_and_the_model() {
     assert_eq!(one_char["weight"], 2.0);
     assert_eq!(json["review"], 2.0);
 }
+
+#[test]
+fn namesakes_born_the_same_day_are_kept_apart_by_their_ids() {
+    // Two boys named alike, born the same day, in two towns; the second listing's ID has a
+    // typo (one edit from its own true ID, three from the first boy's).
+    let b = date(2014, 7, 25);
+    let first = make_id("500153", b, 441);
+    let second_true = make_id("500153", b, 53);
+    let second_typo = substituted(&second_true, 16, if second_true.as_bytes()[15] == b'8' { b'1' } else { b'8' });
+    let census = vec![
+        rec(&first, "曹博锦", None, None, "昌州街道石河社区5组"),
+        rec(&second_typo, "曹博锦", Some(b), Some(Sex::Male), "清升镇桥亭村1社"),
+    ];
+    let d = dedupe(&census, &cfg());
+    assert_eq!(d.len(), 2, "two people, not one listed twice");
+    assert_eq!(d[0].reviews[0].comparison.level(Field::Id), Level::IdDifferent);
+    // Against a 学籍 holding only the first boy, the second is not linked to him.
+    let right = vec![rec(&first, "曹博锦", None, None, "昌州街道石河社区5组")];
+    let out = link(&census[1..], &right, &cfg());
+    assert!(out.links.is_empty());
+}

@@ -21,7 +21,7 @@
 //! id_one_edit = 6.0
 //! id_missing = 0.0
 //! id_different_valid = -12.0   # and never linked, whatever the score
-//! id_different = -3.0
+//! id_different = -8.0
 //! name_exact = 8.0
 //! name_homophone = 6.0
 //! name_near_sound = 4.5
@@ -51,7 +51,10 @@
 //! with no birth date on one side and only the town in common, 8 + 1 + 1 = 10: two
 //! children named alike in one town are not rare enough to link on that, so it is a
 //! review. `accept` = 10.5 keeps that 10 below the line and 11 (a homophone name, same
-//! village and sex, no birth date) above it.
+//! village and sex, no birth date) above it. Two 18-character IDs more than one edit apart
+//! (`id_different`, -8) are nearly as telling as two different valid IDs: a typo changes
+//! one character, so an ID three characters off is someone else's — at district scale two
+//! children share a name, a birth date and a sex often enough that this matters.
 
 use serde::{Deserialize, Serialize};
 
@@ -280,7 +283,7 @@ pub struct Weights {
     pub id_missing: f64,
     /// Default -12.0. Such a candidate is never linked, whatever its score.
     pub id_different_valid: f64,
-    /// Default -3.0.
+    /// Default -8.0.
     pub id_different: f64,
     /// Default 8.0.
     pub name_exact: f64,
@@ -331,7 +334,7 @@ impl Default for Weights {
             id_one_edit: 6.0,
             id_missing: 0.0,
             id_different_valid: -12.0,
-            id_different: -3.0,
+            id_different: -8.0,
             name_exact: 8.0,
             name_homophone: 6.0,
             name_near_sound: 4.5,
