@@ -3,9 +3,12 @@
 //! one-to-one assignment and the evidence for every decision; and, within one side, which
 //! records are the same person listed twice.
 //!
-//! Pipeline position: read → normalize → **link** → rules → report. The stage is generic:
-//! callers (`sources` / `rules`) turn their records into [`LinkRec`]s, call [`link`] or
-//! [`dedupe`], and map the indices back.
+//! Pipeline position: read → normalize → **link** → people → rules → report. The stage is
+//! generic: callers turn their records into [`LinkRec`]s, call [`link`] (or
+//! [`link_grouped`]) or [`dedupe`], and map the indices back. Pass one record per person
+//! on the left (collapse [`dedupe`] clusters first), or say which listings are one person
+//! with [`link_grouped`]: two listings of one child are otherwise two candidates of equal
+//! score for the child's 学籍 record — a tie, and no link.
 //!
 //! The tiers, in order; a record is linked at most once:
 //! 1. [`Method::ExactId`]: the same valid ID (a polars join, [`crate::frame::join_keys`]).
@@ -22,12 +25,17 @@
 //!    and `accept`: a [`Review`]. Candidates are taken best score first; two candidates
 //!    of equal score competing for one record are both turned into reviews (a tie), and
 //!    a pair with two different valid IDs is never linked. Only the residue of tiers 1-2
-//!    is blocked, so the cost grows with the residue, not with the square of the input.
+//!    is blocked, so the cost grows with the residue, not with the square of the input
+//!    (60,000 census rows against 57,000 学籍 rows: about 17,000 pairs scored).
+//!
+//! Evidence: [`Link::evidence`] / [`Review::evidence`] (or [`evidence`] /
+//! [`review_evidence`]) give one Chinese sentence per decision, naming the sides with
+//! [`SideLabels`]; [`LinkConfig::model`] is the model written to `linkage_model.json`.
 //!
 //! Personal data never leaves this module except in the returned values; nothing is logged.
 
 mod compare;
-pub mod dedupe;
+mod dedupe;
 mod evidence;
 mod exact;
 mod fuzzy;
