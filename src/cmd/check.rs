@@ -1,11 +1,231 @@
-//! `kcbx check`.
+//! `kcbx check PIPELINE.toml`: reads every source of a pipeline the way `kcbx run` would
+//! and reports what it found — files, sheets, the header row, the column mapping, the row
+//! accounting and ID validity per sheet — plus every problem, without stopping at the first
+//! and without writing anything. The tool a district team runs before the real run.
+//!
+//! Pipeline position: plan → **read** only; nothing after it runs.
 
-use crate::error::Result;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::PathBuf;
 
-/// check
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::normalize::id_number::{self, IdStatus};
+use crate::plan::{self, Overrides, Plan};
+use crate::read::{self, ReadOutcome};
+use crate::table::{RawTable, Reject, SheetInfo};
+
+const LONG_ABOUT: &str = "\
+检查管线文件中的所有输入：找到了哪些文件和工作表、表头在第几行、每个字段对应哪一列、\
+每张表读取/使用/跳过/剔除了多少行、身份证号的有效情况，并列出所有问题。不写任何文件。
+有问题时退出码为 1，否则为 0。
+
+Reads every input of a pipeline and reports files, sheets, header rows, the column mapping,
+row accounting (read = used + skipped + rejected) and ID validity per sheet, then lists every
+problem (a glob matching nothing, a file that cannot be opened, a required column missing).
+Writes nothing. Exit code 1 when there are problems, 0 otherwise.
+
+Examples / 示例:
+  # 检查荣昌区大清查管线的全部输入
+  kcbx check pipelines/rongchang.toml
+
+  # 管线文件未写基准日时，在命令行给出
+  kcbx check pipelines/rongchang.toml --as-of 2020-05-14
+
+  # 只看问题（问题和说明在输出末尾）
+  kcbx check pipelines/rongchang.toml | sed -n '/^问题/,$p'";
+
+/// 检查输入文件：表头、列映射、行数与身份证号，不写任何文件 (check inputs; writes nothing)
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(long_about = LONG_ABOUT)]
+pub struct Args {
+    /// 管线文件 (pipeline file, TOML)
+    #[arg(value_name = "PIPELINE.toml")]
+    pub pipeline: PathBuf,
 
-pub fn run(_args: Args) -> Result<()> {
-    todo!("check")
+    /// 基准日，覆盖管线文件的 [params] as_of (as-of date override)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Runs the check: prints the report on stdout; an error (exit code 1) when any input has a
+/// problem, after everything has been printed.
+pub fn run(args: Args) -> Result<()> {
+    let plan = plan::load(&args.pipeline, &Overrides { out: None, as_of: args.as_of })?;
+    let outcome = read::read_all(&plan);
+    print!("{}", render(&plan, &outcome));
+    match outcome.problems.len() {
+        0 => Ok(()),
+        n => Err(Error::Data(vec![format!("发现 {n} 个输入问题，详见上文 (found {n} input problems, listed above)")])),
+    }
+}
+
+/// The report `kcbx check` prints. No personal data: counts, headers and locations only.
+pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "管线 {}（{}）", plan.name, plan.path.display());
+    let tables: HashMap<u32, &RawTable> =
+        outcome.sources.iter().flat_map(|src| src.tables.iter()).map(|t| (t.sheet, t)).collect();
+    let mut rejects: HashMap<u32, Vec<&Reject>> = HashMap::new();
+    for r in &outcome.inputs.rejects {
+        rejects.entry(r.prov.sheet).or_default().push(r);
+    }
+    let base = plan.path.parent().unwrap_or(std::path::Path::new(""));
+
+    for (i, src) in plan.sources.iter().enumerate() {
+        let patterns: Vec<String> = src
+            .patterns
+            .iter()
+            .map(|p| std::path::Path::new(p).strip_prefix(base).map_or_else(|_| p.clone(), |r| r.display().to_string()))
+            .collect();
+        let _ =
+            writeln!(s, "\n来源 {}：{}（{}）files = {}", i + 1, src.kind.label(), src.kind.key(), patterns.join("，"));
+        let mut total = crate::table::RowCounts::default();
+        let (mut nfiles, mut nsheets, mut nread) = (0, 0, 0);
+        for (fi, file) in outcome.inputs.files.iter().enumerate().filter(|(_, f)| f.source == i) {
+            nfiles += 1;
+            let _ = writeln!(
+                s,
+                "  文件 {}（{}，{}，sha256 {}）",
+                file.display,
+                file.format,
+                size(file.bytes),
+                &file.sha256[..12.min(file.sha256.len())]
+            );
+            for (si, sheet) in outcome.inputs.sheets.iter().enumerate().filter(|(_, sh)| sh.file as usize == fi) {
+                nsheets += 1;
+                let si = si as u32;
+                if let Some(reason) = &sheet.skipped {
+                    let _ = writeln!(s, "    工作表「{}」：未读取——{}", sheet.name, reason);
+                    if sheet.columns.is_empty() {
+                        continue;
+                    }
+                } else {
+                    nread += 1;
+                    let _ = writeln!(s, "    工作表「{}」：表头在第 {} 行", sheet.name, sheet.header_row.unwrap_or(0));
+                }
+                write_mapping(&mut s, sheet);
+                if sheet.skipped.is_some() {
+                    continue;
+                }
+                let c = &sheet.counts;
+                let _ = writeln!(
+                    s,
+                    "      行数：读取 {} = 使用 {} + 跳过 {}（空行 {}、合计 {}、备注/说明 {}）+ 剔除 {}{}",
+                    c.read,
+                    c.used,
+                    c.skipped(),
+                    c.skipped_blank,
+                    c.skipped_total,
+                    c.skipped_note,
+                    c.rejected,
+                    if c.balanced() { "" } else { "  ⚠ 不平衡 (unbalanced)" }
+                );
+                add(&mut total, c);
+                if let Some(table) = tables.get(&si) {
+                    if let Some(line) = id_counts(table) {
+                        let _ = writeln!(s, "      身份证号：{line}");
+                    }
+                }
+                if let Some(list) = rejects.get(&si) {
+                    for r in list.iter().take(5) {
+                        let col = r.column.as_deref().map(|c| format!("「{c}」列 ")).unwrap_or_default();
+                        let _ = writeln!(s, "      剔除：第 {} 行 {}— {}", r.prov.row, col, r.reason);
+                    }
+                    if list.len() > 5 {
+                        let _ = writeln!(s, "      剔除：另有 {} 行", list.len() - 5);
+                    }
+                }
+            }
+        }
+        let _ = writeln!(
+            s,
+            "  小结：文件 {nfiles} 个，工作表 {nsheets} 张（读取 {nread} 张），行读取 {}、使用 {}、跳过 {}、剔除 {}",
+            total.read,
+            total.used,
+            total.skipped(),
+            total.rejected
+        );
+    }
+
+    let _ = writeln!(s, "\n问题 {} 个 (problems)：", outcome.problems.len());
+    for (i, p) in outcome.problems.iter().enumerate() {
+        let _ = writeln!(s, "  {}. {p}", i + 1);
+    }
+    if !outcome.notes.is_empty() {
+        let _ = writeln!(s, "\n说明 {} 条 (notes)：", outcome.notes.len());
+        for n in &outcome.notes {
+            let _ = writeln!(s, "  - {n}");
+        }
+    }
+    s
+}
+
+fn write_mapping(s: &mut String, sheet: &SheetInfo) {
+    for c in &sheet.columns {
+        let how = if c.how == "pipeline" { "（管线文件指定）" } else { "" };
+        let _ = writeln!(s, "      {} ← {} 列「{}」{how}", c.field, column_letter(c.column), c.header);
+    }
+}
+
+/// ID validity on the sheet's id_number column, counted per [`IdStatus`] label.
+fn id_counts(table: &RawTable) -> Option<String> {
+    let col = table.col("id_number")?;
+    let mut counts: BTreeMap<IdStatus, usize> = BTreeMap::new();
+    for row in &table.rows {
+        *counts.entry(id_number::from_cell(&row.cells[col]).status).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return Some("（无数据行）".to_string());
+    }
+    Some(counts.iter().map(|(st, n)| format!("{} {n}", st.label())).collect::<Vec<_>>().join("、"))
+}
+
+fn add(total: &mut crate::table::RowCounts, c: &crate::table::RowCounts) {
+    total.read += c.read;
+    total.used += c.used;
+    total.skipped_blank += c.skipped_blank;
+    total.skipped_total += c.skipped_total;
+    total.skipped_note += c.skipped_note;
+    total.rejected += c.rejected;
+}
+
+/// Excel's column letters for a zero-based column index (0 → A, 26 → AA).
+fn column_letter(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
 }

@@ -1,0 +1,67 @@
+//! One worksheet as the read stage sees it, whatever file it came from: a rectangle of
+//! cells that can be looked at (for header detection and row classification) and then
+//! taken out one mapped cell at a time, so that strings move from the reader into the
+//! records instead of being copied.
+//!
+//! Implemented by [`super::workbook::SheetGrid`] (calamine ranges) and
+//! [`super::csv::CsvGrid`] (parsed CSV records).
+
+use std::borrow::Cow;
+
+use crate::table::{number_text, Cell};
+
+/// A cheap view of one cell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Peek<'a> {
+    /// Empty, or text that is only whitespace.
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    /// A boolean, date, duration or error value: not empty, not text.
+    Other,
+}
+
+impl<'a> Peek<'a> {
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self, Peek::Empty)
+    }
+
+    /// The cell as header text: text as is, numbers as typed; other values have none.
+    pub(crate) fn text(&self) -> Option<Cow<'a, str>> {
+        match *self {
+            Peek::Text(s) => Some(Cow::Borrowed(s)),
+            Peek::Number(n) => Some(Cow::Owned(number_text(n))),
+            Peek::Empty | Peek::Other => None,
+        }
+    }
+}
+
+/// A merged region in grid coordinates (inclusive), as calamine reports it for xlsx / xls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Region {
+    pub r0: usize,
+    pub c0: usize,
+    pub r1: usize,
+    pub c1: usize,
+}
+
+/// A worksheet: rows `0..height()`, columns `0..width()`, relative to the sheet's used area.
+pub(crate) trait Grid {
+    fn height(&self) -> usize;
+    fn width(&self) -> usize;
+    /// A view of a cell; out-of-range cells are empty.
+    fn peek(&self, r: usize, c: usize) -> Peek<'_>;
+    /// Moves a cell's value out of the grid (leaving it empty).
+    fn take(&mut self, r: usize, c: usize) -> Cell;
+    /// A copy of a cell's value (for the top cell of a merged region, used on many rows).
+    fn copy(&self, r: usize, c: usize) -> Cell;
+    /// The row number a user sees (Excel's row number; the line number for CSV).
+    fn row_number(&self, r: usize) -> u32;
+    /// Zero-based sheet column of grid column `c`.
+    fn column_index(&self, c: usize) -> usize;
+
+    /// True when every cell of row `r` is empty or whitespace.
+    fn row_is_blank(&self, r: usize) -> bool {
+        (0..self.width()).all(|c| self.peek(r, c).is_empty())
+    }
+}
