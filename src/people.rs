@@ -291,7 +291,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             student: l.right,
             method: l.method,
             score: l.score,
-            evidence: link::evidence(l),
+            evidence: link::evidence(l, link::SideLabels::new("清查表", "学籍")),
             enrollment_id_wrong,
             census_id_wrong,
             ids_disagree,
@@ -302,7 +302,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         persons[r.left].reviews.push(ReviewCandidate {
             student: r.right,
             score: r.score,
-            evidence: link::review_evidence(r),
+            evidence: link::review_evidence(r, link::SideLabels::new("清查表", "学籍")),
         });
     }
 

@@ -3,6 +3,9 @@
 
 mod util;
 
+mod link_data;
+mod link_quality;
+mod link_tiers;
 mod read_errors;
 mod read_fixtures;
 mod read_scale;

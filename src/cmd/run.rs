@@ -142,7 +142,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut outputs = report::write_ledgers(&dir, &cases, &changes, &plan)?;
     outputs.extend(report::write_district(&dir, &cases, &changes, &verify_report, &people, &data, &inputs, &plan)?);
     outputs.extend(report::write_csvs(&dir, &cases, &inputs, &plan)?);
-    outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage)?);
+    outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     timings.insert("report", t.elapsed().as_millis());
     outputs.push("run.json".into());
     let accounting = manifest::accounting(&inputs);

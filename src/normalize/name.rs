@@ -30,6 +30,22 @@ pub fn syllables(name: &str) -> Vec<Option<&'static str>> {
     name.chars().map(|c| c.to_pinyin().map(|p| p.plain())).collect()
 }
 
+/// Every toneless reading of one character (heteronyms included: 乐 → le, yue), in the
+/// dictionary's order, without repeats. Empty for a character without a reading.
+pub fn readings(c: char) -> Vec<&'static str> {
+    use pinyin::ToPinyinMulti;
+    let mut out: Vec<&'static str> = Vec::new();
+    if let Some(multi) = c.to_pinyin_multi() {
+        for p in multi {
+            let plain = p.plain();
+            if !out.contains(&plain) {
+                out.push(plain);
+            }
+        }
+    }
+    out
+}
+
 /// Full-name pinyin key, syllables joined without separators (`longnian`). Characters
 /// without a reading are kept as they are.
 pub fn pinyin_key(name: &str) -> String {
@@ -65,5 +81,7 @@ mod tests {
     fn homophones_share_pinyin() {
         assert_eq!(pinyin_key("张晓红"), pinyin_key("张小宏"));
         assert_ne!(pinyin_key("张晓红"), pinyin_key("张晓明"));
+        assert!(readings('乐').contains(&"yue"));
+        assert!(readings('a').is_empty());
     }
 }
