@@ -20,10 +20,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn kcbx(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kcbx"))
-        .args(args)
-        .output()
-        .expect("run kcbx")
+    Command::new(env!("CARGO_BIN_EXE_kcbx")).args(args).output().expect("run kcbx")
 }
 
 /// Every file under `root`, as paths relative to it.
@@ -47,20 +44,8 @@ fn files(root: &Path) -> Vec<PathBuf> {
 #[test]
 fn regenerating_seed_1_gives_the_committed_files() {
     let dir = scratch("regen");
-    let out = kcbx(&[
-        "sample",
-        "--out",
-        dir.to_str().unwrap(),
-        "--seed",
-        "1",
-        "--scale",
-        "small",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = kcbx(&["sample", "--out", dir.to_str().unwrap(), "--seed", "1", "--scale", "small"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let shipped = repo().join("sample_data");
     let mut expected = files(&shipped);
     expected.retain(|p| p != Path::new("README.md"));
@@ -70,10 +55,7 @@ fn regenerating_seed_1_gives_the_committed_files() {
         let b = std::fs::read(shipped.join(f)).unwrap();
         assert!(a == b, "{} differs from the committed file", f.display());
     }
-    let total: u64 = expected
-        .iter()
-        .map(|f| std::fs::metadata(shipped.join(f)).unwrap().len())
-        .sum();
+    let total: u64 = expected.iter().map(|f| std::fs::metadata(shipped.join(f)).unwrap().len()).sum();
     assert!(total < 5 * 1024 * 1024, "committed sample is {total} bytes");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -86,15 +68,8 @@ fn refuses_a_non_empty_folder_without_force() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     let out = kcbx(&["sample", "--out", dir.to_str().unwrap(), "--force"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        dir.join("keep.txt").exists(),
-        "--force leaves other files alone"
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.join("keep.txt").exists(), "--force leaves other files alone");
     assert!(dir.join("truth.csv").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -104,14 +79,7 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("UTF-8 BOM");
     let mut r = csv::Reader::from_reader(bytes);
     let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    r.records().map(|rec| h.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect()).collect()
 }
 
 #[test]
@@ -122,10 +90,7 @@ fn truth_has_every_problem_code() {
         *counts.entry(r["problem"].clone()).or_default() += 1;
     }
     for (code, _) in kcbx::sample::truth::PROBLEMS {
-        assert!(
-            counts.get(*code).copied().unwrap_or(0) > 0,
-            "no truth rows for {code}: {counts:?}"
-        );
+        assert!(counts.get(*code).copied().unwrap_or(0) > 0, "no truth rows for {code}: {counts:?}");
     }
     // Every truth row names a valid true ID.
     for r in &rows {
@@ -143,24 +108,15 @@ fn truth_has_every_problem_code() {
         "duplicate_listing",
         "census_missed",
     ] {
-        assert!(
-            inj.iter().any(|r| r["kind"] == kind),
-            "no injection of kind {kind}"
-        );
+        assert!(inj.iter().any(|r| r["kind"] == kind), "no injection of kind {kind}");
     }
 }
 
 #[test]
 fn shipped_xls_files_read_back_through_calamine() {
     let dir = repo().join("sample_data");
-    let xls: Vec<PathBuf> = files(&dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "xls"))
-        .collect();
-    assert!(
-        xls.len() >= 2,
-        "a census town and the poverty register as .xls"
-    );
+    let xls: Vec<PathBuf> = files(&dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "xls")).collect();
+    assert!(xls.len() >= 2, "a census town and the poverty register as .xls");
     for f in xls {
         let mut wb: Xls<_> = open_workbook(dir.join(&f)).unwrap();
         let names = wb.sheet_names();
@@ -169,10 +125,10 @@ fn shipped_xls_files_read_back_through_calamine() {
             let range = wb.worksheet_range(&name).unwrap();
             assert!(range.height() > 2, "{} / {name} has rows", f.display());
             // The header sits in the first rows, as a district's file has it.
-            let header_found = range.rows().take(4).any(|row| {
-                row.iter()
-                    .any(|c| matches!(c, Data::String(s) if s == "姓名" || s == "证件号码"))
-            });
+            let header_found = range
+                .rows()
+                .take(4)
+                .any(|row| row.iter().any(|c| matches!(c, Data::String(s) if s == "姓名" || s == "证件号码")));
             assert!(header_found, "{} / {name}: header found", f.display());
         }
     }
@@ -181,30 +137,20 @@ fn shipped_xls_files_read_back_through_calamine() {
 #[test]
 fn shipped_gbk_csv_decodes() {
     let dir = repo().join("sample_data/学籍");
-    let csv: Vec<PathBuf> = files(&dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
+    let csv: Vec<PathBuf> = files(&dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).collect();
     assert_eq!(csv.len(), 1, "one school's export is a CSV");
     let bytes = std::fs::read(dir.join(&csv[0])).unwrap();
-    assert!(
-        std::str::from_utf8(&bytes).is_err(),
-        "really GBK, not UTF-8"
-    );
+    assert!(std::str::from_utf8(&bytes).is_err(), "really GBK, not UTF-8");
     let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
     assert!(!bad, "decodes without replacement characters");
     let first = text.lines().next().unwrap();
-    assert!(
-        first.contains("全国学籍号") && first.contains("身份证件号"),
-        "header: {first}"
-    );
+    assert!(first.contains("全国学籍号") && first.contains("身份证件号"), "header: {first}");
     assert!(text.lines().count() > 10);
 }
 
 #[test]
 fn shipped_pipeline_points_at_the_sample() {
-    let load =
-        |p: &Path| kcbx::plan::load(p, &kcbx::plan::Overrides::default()).expect("valid pipeline");
+    let load = |p: &Path| kcbx::plan::load(p, &kcbx::plan::Overrides::default()).expect("valid pipeline");
     let shipped = load(&repo().join("pipelines/clearance.toml"));
     let beside = load(&repo().join("sample_data/pipeline.toml"));
     assert_eq!(shipped.params.as_of, beside.params.as_of);
@@ -215,11 +161,7 @@ fn shipped_pipeline_points_at_the_sample() {
                 let mut v: Vec<PathBuf> = s
                     .patterns
                     .iter()
-                    .flat_map(|p| {
-                        glob::glob(p)
-                            .unwrap()
-                            .map(|f| std::fs::canonicalize(f.unwrap()).unwrap())
-                    })
+                    .flat_map(|p| glob::glob(p).unwrap().map(|f| std::fs::canonicalize(f.unwrap()).unwrap()))
                     .collect();
                 v.sort();
                 v
@@ -227,25 +169,12 @@ fn shipped_pipeline_points_at_the_sample() {
             .collect()
     };
     let (a, b) = (matched(&shipped), matched(&beside));
-    assert_eq!(
-        a, b,
-        "pipelines/clearance.toml reads the same files as sample_data/pipeline.toml"
-    );
+    assert_eq!(a, b, "pipelines/clearance.toml reads the same files as sample_data/pipeline.toml");
     assert_eq!(a.len(), 7, "every source kind");
-    assert!(
-        a.iter().all(|files| !files.is_empty()),
-        "every glob matches"
-    );
+    assert!(a.iter().all(|files| !files.is_empty()), "every glob matches");
     let data_files = files(&repo().join("sample_data"))
         .into_iter()
-        .filter(|f| {
-            !["README.md", "pipeline.toml", "truth.csv", "injections.csv"]
-                .contains(&f.to_str().unwrap())
-        })
+        .filter(|f| !["README.md", "pipeline.toml", "truth.csv", "injections.csv"].contains(&f.to_str().unwrap()))
         .count();
-    assert_eq!(
-        a.iter().map(Vec::len).sum::<usize>(),
-        data_files,
-        "every data file is read by one source"
-    );
+    assert_eq!(a.iter().map(Vec::len).sum::<usize>(), data_files, "every data file is read by one source");
 }

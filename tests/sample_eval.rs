@@ -32,39 +32,16 @@ fn eval_counts_tp_fp_fn_per_problem() {
     std::fs::write(dir.join("truth.csv"), TRUTH).unwrap();
     std::fs::write(dir.join("cases.csv"), CASES).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kcbx"))
-        .args([
-            "eval",
-            dir.join("truth.csv").to_str().unwrap(),
-            dir.join("cases.csv").to_str().unwrap(),
-            "--json",
-        ])
+        .args(["eval", dir.join("truth.csv").to_str().unwrap(), dir.join("cases.csv").to_str().unwrap(), "--json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let get = |code: &str| {
-        v["problems"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["problem"] == code)
-            .unwrap()
-            .clone()
-    };
+    let get = |code: &str| v["problems"].as_array().unwrap().iter().find(|p| p["problem"] == code).unwrap().clone();
     let ne = get("not_enrolled");
-    assert_eq!(
-        (ne["tp"].as_u64(), ne["fp"].as_u64(), ne["fn"].as_u64()),
-        (Some(2), Some(1), Some(1))
-    );
+    assert_eq!((ne["tp"].as_u64(), ne["fp"].as_u64(), ne["fn"].as_u64()), (Some(2), Some(1), Some(1)));
     let ii = get("id_invalid");
-    assert_eq!(
-        (ii["tp"].as_u64(), ii["fp"].as_u64(), ii["fn"].as_u64()),
-        (Some(1), Some(0), Some(0))
-    );
+    assert_eq!((ii["tp"].as_u64(), ii["fp"].as_u64(), ii["fn"].as_u64()), (Some(1), Some(0), Some(0)));
     assert_eq!(ii["precision"].as_f64(), Some(1.0));
     let en = get("enrolled_not_in_census");
     assert_eq!((en["tp"].as_u64(), en["fn"].as_u64()), (Some(0), Some(1)));
@@ -72,35 +49,19 @@ fn eval_counts_tp_fp_fn_per_problem() {
     assert!(en["precision"].is_null(), "no cases: precision undefined");
     assert_eq!(v["match_review"].as_u64(), Some(1));
     assert_eq!(
-        (
-            v["total"]["tp"].as_u64(),
-            v["total"]["fp"].as_u64(),
-            v["total"]["fn"].as_u64()
-        ),
+        (v["total"]["tp"].as_u64(), v["total"]["fp"].as_u64(), v["total"]["fn"].as_u64()),
         (Some(3), Some(1), Some(2))
     );
 
     // The table names no person unless --details is given.
     let out = Command::new(env!("CARGO_BIN_EXE_kcbx"))
-        .args([
-            "eval",
-            dir.join("truth.csv").to_str().unwrap(),
-            dir.join("cases.csv").to_str().unwrap(),
-        ])
+        .args(["eval", dir.join("truth.csv").to_str().unwrap(), dir.join("cases.csv").to_str().unwrap()])
         .output()
         .unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        table.contains("not_enrolled") && !table.contains("龙念") && !table.contains("500153"),
-        "{table}"
-    );
+    assert!(table.contains("not_enrolled") && !table.contains("龙念") && !table.contains("500153"), "{table}");
     let out = Command::new(env!("CARGO_BIN_EXE_kcbx"))
-        .args([
-            "eval",
-            dir.join("truth.csv").to_str().unwrap(),
-            dir.join("cases.csv").to_str().unwrap(),
-            "--details",
-        ])
+        .args(["eval", dir.join("truth.csv").to_str().unwrap(), dir.join("cases.csv").to_str().unwrap(), "--details"])
         .output()
         .unwrap();
     let table = String::from_utf8(out.stdout).unwrap();

@@ -34,8 +34,7 @@ pub struct Args {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.4}", v))
-        .unwrap_or_else(|| "—".to_string())
+    x.map(|v| format!("{:.4}", v)).unwrap_or_else(|| "—".to_string())
 }
 
 fn line(p: &ProblemScore) -> String {
@@ -65,10 +64,7 @@ pub fn run(args: Args) -> Result<()> {
                 .collect();
             v["details"] = serde_json::Value::Array(details);
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("serialisable")
-        );
+        println!("{}", serde_json::to_string_pretty(&v).expect("serialisable"));
         return Ok(());
     }
     println!(
@@ -83,19 +79,12 @@ pub fn run(args: Args) -> Result<()> {
         println!("{}", line(p));
     }
     println!("{}", line(&s.total));
-    println!(
-        "match_review 疑似匹配待核实（无标准答案，仅计数 count only）：{}",
-        s.match_review
-    );
+    println!("match_review 疑似匹配待核实（无标准答案，仅计数 count only）：{}", s.match_review);
     if args.details {
         for p in &s.problems {
             if !p.missed.is_empty() {
                 let rows: Vec<String> = p.missed.iter().map(|r| r.to_string()).collect();
-                println!(
-                    "漏报 FN {}：truth.csv 数据行 {}",
-                    p.problem,
-                    rows.join(", ")
-                );
+                println!("漏报 FN {}：truth.csv 数据行 {}", p.problem, rows.join(", "));
             }
             if !p.extra.is_empty() {
                 println!("误报 FP {}：case_id {}", p.problem, p.extra.join(", "));

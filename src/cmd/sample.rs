@@ -47,8 +47,8 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let out = &args.out;
     if out.exists() {
-        let mut entries = std::fs::read_dir(out)
-            .map_err(|e| Error::io(format!("无法读取文件夹 {}", out.display()), e))?;
+        let mut entries =
+            std::fs::read_dir(out).map_err(|e| Error::io(format!("无法读取文件夹 {}", out.display()), e))?;
         if entries.next().is_some() {
             if !args.force {
                 return Err(Error::usage(format!(
@@ -69,17 +69,11 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
-    std::fs::create_dir_all(out)
-        .map_err(|e| Error::io(format!("无法创建文件夹 {}", out.display()), e))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(format!("无法创建文件夹 {}", out.display()), e))?;
     let start = Instant::now();
     let s = sample::generate(out, args.seed, args.scale)?;
     let secs = start.elapsed().as_secs_f64();
-    println!(
-        "已生成样例数据 (sample written)：{}，规模 {}，种子 {}",
-        out.display(),
-        args.scale.key(),
-        args.seed
-    );
+    println!("已生成样例数据 (sample written)：{}，规模 {}，种子 {}", out.display(), args.scale.key(), args.seed);
     println!(
         "  {} 个区县、{} 个镇街、{} 所学校；{} 个文件，共 {:.1} MiB；用时 {secs:.1} 秒",
         s.districts,

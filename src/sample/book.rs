@@ -67,10 +67,7 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn new(name: impl Into<String>) -> Self {
-        Sheet {
-            name: name.into(),
-            ..Sheet::default()
-        }
+        Sheet { name: name.into(), ..Sheet::default() }
     }
 
     /// Appends a row and returns its Excel row number (1-based).
@@ -82,20 +79,12 @@ impl Sheet {
     /// Merges a region given by 0-based inclusive bounds (a one-cell region is ignored).
     pub fn merge(&mut self, first_row: u32, last_row: u32, first_col: u16, last_col: u16) {
         if first_row != last_row || first_col != last_col {
-            self.merges.push(Merge {
-                first_row,
-                last_row,
-                first_col,
-                last_col,
-            });
+            self.merges.push(Merge { first_row, last_row, first_col, last_col });
         }
     }
 
     fn cell(&self, r: u32, c: u16) -> &Cell {
-        self.rows
-            .get(r as usize)
-            .and_then(|row| row.get(c as usize))
-            .unwrap_or(&Cell::Empty)
+        self.rows.get(r as usize).and_then(|row| row.get(c as usize)).unwrap_or(&Cell::Empty)
     }
 
     fn width(&self) -> usize {
@@ -138,10 +127,7 @@ impl Book {
                 let text = self.csv_text();
                 let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
                 if unmappable {
-                    return Err(Error::data(format!(
-                        "样例文件 {} 含有 GBK 无法表示的字符",
-                        self.path
-                    )));
+                    return Err(Error::data(format!("样例文件 {} 含有 GBK 无法表示的字符", self.path)));
                 }
                 Ok(bytes.into_owned())
             }
@@ -152,20 +138,15 @@ impl Book {
     pub fn write(&self, root: &Path) -> Result<()> {
         let path = root.join(&self.path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::io(format!("无法创建文件夹 {}", dir.display()), e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("无法创建文件夹 {}", dir.display()), e))?;
         }
         let bytes = self.to_bytes()?;
-        std::fs::write(&path, bytes)
-            .map_err(|e| Error::io(format!("无法写入 {}", path.display()), e))
+        std::fs::write(&path, bytes).map_err(|e| Error::io(format!("无法写入 {}", path.display()), e))
     }
 
     fn csv_text(&self) -> String {
         let sheet = &self.sheets[0];
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
         let width = sheet.width();
         for row in &sheet.rows {
             let mut fields: Vec<String> = row.iter().map(Cell::csv_text).collect();
@@ -176,20 +157,12 @@ impl Book {
     }
 
     fn xlsx_bytes(&self) -> Result<Vec<u8>> {
-        let err = |e: rust_xlsxwriter::XlsxError| {
-            Error::data(format!("无法生成样例工作簿 {}：{e}", self.path))
-        };
+        let err = |e: rust_xlsxwriter::XlsxError| Error::data(format!("无法生成样例工作簿 {}：{e}", self.path));
         let mut wb = Workbook::new();
-        wb.set_properties(
-            &DocProperties::new()
-                .set_author("kcbx sample")
-                .set_creation_datetime(&creation_time()),
-        );
+        wb.set_properties(&DocProperties::new().set_author("kcbx sample").set_creation_datetime(&creation_time()));
         let text = Format::new().set_num_format("@");
         let bold = Format::new().set_bold();
-        let merged = Format::new()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
+        let merged = Format::new().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
         let merged_bold = merged.clone().set_bold();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         for sheet in &self.sheets {
@@ -209,12 +182,7 @@ impl Book {
                         && (r, c) != (m.first_row, m.first_col)
                 })
             };
-            let first_of_merge = |r: u32, c: u16| {
-                sheet
-                    .merges
-                    .iter()
-                    .any(|m| (m.first_row, m.first_col) == (r, c))
-            };
+            let first_of_merge = |r: u32, c: u16| sheet.merges.iter().any(|m| (m.first_row, m.first_col) == (r, c));
             for (r, row) in sheet.rows.iter().enumerate() {
                 let r = r as u32;
                 let is_bold = sheet.bold_rows.contains(&r);
@@ -238,14 +206,9 @@ impl Book {
                             ws.write_number(r, c, *n).map_err(err)?;
                         }
                         Cell::Date(d) => {
-                            let dt = ExcelDateTime::from_ymd(
-                                d.year() as u16,
-                                d.month() as u8,
-                                d.day() as u8,
-                            )
-                            .map_err(err)?;
-                            ws.write_datetime_with_format(r, c, &dt, &date)
+                            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
                                 .map_err(err)?;
+                            ws.write_datetime_with_format(r, c, &dt, &date).map_err(err)?;
                         }
                     }
                 }
@@ -257,20 +220,8 @@ impl Book {
                     Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
                     Cell::Empty => String::new(),
                 };
-                let fmt = if sheet.bold_rows.contains(&m.first_row) {
-                    &merged_bold
-                } else {
-                    &merged
-                };
-                ws.merge_range(
-                    m.first_row,
-                    m.first_col,
-                    m.last_row,
-                    m.last_col,
-                    &value,
-                    fmt,
-                )
-                .map_err(err)?;
+                let fmt = if sheet.bold_rows.contains(&m.first_row) { &merged_bold } else { &merged };
+                ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, &value, fmt).map_err(err)?;
             }
         }
         wb.save_to_buffer().map_err(err)

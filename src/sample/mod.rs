@@ -82,10 +82,8 @@ pub const OUTPUTS: &[&str] = &[
 pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
     let n = world::Plan::of(scale).districts;
     let multi = n > 1;
-    let districts: Vec<world::District> = (0..n)
-        .into_par_iter()
-        .map(|i| world::build_district(seed, i, scale))
-        .collect();
+    let districts: Vec<world::District> =
+        (0..n).into_par_iter().map(|i| world::build_district(seed, i, scale)).collect();
     type Part = (Vec<truth::TruthRow>, Vec<render::Injection>, Summary);
     let parts: Vec<Result<Part>> = districts
         .par_iter()
@@ -96,9 +94,7 @@ pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
                 .par_iter()
                 .map(|b| {
                     b.write(out)?;
-                    Ok(std::fs::metadata(out.join(&b.path))
-                        .map(|m| m.len())
-                        .unwrap_or(0))
+                    Ok(std::fs::metadata(out.join(&b.path)).map(|m| m.len()).unwrap_or(0))
                 })
                 .collect::<Result<Vec<u64>>>()?;
             let rows = truth::truth(d, &rendered);
@@ -109,11 +105,7 @@ pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
                 towns: d.towns.len(),
                 schools: d.schools.len(),
                 census_rows: rendered.listings.len(),
-                enrollment_rows: d
-                    .children
-                    .iter()
-                    .map(|c| usize::from(c.current.is_some()) + c.events.len())
-                    .sum(),
+                enrollment_rows: d.children.iter().map(|c| usize::from(c.current.is_some()) + c.events.len()).sum(),
                 ..Summary::default()
             };
             Ok((rows, rendered.injections, summary))
@@ -138,20 +130,12 @@ pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
     summary.injections = all_inj.len();
     summary.truth = truth::PROBLEMS
         .iter()
-        .map(|(code, _)| {
-            (
-                code.to_string(),
-                all_truth.iter().filter(|t| t.problem == *code).count(),
-            )
-        })
+        .map(|(code, _)| (code.to_string(), all_truth.iter().filter(|t| t.problem == *code).count()))
         .collect();
     let extra = [
         ("truth.csv", truth::write_truth(&all_truth)),
         ("injections.csv", truth::write_injections(&all_inj)),
-        (
-            "pipeline.toml",
-            pipeline_text(multi, "", "out").into_bytes(),
-        ),
+        ("pipeline.toml", pipeline_text(multi, "", "out").into_bytes()),
     ];
     for (name, bytes) in extra {
         summary.files += 1;
@@ -166,13 +150,7 @@ pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
 /// data, `"../sample_data/"` for `pipelines/clearance.toml`).
 pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
     let sub = if multi { "*/" } else { "" };
-    let list = |globs: &[String]| {
-        globs
-            .iter()
-            .map(|g| format!("\"{base}{g}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |globs: &[String]| globs.iter().map(|g| format!("\"{base}{g}\"")).collect::<Vec<_>>().join(", ");
     let census = if multi {
         vec![
             format!("大清查/{sub}*.xlsx"),
@@ -181,19 +159,11 @@ pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
             format!("大清查/{sub}*/*.xlsx"),
         ]
     } else {
-        vec![
-            "大清查/*.xlsx".to_string(),
-            "大清查/*.xls".to_string(),
-            "大清查/*/*.xlsx".to_string(),
-        ]
+        vec!["大清查/*.xlsx".to_string(), "大清查/*.xls".to_string(), "大清查/*/*.xlsx".to_string()]
     };
     let one = |dir: &str, ext: &str| vec![format!("{dir}/{sub}*.{ext}")];
     let sources: Vec<(&str, &str, Vec<String>)> = vec![
-        (
-            "census",
-            "大清查登记表：每镇街一个工作簿（部分为 .xls），昌元街道每村（社区）一个工作簿",
-            census,
-        ),
+        ("census", "大清查登记表：每镇街一个工作簿（部分为 .xls），昌元街道每村（社区）一个工作簿", census),
         (
             "enrollment",
             "学籍：每校一个导出（一所学校为 GBK 编码 CSV），另有 2015 年以来的异动记录",
@@ -203,23 +173,11 @@ pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
                 v
             },
         ),
-        (
-            "poverty",
-            "2019 年动态调整建档立卡贫困人口（.xls，分两个工作表）",
-            one("建档立卡", "xls"),
-        ),
+        ("poverty", "2019 年动态调整建档立卡贫困人口（.xls，分两个工作表）", one("建档立卡", "xls")),
         ("disability", "残联持证残疾人名单", one("残联", "xlsx")),
-        (
-            "home_teaching",
-            "送教上门记录（每次送教一行）",
-            one("送教上门", "xlsx"),
-        ),
+        ("home_teaching", "送教上门记录（每次送教一行）", one("送教上门", "xlsx")),
         ("exemption", "缓学免学审批名单", one("缓学免学", "xlsx")),
-        (
-            "roster",
-            "包片包校责任人名单（通知附件4格式）",
-            one("责任人名单", "xlsx"),
-        ),
+        ("roster", "包片包校责任人名单（通知附件4格式）", one("责任人名单", "xlsx")),
     ];
     let mut s = String::new();
     s.push_str("# kcbx 样例管线：由 `kcbx sample` 生成的合成数据（非真实个人信息）。\n");
@@ -235,10 +193,7 @@ pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
     s.push_str("[output]\n");
     s.push_str(&format!("dir = \"{out_dir}\"\n"));
     for (kind, comment, globs) in sources {
-        s.push_str(&format!(
-            "\n# {comment}\n[[sources]]\nkind = \"{kind}\"\nfiles = [{}]\n",
-            list(&globs)
-        ));
+        s.push_str(&format!("\n# {comment}\n[[sources]]\nkind = \"{kind}\"\nfiles = [{}]\n", list(&globs)));
     }
     s
 }

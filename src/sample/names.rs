@@ -60,18 +60,18 @@ const SURNAMES: &[(&str, u32)] = &[
 
 /// Given-name characters favoured for boys born 2002–2016.
 const BOY: &[&str] = &[
-    "浩", "宇", "轩", "子", "俊", "杰", "涛", "鑫", "磊", "博", "文", "明", "翔", "宏", "睿", "阳",
-    "晨", "鹏", "凯", "志", "豪", "然", "航", "泽", "彬", "林", "健", "毅", "诚", "熙", "锦", "承",
-    "佳", "家", "一", "天", "梓", "铭", "瑞", "皓", "骏", "思", "嘉", "奕", "煜", "宸", "洋", "勇",
-    "川", "江", "伟", "东", "斌", "强", "亮", "正", "楠", "俊", "逸", "乐", "晖", "昊", "鸿", "靖",
+    "浩", "宇", "轩", "子", "俊", "杰", "涛", "鑫", "磊", "博", "文", "明", "翔", "宏", "睿", "阳", "晨", "鹏", "凯",
+    "志", "豪", "然", "航", "泽", "彬", "林", "健", "毅", "诚", "熙", "锦", "承", "佳", "家", "一", "天", "梓", "铭",
+    "瑞", "皓", "骏", "思", "嘉", "奕", "煜", "宸", "洋", "勇", "川", "江", "伟", "东", "斌", "强", "亮", "正", "楠",
+    "俊", "逸", "乐", "晖", "昊", "鸿", "靖",
 ];
 
 /// Given-name characters favoured for girls born 2002–2016.
 const GIRL: &[&str] = &[
-    "欣", "怡", "婷", "雨", "涵", "梓", "佳", "思", "雪", "琳", "玲", "晓", "悦", "馨", "萱", "瑶",
-    "嘉", "颖", "丹", "静", "雯", "露", "菲", "倩", "红", "娟", "诗", "语", "彤", "可", "心", "月",
-    "若", "紫", "依", "琪", "梦", "蕊", "妍", "芯", "希", "雅", "媛", "洁", "艺", "茜", "燕", "莉",
-    "子", "一", "美", "小", "玉", "蓉", "兰", "芳", "慧", "敏", "秋", "春", "霞", "宁", "安", "晴",
+    "欣", "怡", "婷", "雨", "涵", "梓", "佳", "思", "雪", "琳", "玲", "晓", "悦", "馨", "萱", "瑶", "嘉", "颖", "丹",
+    "静", "雯", "露", "菲", "倩", "红", "娟", "诗", "语", "彤", "可", "心", "月", "若", "紫", "依", "琪", "梦", "蕊",
+    "妍", "芯", "希", "雅", "媛", "洁", "艺", "茜", "燕", "莉", "子", "一", "美", "小", "玉", "蓉", "兰", "芳", "慧",
+    "敏", "秋", "春", "霞", "宁", "安", "晴",
 ];
 
 /// Characters people write for each other because they sound alike (either direction).
@@ -133,12 +133,12 @@ pub const LOOKALIKES: &[(&str, &str)] = &[
 
 /// Given names of adults (parents, grandparents, teachers, officials).
 const ADULT_MALE: &[&str] = &[
-    "建国", "国强", "永红", "德明", "志强", "建华", "明", "勇", "军", "伟", "刚", "平", "华", "斌",
-    "小兵", "光明", "学文", "长江", "正华", "顺", "海", "涛", "洪", "林", "春林", "世荣", "仕全",
+    "建国", "国强", "永红", "德明", "志强", "建华", "明", "勇", "军", "伟", "刚", "平", "华", "斌", "小兵", "光明",
+    "学文", "长江", "正华", "顺", "海", "涛", "洪", "林", "春林", "世荣", "仕全",
 ];
 const ADULT_FEMALE: &[&str] = &[
-    "秀英", "桂英", "淑芬", "丽", "敏", "芳", "红梅", "小琴", "玉兰", "素华", "琼", "燕", "霞",
-    "萍", "春梅", "晓燕", "丽娟", "德芬", "莉", "群", "英", "静", "兰", "凤", "洁", "慧",
+    "秀英", "桂英", "淑芬", "丽", "敏", "芳", "红梅", "小琴", "玉兰", "素华", "琼", "燕", "霞", "萍", "春梅", "晓燕",
+    "丽娟", "德芬", "莉", "群", "英", "静", "兰", "凤", "洁", "慧",
 ];
 
 /// Village-name stems (without 村 / 社区). None contains 村, 社, 组, 镇, 乡, 区, 县, 市, 街 or
@@ -305,10 +305,7 @@ pub fn child_given(rng: &mut Rng, male: bool) -> String {
     let first = *rng.pick(pool);
     // One-character given names, but not from characters that only work in pairs.
     if rng.chance(0.25)
-        && ![
-            "子", "一", "小", "心", "可", "安", "乐", "天", "思", "若", "依", "希", "语",
-        ]
-        .contains(&first)
+        && !["子", "一", "小", "心", "可", "安", "乐", "天", "思", "若", "依", "希", "语"].contains(&first)
     {
         return first.to_string();
     }
@@ -336,12 +333,7 @@ pub fn adult_name(rng: &mut Rng, male: bool) -> String {
 
 /// Replaces one given-name character of `name` (surname `surname_len` characters long) by its
 /// partner in `pairs`, if the name has such a character. Returns the new name and a note.
-pub fn swap_char(
-    name: &str,
-    surname_len: usize,
-    pairs: &[(&str, &str)],
-    rng: &mut Rng,
-) -> Option<(String, String)> {
+pub fn swap_char(name: &str, surname_len: usize, pairs: &[(&str, &str)], rng: &mut Rng) -> Option<(String, String)> {
     let chars: Vec<char> = name.chars().collect();
     let mut options = Vec::new();
     for (i, c) in chars.iter().enumerate().skip(surname_len) {
@@ -389,8 +381,6 @@ pub fn grade_label(grade: u8) -> String {
 
 /// A mobile number (139xxxxxxxx); synthetic, never a real line on purpose.
 pub fn phone(rng: &mut Rng) -> String {
-    const HEADS: &[&str] = &[
-        "139", "138", "136", "135", "158", "150", "187", "183", "177", "133",
-    ];
+    const HEADS: &[&str] = &["139", "138", "136", "135", "158", "150", "187", "183", "177", "133"];
     format!("{}{:08}", rng.pick(HEADS), rng.below(100_000_000))
 }

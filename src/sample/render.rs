@@ -80,14 +80,7 @@ fn sex(male: bool) -> &'static str {
 
 /// An address in one of its written forms. `variant` 0 is the canonical
 /// `重庆市荣昌区荣隆镇新峰村3社12号`.
-pub fn address(
-    d: &District,
-    town: usize,
-    village: usize,
-    group: u32,
-    door: u32,
-    variant: u8,
-) -> String {
+pub fn address(d: &District, town: usize, village: usize, group: u32, door: u32, variant: u8) -> String {
     let t = &d.towns[town];
     let v = &t.villages[village].name;
     let g = match variant {
@@ -95,11 +88,7 @@ pub fn address(
         4 => format!("{}社", cn_number(group)),
         _ => format!("{group}社"),
     };
-    let town_name = if variant == 5 && t.street {
-        format!("{}办事处", t.name)
-    } else {
-        t.name.clone()
-    };
+    let town_name = if variant == 5 && t.street { format!("{}办事处", t.name) } else { t.name.clone() };
     let prefix = match variant {
         1 => d.prefix.trim_start_matches("重庆市").to_string(),
         2 => String::new(),
@@ -152,12 +141,7 @@ fn residence(d: &District, c: &Child) -> String {
 fn date_text(date: NaiveDate, style: u8) -> Cell {
     match style {
         1 => Cell::text(date.format("%Y.%m.%d").to_string()),
-        2 => Cell::text(format!(
-            "{}年{}月{}日",
-            date.format("%Y"),
-            date.format("%-m"),
-            date.format("%-d")
-        )),
+        2 => Cell::text(format!("{}年{}月{}日", date.format("%Y"), date.format("%-m"), date.format("%-d"))),
         3 => Cell::text(date.format("%Y%m%d").to_string()),
         4 => Cell::Date(date),
         _ => Cell::text(date.format("%Y-%m-%d").to_string()),
@@ -254,12 +238,7 @@ impl Ctx<'_> {
 
 /// Renders every file of a district.
 pub fn render(d: &District, multi: bool) -> Rendered {
-    let mut ctx = Ctx {
-        d,
-        rng: Rng::new(d.seed),
-        out: Rendered::default(),
-        multi,
-    };
+    let mut ctx = Ctx { d, rng: Rng::new(d.seed), out: Rendered::default(), multi };
     for ti in 0..d.towns.len() {
         census_town(&mut ctx, ti);
     }
@@ -286,21 +265,11 @@ fn census_town(ctx: &mut Ctx, ti: usize) {
             continue;
         };
         if t == ti {
-            per_village[v].push(Entry {
-                child: i,
-                group: g,
-                door,
-                hukou_here: true,
-            });
+            per_village[v].push(Entry { child: i, group: g, door, hukou_here: true });
         }
         if let Some((dt, dv, dg)) = c.duplicate {
             if dt == ti {
-                per_village[dv].push(Entry {
-                    child: i,
-                    group: dg,
-                    door: 1 + door % 40,
-                    hukou_here: false,
-                });
+                per_village[dv].push(Entry { child: i, group: dg, door: 1 + door % 40, hukou_here: false });
             }
         }
     }
@@ -314,41 +283,21 @@ fn census_town(ctx: &mut Ctx, ti: usize) {
             for (vi, entries) in per_village.iter().enumerate() {
                 let vname = &town.villages[vi].name;
                 let path = format!("{dir}/{}/{vname}.xlsx", town.name);
-                let sheet_name = if vi % 2 == 0 {
-                    "Sheet1".to_string()
-                } else {
-                    vname.clone()
-                };
+                let sheet_name = if vi % 2 == 0 { "Sheet1".to_string() } else { vname.clone() };
                 let sheet = census_sheet(ctx, ti, vi, entries, &path, &sheet_name, &title, 0);
-                ctx.out.books.push(Book {
-                    path,
-                    format: FileFormat::Xlsx,
-                    sheets: vec![sheet],
-                });
+                ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
             }
         }
         Layout::Xlsx | Layout::Xls => {
-            let ext = if town.layout == Layout::Xls {
-                "xls"
-            } else {
-                "xlsx"
-            };
+            let ext = if town.layout == Layout::Xls { "xls" } else { "xlsx" };
             let path = format!("{dir}/{title}.{ext}");
             let mut sheets = Vec::new();
             for (vi, entries) in per_village.iter().enumerate() {
                 let vname = town.villages[vi].name.clone();
                 sheets.push(census_sheet(ctx, ti, vi, entries, &path, &vname, &title, 0));
             }
-            let format = if town.layout == Layout::Xls {
-                FileFormat::Xls
-            } else {
-                FileFormat::Xlsx
-            };
-            ctx.out.books.push(Book {
-                path,
-                format,
-                sheets,
-            });
+            let format = if town.layout == Layout::Xls { FileFormat::Xls } else { FileFormat::Xlsx };
+            ctx.out.books.push(Book { path, format, sheets });
         }
         Layout::Csv { gbk } => {
             let path = format!("{dir}/{title}.csv");
@@ -356,25 +305,13 @@ fn census_town(ctx: &mut Ctx, ti: usize) {
             for (vi, entries) in per_village.iter().enumerate() {
                 // One title and header for the whole file; later villages add data rows only,
                 // so their Excel-style row numbers continue from the rows already there.
-                let offset = if vi == 0 {
-                    0
-                } else {
-                    all.rows.len() as u32 - 3
-                };
+                let offset = if vi == 0 { 0 } else { all.rows.len() as u32 - 3 };
                 let s = census_sheet(ctx, ti, vi, entries, &path, "csv", &title, offset);
                 let skip = if vi == 0 { 0 } else { 3 };
                 all.rows.extend(s.rows.into_iter().skip(skip));
             }
-            let format = if gbk {
-                FileFormat::CsvGbk
-            } else {
-                FileFormat::CsvUtf8
-            };
-            ctx.out.books.push(Book {
-                path,
-                format,
-                sheets: vec![all],
-            });
+            let format = if gbk { FileFormat::CsvGbk } else { FileFormat::CsvUtf8 };
+            ctx.out.books.push(Book { path, format, sheets: vec![all] });
         }
     }
 }
@@ -405,8 +342,8 @@ fn census_sheet(
     header[15] = style.status_header.into();
     let ncol = header.len() as u16;
     sheet.widths = vec![
-        5.0, 10.0, 10.0, 5.0, 9.0, 9.0, 5.0, 21.0, 12.0, 8.0, 30.0, 30.0, 8.0, 6.0, 8.0, 9.0, 22.0,
-        8.0, 16.0, 8.0, 13.0,
+        5.0, 10.0, 10.0, 5.0, 9.0, 9.0, 5.0, 21.0, 12.0, 8.0, 30.0, 30.0, 8.0, 6.0, 8.0, 9.0, 22.0, 8.0, 16.0, 8.0,
+        13.0,
     ];
     sheet.text_cols = vec![7];
     sheet.push(vec![Cell::text(title)]);
@@ -433,22 +370,8 @@ fn census_sheet(
         let mut injected: Vec<(&'static str, String)> = Vec::new();
         // ID cell.
         let id_cell = match (&c.fault, e.hukou_here) {
-            (
-                Some(Fault::CensusTypo {
-                    transpose,
-                    bad,
-                    note,
-                }),
-                true,
-            ) => {
-                injected.push((
-                    if *transpose {
-                        "id_typo_transpose"
-                    } else {
-                        "id_typo_digit"
-                    },
-                    note.clone(),
-                ));
+            (Some(Fault::CensusTypo { transpose, bad, note }), true) => {
+                injected.push((if *transpose { "id_typo_transpose" } else { "id_typo_digit" }, note.clone()));
                 Cell::Text(bad.clone())
             }
             (Some(Fault::CensusNumeric), true) => {
@@ -499,29 +422,13 @@ fn census_sheet(
             listed_id: parsed.text.clone(),
             id_valid: parsed.is_valid(),
         });
-        if let Some(Fault::NameVariant {
-            lookalike,
-            census_side: true,
-            note,
-        }) = &c.fault
-        {
-            injected.push((
-                if *lookalike {
-                    "name_lookalike"
-                } else {
-                    "name_homophone"
-                },
-                note.clone(),
-            ));
+        if let Some(Fault::NameVariant { lookalike, census_side: true, note }) = &c.fault {
+            injected.push((if *lookalike { "name_lookalike" } else { "name_homophone" }, note.clone()));
         }
         let mut name = c.name.clone();
         if c.name.chars().count() == 2 && (style.pad_names || ctx.rng.chance(0.01)) {
             let chars: Vec<char> = c.name.chars().collect();
-            let pad = if ctx.rng.chance(0.5) {
-                "  "
-            } else {
-                "\u{3000}"
-            };
+            let pad = if ctx.rng.chance(0.5) { "  " } else { "\u{3000}" };
             name = format!("{}{pad}{}", chars[0], chars[1]);
             injected.push(("name_inner_space", "姓名中间有空格".into()));
         } else if ctx.rng.chance(0.003) {
@@ -529,11 +436,7 @@ fn census_sheet(
             name = format!("{}    {}", chars[0], chars[1..].iter().collect::<String>());
             injected.push(("name_inner_space", "姓名中间有空格".into()));
         }
-        let variant = if ctx.rng.chance(0.08) {
-            1 + ctx.rng.below(5) as u8
-        } else {
-            0
-        };
+        let variant = if ctx.rng.chance(0.08) { 1 + ctx.rng.below(5) as u8 } else { 0 };
         let (t, v, g, door) = hukou(d, c).expect("local child");
         let hukou_text = address(d, t, v, g, door, variant);
         if variant != 0 {
@@ -542,10 +445,7 @@ fn census_sheet(
         if !e.hukou_here {
             injected.push((
                 "duplicate_listing",
-                format!(
-                    "户籍在{}{}，在现居住地重复登记",
-                    d.towns[t].name, d.towns[t].villages[v].name
-                ),
+                format!("户籍在{}{}，在现居住地重复登记", d.towns[t].name, d.towns[t].villages[v].name),
             ));
         }
         let group_text = match style.group_style {
@@ -556,9 +456,7 @@ fn census_sheet(
         };
         let disabled = c.census_disabled;
         let category = match c.disability {
-            Some((cat, _)) if disabled && !c.id.as_bytes()[14].is_multiple_of(5) => {
-                world::disability_label(cat)
-            }
+            Some((cat, _)) if disabled && !c.id.as_bytes()[14].is_multiple_of(5) => world::disability_label(cat),
             _ => "",
         };
         let poverty = hh.poverty;
@@ -636,10 +534,7 @@ fn census_sheet(
             "填表说明：1.就学状态填写在校、县外就读、辍学、未入学、送教上门、缓学、免学、死亡、学前；2.身份证号须填写18位。",
         )]);
         sheet.merge(r - 1, r - 1, 0, ncol - 1);
-        sheet.push(vec![Cell::text(format!(
-            "排查人：{}    村（社区）负责人签字：",
-            village.surveyor
-        ))]);
+        sheet.push(vec![Cell::text(format!("排查人：{}    村（社区）负责人签字：", village.surveyor))]);
     }
     sheet
 }
@@ -679,31 +574,18 @@ fn enrollment(ctx: &mut Ctx) {
             continue;
         }
         kids.sort_by_key(|&i| {
-            (
-                d.children[i].current.as_ref().map(|c| c.grade).unwrap_or(0),
-                d.children[i].record_id.clone(),
-                i,
-            )
+            (d.children[i].current.as_ref().map(|c| c.grade).unwrap_or(0), d.children[i].record_id.clone(), i)
         });
         let school = &d.schools[si];
         let csv = school.csv;
         let path = format!("{dir}/{}.{}", school.name, if csv { "csv" } else { "xlsx" });
-        let sheet_name = if csv {
-            "csv".to_string()
-        } else {
-            "学生名单".to_string()
-        };
+        let sheet_name = if csv { "csv".to_string() } else { "学生名单".to_string() };
         let mut sheet = Sheet::new(sheet_name.clone());
         sheet.text_cols = vec![6, 7];
-        sheet.widths = vec![
-            22.0, 9.0, 5.0, 11.0, 6.0, 12.0, 21.0, 21.0, 8.0, 8.0, 9.0, 8.0, 30.0, 30.0, 8.0, 10.0,
-            8.0,
-        ];
+        sheet.widths =
+            vec![22.0, 9.0, 5.0, 11.0, 6.0, 12.0, 21.0, 21.0, 8.0, 8.0, 9.0, 8.0, 30.0, 30.0, 8.0, 10.0, 8.0];
         if school.titled {
-            sheet.push(vec![Cell::text(format!(
-                "{}在籍学生名册（导出时间：2020-05-12）",
-                school.name
-            ))]);
+            sheet.push(vec![Cell::text(format!("{}在籍学生名册（导出时间：2020-05-12）", school.name))]);
             sheet.bold_rows.push(0);
         }
         let header_row = sheet.rows.len() as u32;
@@ -716,20 +598,12 @@ fn enrollment(ctx: &mut Ctx) {
             let k = class_count.entry(cur.grade).or_insert(0);
             let class = 1 + *k / 45;
             *k += 1;
-            let variant = if ctx.rng.chance(0.06) {
-                1 + ctx.rng.below(5) as u8
-            } else {
-                0
-            };
+            let variant = if ctx.rng.chance(0.06) { 1 + ctx.rng.below(5) as u8 } else { 0 };
             let hukou_text = child_address(d, c, variant);
             let row = sheet.rows.len() as u32 + 1;
             let j = matches!(c.fault, Some(Fault::RecordJ));
             let disability = match c.disability {
-                Some((cat, _))
-                    if cur.inclusive
-                        || school.kind == SchoolKind::Special
-                        || cur.mode == "送教上门" =>
-                {
+                Some((cat, _)) if cur.inclusive || school.kind == SchoolKind::Special || cur.mode == "送教上门" => {
                     world::disability_label(cat)
                 }
                 _ => "无残疾",
@@ -765,38 +639,14 @@ fn enrollment(ctx: &mut Ctx) {
             ]);
             record_side_faults(ctx, c, &path, &sheet_name, row);
             if variant != 0 && matches!(c.home, Home::Local(_)) {
-                ctx.inject(
-                    "address_variant",
-                    "enrollment",
-                    &path,
-                    &sheet_name,
-                    row,
-                    &c.id,
-                    variant_note(variant),
-                );
+                ctx.inject("address_variant", "enrollment", &path, &sheet_name, row, &c.id, variant_note(variant));
             }
             if c.scenario == world::Scenario::CensusMissed {
-                ctx.inject(
-                    "census_missed",
-                    "enrollment",
-                    &path,
-                    &sheet_name,
-                    row,
-                    &c.id,
-                    "清查表漏登，学籍在读",
-                );
+                ctx.inject("census_missed", "enrollment", &path, &sheet_name, row, &c.id, "清查表漏登，学籍在读");
             }
         }
-        let format = if csv {
-            FileFormat::CsvGbk
-        } else {
-            FileFormat::Xlsx
-        };
-        ctx.out.books.push(Book {
-            path,
-            format,
-            sheets: vec![sheet],
-        });
+        let format = if csv { FileFormat::CsvGbk } else { FileFormat::Xlsx };
+        ctx.out.books.push(Book { path, format, sheets: vec![sheet] });
     }
 }
 
@@ -804,32 +654,14 @@ fn enrollment(ctx: &mut Ctx) {
 fn record_side_faults(ctx: &mut Ctx, c: &Child, path: &str, sheet: &str, row: u32) {
     match &c.fault {
         Some(Fault::RecordTypo { transpose, note }) => {
-            let kind = if *transpose {
-                "id_typo_transpose"
-            } else {
-                "id_typo_digit"
-            };
+            let kind = if *transpose { "id_typo_transpose" } else { "id_typo_digit" };
             ctx.inject(kind, "enrollment", path, sheet, row, &c.id, note.clone());
         }
-        Some(Fault::RecordJ) => ctx.inject(
-            "id_j_number",
-            "enrollment",
-            path,
-            sheet,
-            row,
-            &c.id,
-            "无身份证号，J 字头学籍号",
-        ),
-        Some(Fault::NameVariant {
-            lookalike,
-            census_side: false,
-            note,
-        }) => {
-            let kind = if *lookalike {
-                "name_lookalike"
-            } else {
-                "name_homophone"
-            };
+        Some(Fault::RecordJ) => {
+            ctx.inject("id_j_number", "enrollment", path, sheet, row, &c.id, "无身份证号，J 字头学籍号")
+        }
+        Some(Fault::NameVariant { lookalike, census_side: false, note }) => {
+            let kind = if *lookalike { "name_lookalike" } else { "name_homophone" };
             ctx.inject(kind, "enrollment", path, sheet, row, &c.id, note.clone());
         }
         _ => {}
@@ -889,11 +721,7 @@ fn history(ctx: &mut Ctx) {
         ]);
         record_side_faults(ctx, c, &path, &sheet_name, row);
     }
-    ctx.out.books.push(Book {
-        path,
-        format: FileFormat::Xlsx,
-        sheets: vec![sheet],
-    });
+    ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }
 
 const POVERTY_HEADER: [&str; 16] = [
@@ -922,20 +750,14 @@ fn poverty(ctx: &mut Ctx) {
     let mut kids_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, c) in d.children.iter().enumerate() {
         if c.poverty_status.is_some() {
-            kids_of
-                .entry(c.household().expect("local"))
-                .or_default()
-                .push(i);
+            kids_of.entry(c.household().expect("local")).or_default().push(i);
         }
     }
     let half = d.towns.len().div_ceil(2);
     let mut sheets = vec![Sheet::new("贫困人口1"), Sheet::new("贫困人口2")];
     for s in &mut sheets {
         s.text_cols = vec![4, 5, 7];
-        s.push(vec![Cell::text(format!(
-            "{}建档立卡贫困人口花名册（2019年动态调整）",
-            d.name
-        ))]);
+        s.push(vec![Cell::text(format!("{}建档立卡贫困人口花名册（2019年动态调整）", d.name))]);
         s.merge(0, 0, 0, 15);
         s.push(POVERTY_HEADER.iter().map(|h| Cell::text(*h)).collect());
     }
@@ -1020,9 +842,7 @@ fn poverty(ctx: &mut Ctx) {
                     "证件号码填写为20位残疾人证号",
                 );
             }
-            ctx.out
-                .poverty_ids
-                .insert(i, id_number::parse(&id_text).text);
+            ctx.out.poverty_ids.insert(i, id_number::parse(&id_text).text);
             let status = c.poverty_status.expect("on the register");
             let education = match status {
                 "小学" => "小学",
@@ -1038,22 +858,14 @@ fn poverty(ctx: &mut Ctx) {
                 Cell::text(c.nation),
                 Cell::text(education),
                 Cell::text(status),
-                Cell::text(if c.disability.is_some() {
-                    "残疾"
-                } else {
-                    "健康"
-                }),
+                Cell::text(if c.disability.is_some() { "残疾" } else { "健康" }),
                 Cell::text(hh.exit_year),
                 Cell::text(hh.household_type),
             ]);
             sheets[si].push(row);
         }
     }
-    ctx.out.books.push(Book {
-        path,
-        format: FileFormat::Xls,
-        sheets,
-    });
+    ctx.out.books.push(Book { path, format: FileFormat::Xls, sheets });
 }
 
 fn disability(ctx: &mut Ctx) {
@@ -1066,16 +878,7 @@ fn disability(ctx: &mut Ctx) {
     for c in &d.children {
         if let (true, Some((cat, grade))) = (c.on_disability_list, c.disability) {
             let (t, v, _, _) = hukou(d, c).expect("local");
-            rows.push((
-                t,
-                v,
-                c.name.clone(),
-                c.male,
-                c.id.clone(),
-                cat,
-                grade,
-                child_address(d, c, 0),
-            ));
+            rows.push((t, v, c.name.clone(), c.male, c.id.clone(), cat, grade, child_address(d, c, 0)));
         }
     }
     for a in &d.disabled_adults {
@@ -1097,20 +900,10 @@ fn disability(ctx: &mut Ctx) {
     sheet.push(vec![Cell::text(format!("{}持证残疾人花名册", d.name))]);
     sheet.merge(0, 0, 0, 8);
     sheet.push(
-        [
-            "序号",
-            "镇街",
-            "村(社区)",
-            "姓名",
-            "性别",
-            "残疾人证号",
-            "残疾类别",
-            "残疾等级",
-            "住址",
-        ]
-        .iter()
-        .map(|s| Cell::text(*s))
-        .collect(),
+        ["序号", "镇街", "村(社区)", "姓名", "性别", "残疾人证号", "残疾类别", "残疾等级", "住址"]
+            .iter()
+            .map(|s| Cell::text(*s))
+            .collect(),
     );
     for (k, (t, v, name, male, id, cat, grade, addr)) in rows.into_iter().enumerate() {
         sheet.push(vec![
@@ -1125,30 +918,19 @@ fn disability(ctx: &mut Ctx) {
             Cell::text(addr),
         ]);
     }
-    ctx.out.books.push(Book {
-        path,
-        format: FileFormat::Xlsx,
-        sheets: vec![sheet],
-    });
+    ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }
 
 fn home_teaching(ctx: &mut Ctx) {
     let d = ctx.d;
     let dir = folder(d, ctx.multi, "送教上门");
     let path = format!("{dir}/2019-2020学年送教上门记录.xlsx");
-    let mut kids: Vec<usize> = (0..d.children.len())
-        .filter(|&i| !d.children[i].visits.is_empty())
-        .collect();
+    let mut kids: Vec<usize> = (0..d.children.len()).filter(|&i| !d.children[i].visits.is_empty()).collect();
     kids.sort_by_key(|&i| (d.children[i].home_school, i));
     let mut sheet = Sheet::new("送教记录");
     sheet.text_cols = vec![4, 5];
-    sheet.widths = vec![
-        5.0, 22.0, 9.0, 5.0, 21.0, 21.0, 10.0, 10.0, 11.0, 6.0, 9.0, 12.0,
-    ];
-    sheet.push(vec![Cell::text(format!(
-        "{}2019-2020学年送教上门记录表",
-        d.name
-    ))]);
+    sheet.widths = vec![5.0, 22.0, 9.0, 5.0, 21.0, 21.0, 10.0, 10.0, 11.0, 6.0, 9.0, 12.0];
+    sheet.push(vec![Cell::text(format!("{}2019-2020学年送教上门记录表", d.name))]);
     sheet.merge(0, 0, 0, 11);
     sheet.push(
         [
@@ -1182,11 +964,7 @@ fn home_teaching(ctx: &mut Ctx) {
                 Cell::text(c.name.clone()),
                 Cell::text(sex(c.male)),
                 Cell::text(c.id.clone()),
-                Cell::text(if c.current.is_some() {
-                    c.student_no.clone()
-                } else {
-                    String::new()
-                }),
+                Cell::text(if c.current.is_some() { c.student_no.clone() } else { String::new() }),
                 Cell::text(d.towns[t].name.clone()),
                 Cell::text(d.towns[t].villages[v].name.clone()),
                 Cell::Date(visit.date),
@@ -1196,11 +974,7 @@ fn home_teaching(ctx: &mut Ctx) {
             ]);
         }
     }
-    ctx.out.books.push(Book {
-        path,
-        format: FileFormat::Xlsx,
-        sheets: vec![sheet],
-    });
+    ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }
 
 fn exemptions(ctx: &mut Ctx) {
@@ -1209,13 +983,8 @@ fn exemptions(ctx: &mut Ctx) {
     let path = format!("{dir}/缓学免学审批名单.xlsx");
     let mut sheet = Sheet::new("缓免学名单");
     sheet.text_cols = vec![5];
-    sheet.widths = vec![
-        5.0, 10.0, 10.0, 9.0, 5.0, 21.0, 6.0, 14.0, 11.0, 11.0, 11.0, 22.0,
-    ];
-    sheet.push(vec![Cell::text(format!(
-        "{}义务教育阶段缓学免学审批名单",
-        d.name
-    ))]);
+    sheet.widths = vec![5.0, 10.0, 10.0, 9.0, 5.0, 21.0, 6.0, 14.0, 11.0, 11.0, 11.0, 22.0];
+    sheet.push(vec![Cell::text(format!("{}义务教育阶段缓学免学审批名单", d.name))]);
     sheet.merge(0, 0, 0, 11);
     sheet.push(
         [
@@ -1257,11 +1026,7 @@ fn exemptions(ctx: &mut Ctx) {
             ]);
         }
     }
-    ctx.out.books.push(Book {
-        path,
-        format: FileFormat::Xlsx,
-        sheets: vec![sheet],
-    });
+    ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }
 
 /// A two-character name padded to three characters' width, as rosters typed in Word do.
@@ -1280,10 +1045,7 @@ fn roster(ctx: &mut Ctx) {
     let path = format!("{dir}/{}控辍保学包片包校责任人名单.xlsx", d.name);
     let mut sheet = Sheet::new("包片包校");
     sheet.widths = vec![12.0, 26.0, 12.0, 10.0, 13.0, 10.0, 13.0, 10.0];
-    sheet.push(vec![Cell::text(format!(
-        "{}控辍保学包片包校责任人名单",
-        d.name
-    ))]);
+    sheet.push(vec![Cell::text(format!("{}控辍保学包片包校责任人名单", d.name))]);
     sheet.merge(0, 0, 0, 7);
     sheet.bold_rows.push(0);
     sheet.push(vec![
@@ -1315,9 +1077,7 @@ fn roster(ctx: &mut Ctx) {
     sheet.merge(1, 2, 7, 7);
     let rng = &mut ctx.rng;
     for (xi, xuequ) in d.xuequ.iter().enumerate() {
-        let schools: Vec<usize> = (0..d.schools.len())
-            .filter(|&s| d.schools[s].xuequ == xi)
-            .collect();
+        let schools: Vec<usize> = (0..d.schools.len()).filter(|&s| d.schools[s].xuequ == xi).collect();
         if schools.is_empty() {
             continue;
         }
@@ -1363,21 +1123,9 @@ fn roster(ctx: &mut Ctx) {
             sheet.push(vec![
                 Cell::text(if k == 0 { xuequ.clone() } else { String::new() }),
                 Cell::text(d.schools[s].name.clone()),
-                Cell::text(if k == 0 {
-                    padded(&leader)
-                } else {
-                    String::new()
-                }),
-                Cell::text(if at_area_start {
-                    padded(&area.0)
-                } else {
-                    String::new()
-                }),
-                Cell::text(if at_area_start {
-                    area.1.clone()
-                } else {
-                    String::new()
-                }),
+                Cell::text(if k == 0 { padded(&leader) } else { String::new() }),
+                Cell::text(if at_area_start { padded(&area.0) } else { String::new() }),
+                Cell::text(if at_area_start { area.1.clone() } else { String::new() }),
                 Cell::text(padded(&school_person.0)),
                 Cell::text(school_person.1.clone()),
                 Cell::Empty,
@@ -1393,9 +1141,5 @@ fn roster(ctx: &mut Ctx) {
         sheet.merge(first, last, 0, 0);
         sheet.merge(first, last, 2, 2);
     }
-    ctx.out.books.push(Book {
-        path,
-        format: FileFormat::Xlsx,
-        sheets: vec![sheet],
-    });
+    ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }

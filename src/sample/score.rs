@@ -74,33 +74,21 @@ fn norm_id(s: &str) -> String {
 }
 
 fn norm_date(s: &str) -> String {
-    date::parse_text(s)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| s.trim().to_string())
+    date::parse_text(s).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| s.trim().to_string())
 }
 
 /// Scores cases against truth rows.
 pub fn score(truth_rows: &[TruthRow], cases: &[CaseRow]) -> Score {
     let mut codes: Vec<String> = PROBLEMS.iter().map(|(c, _)| c.to_string()).collect();
-    for p in truth_rows
-        .iter()
-        .map(|t| &t.problem)
-        .chain(cases.iter().map(|c| &c.problem))
-    {
+    for p in truth_rows.iter().map(|t| &t.problem).chain(cases.iter().map(|c| &c.problem)) {
         if p != MATCH_REVIEW.0 && !codes.contains(p) {
             codes.push(p.clone());
         }
     }
-    let mut out = Score {
-        match_review: cases.iter().filter(|c| c.problem == MATCH_REVIEW.0).count(),
-        ..Score::default()
-    };
+    let mut out =
+        Score { match_review: cases.iter().filter(|c| c.problem == MATCH_REVIEW.0).count(), ..Score::default() };
     for code in codes {
-        let t: Vec<(usize, &TruthRow)> = truth_rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.problem == code)
-            .collect();
+        let t: Vec<(usize, &TruthRow)> = truth_rows.iter().enumerate().filter(|(_, r)| r.problem == code).collect();
         let c: Vec<&CaseRow> = cases.iter().filter(|r| r.problem == code).collect();
         let mut t_used = vec![false; t.len()];
         let mut c_used = vec![false; c.len()];
@@ -129,11 +117,9 @@ pub fn score(truth_rows: &[TruthRow], cases: &[CaseRow]) -> Score {
             if n.is_empty() || b.is_empty() {
                 continue;
             }
-            if let Some(ti) = (0..t.len()).find(|&ti| {
-                !t_used[ti]
-                    && name::normalize(&t[ti].1.name) == n
-                    && norm_date(&t[ti].1.birth_date) == b
-            }) {
+            if let Some(ti) = (0..t.len())
+                .find(|&ti| !t_used[ti] && name::normalize(&t[ti].1.name) == n && norm_date(&t[ti].1.birth_date) == b)
+            {
                 t_used[ti] = true;
                 c_used[ci] = true;
             }
@@ -149,18 +135,8 @@ pub fn score(truth_rows: &[TruthRow], cases: &[CaseRow]) -> Score {
             fn_: t.len() - tp,
             precision: ratio(tp, c.len()),
             recall: ratio(tp, t.len()),
-            missed: t
-                .iter()
-                .zip(&t_used)
-                .filter(|(_, u)| !**u)
-                .map(|((i, _), _)| i + 1)
-                .collect(),
-            extra: c
-                .iter()
-                .zip(&c_used)
-                .filter(|(_, u)| !**u)
-                .map(|(c, _)| c.case_id.clone())
-                .collect(),
+            missed: t.iter().zip(&t_used).filter(|(_, u)| !**u).map(|((i, _), _)| i + 1).collect(),
+            extra: c.iter().zip(&c_used).filter(|(_, u)| !**u).map(|(c, _)| c.case_id.clone()).collect(),
         };
         out.total.truth += ps.truth;
         out.total.cases += ps.cases;
@@ -178,71 +154,37 @@ pub fn score(truth_rows: &[TruthRow], cases: &[CaseRow]) -> Score {
 
 /// Reads a CSV file (UTF-8, BOM optional) into header → value maps.
 fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::io(format!("无法读取 {}", path.display()), e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("无法读取 {}", path.display()), e))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = r
         .headers()
-        .map_err(|e| {
-            Error::data(format!(
-                "{} 不是有效的 CSV (not a CSV file)：{e}",
-                path.display()
-            ))
-        })?
+        .map_err(|e| Error::data(format!("{} 不是有效的 CSV (not a CSV file)：{e}", path.display())))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let rec = rec
-            .map_err(|e| Error::data(format!("{} 第 {} 行无法读取：{e}", path.display(), i + 2)))?;
-        rows.push(
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(str::to_string))
-                .collect(),
-        );
+        let rec = rec.map_err(|e| Error::data(format!("{} 第 {} 行无法读取：{e}", path.display(), i + 2)))?;
+        rows.push(headers.iter().cloned().zip(rec.iter().map(str::to_string)).collect());
     }
     Ok(rows)
 }
 
-fn need(
-    rows: &[BTreeMap<String, String>],
-    path: &Path,
-    columns: &[&str],
-    have: &[String],
-) -> Result<()> {
-    let missing: Vec<&str> = columns
-        .iter()
-        .copied()
-        .filter(|c| !have.iter().any(|h| h == c))
-        .collect();
+fn need(rows: &[BTreeMap<String, String>], path: &Path, columns: &[&str], have: &[String]) -> Result<()> {
+    let missing: Vec<&str> = columns.iter().copied().filter(|c| !have.iter().any(|h| h == c)).collect();
     if missing.is_empty() || rows.is_empty() {
         Ok(())
     } else {
-        Err(Error::data(format!(
-            "{} 缺少列 (missing columns)：{}",
-            path.display(),
-            missing.join(", ")
-        )))
+        Err(Error::data(format!("{} 缺少列 (missing columns)：{}", path.display(), missing.join(", "))))
     }
 }
 
 /// Reads a `truth.csv`.
 pub fn read_truth(path: &Path) -> Result<Vec<TruthRow>> {
     let rows = read_csv(path)?;
-    let have: Vec<String> = rows
-        .first()
-        .map(|r| r.keys().cloned().collect())
-        .unwrap_or_default();
-    need(
-        &rows,
-        path,
-        &["problem", "id_number", "listed_id", "name", "birth_date"],
-        &have,
-    )?;
+    let have: Vec<String> = rows.first().map(|r| r.keys().cloned().collect()).unwrap_or_default();
+    need(&rows, path, &["problem", "id_number", "listed_id", "name", "birth_date"], &have)?;
     let get = |r: &BTreeMap<String, String>, k: &str| r.get(k).cloned().unwrap_or_default();
     Ok(rows
         .iter()
@@ -262,16 +204,8 @@ pub fn read_truth(path: &Path) -> Result<Vec<TruthRow>> {
 /// Reads a run's `cases.csv`.
 pub fn read_cases(path: &Path) -> Result<Vec<CaseRow>> {
     let rows = read_csv(path)?;
-    let have: Vec<String> = rows
-        .first()
-        .map(|r| r.keys().cloned().collect())
-        .unwrap_or_default();
-    need(
-        &rows,
-        path,
-        &["case_id", "problem", "name", "id_number", "birth_date"],
-        &have,
-    )?;
+    let have: Vec<String> = rows.first().map(|r| r.keys().cloned().collect()).unwrap_or_default();
+    need(&rows, path, &["case_id", "problem", "name", "id_number", "birth_date"], &have)?;
     let get = |r: &BTreeMap<String, String>, k: &str| r.get(k).cloned().unwrap_or_default();
     Ok(rows
         .iter()
@@ -338,10 +272,7 @@ mod tests {
         assert_eq!(ne.missed, vec![3]);
         assert_eq!(ne.extra, vec!["NE-3".to_string()]);
         let ii = s.get("id_invalid").unwrap();
-        assert_eq!(
-            (ii.tp, ii.fp, ii.fn_, ii.precision, ii.recall),
-            (1, 0, 0, Some(1.0), Some(1.0))
-        );
+        assert_eq!((ii.tp, ii.fp, ii.fn_, ii.precision, ii.recall), (1, 0, 0, Some(1.0), Some(1.0)));
         assert_eq!(s.match_review, 1);
         assert_eq!((s.total.tp, s.total.fp, s.total.fn_), (3, 1, 1));
         let oa = s.get("out_of_area_unverified").unwrap();

@@ -33,12 +33,7 @@ pub const MATCH_REVIEW: (&str, &str) = ("match_review", "疑似匹配待核实")
 
 /// Chinese label of a problem code (the code itself when unknown).
 pub fn label(code: &str) -> &str {
-    PROBLEMS
-        .iter()
-        .chain(std::iter::once(&MATCH_REVIEW))
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or(code)
+    PROBLEMS.iter().chain(std::iter::once(&MATCH_REVIEW)).find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or(code)
 }
 
 /// One expected case.
@@ -56,16 +51,8 @@ pub struct TruthRow {
     pub detail: String,
 }
 
-pub const TRUTH_HEADER: [&str; 8] = [
-    "problem",
-    "id_number",
-    "listed_id",
-    "name",
-    "birth_date",
-    "town",
-    "village",
-    "detail",
-];
+pub const TRUTH_HEADER: [&str; 8] =
+    ["problem", "id_number", "listed_id", "name", "birth_date", "town", "village", "detail"];
 
 /// What the files say about a child, gathered once.
 struct Facts<'a> {
@@ -83,11 +70,7 @@ struct Facts<'a> {
 
 fn facts<'a>(c: &Child, listings: Vec<&'a ListingFact>) -> Facts<'a> {
     let asof = as_of();
-    let census_claim = if listings.is_empty() {
-        None
-    } else {
-        SchoolClaim::parse(&c.claim)
-    };
+    let census_claim = if listings.is_empty() { None } else { SchoolClaim::parse(&c.claim) };
     let current = current_status(c);
     Facts {
         alive: census_claim != Some(SchoolClaim::Dead) && current != Some(Status::Dead),
@@ -95,10 +78,7 @@ fn facts<'a>(c: &Child, listings: Vec<&'a ListingFact>) -> Facts<'a> {
         claim_out: census_claim == Some(SchoolClaim::OutOfArea),
         active: current.is_some_and(Status::is_active),
         junior_grad: c.events.iter().any(|e| e.kind == "毕业" && e.grade == 9),
-        valid_exemption: c
-            .exemptions
-            .iter()
-            .any(|e| e.from <= asof && e.until >= asof),
+        valid_exemption: c.exemptions.iter().any(|e| e.from <= asof && e.until >= asof),
         expired_exemption: c.exemptions.iter().any(|e| e.until < asof),
         on_roster: !c.visits.is_empty(),
         window: world::in_window(c.birth),
@@ -111,10 +91,7 @@ fn current_status(c: &Child) -> Option<Status> {
     if let Some(cur) = &c.current {
         return Status::parse(cur.status);
     }
-    c.events
-        .iter()
-        .max_by_key(|e| e.date)
-        .and_then(|e| Status::parse(e.kind))
+    c.events.iter().max_by_key(|e| e.date).and_then(|e| Status::parse(e.kind))
 }
 
 /// A 辍学/退学/其他离校 event since dropout_since with no later active or 初中毕业 event.
@@ -122,19 +99,13 @@ fn dropped_out(c: &Child) -> Option<(NaiveDate, &'static str)> {
     let last = c
         .events
         .iter()
-        .filter(|e| {
-            e.date >= dropout_since() && Status::parse(e.kind).is_some_and(Status::is_dropout)
-        })
+        .filter(|e| e.date >= dropout_since() && Status::parse(e.kind).is_some_and(Status::is_dropout))
         .max_by_key(|e| e.date)?;
     let later = c.events.iter().any(|e| {
         e.date > last.date
-            && (Status::parse(e.kind).is_some_and(Status::is_active)
-                || (e.kind == "毕业" && e.grade == 9))
+            && (Status::parse(e.kind).is_some_and(Status::is_active) || (e.kind == "毕业" && e.grade == 9))
     });
-    let current_active = c
-        .current
-        .as_ref()
-        .is_some_and(|cur| Status::parse(cur.status).is_some_and(Status::is_active));
+    let current_active = c.current.as_ref().is_some_and(|cur| Status::parse(cur.status).is_some_and(Status::is_active));
     (!later && !current_active).then_some((last.date, last.kind))
 }
 
@@ -143,21 +114,11 @@ fn monday(d: NaiveDate) -> NaiveDate {
 }
 
 /// The 送教 arithmetic of the README rules: (short, weeks missed, hours so far, a visit under 2 学时).
-pub fn home_teaching_shortfall(
-    visits: &[(NaiveDate, f64)],
-    as_of: NaiveDate,
-) -> (bool, usize, f64, bool) {
-    let sy_start = if as_of.month() >= 9 {
-        world::ymd(as_of.year(), 9, 1)
-    } else {
-        world::ymd(as_of.year() - 1, 9, 1)
-    };
+pub fn home_teaching_shortfall(visits: &[(NaiveDate, f64)], as_of: NaiveDate) -> (bool, usize, f64, bool) {
+    let sy_start = if as_of.month() >= 9 { world::ymd(as_of.year(), 9, 1) } else { world::ymd(as_of.year() - 1, 9, 1) };
     let sy_end = world::ymd(sy_start.year() + 1, 8, 31);
-    let this_year: Vec<(NaiveDate, f64)> = visits
-        .iter()
-        .copied()
-        .filter(|(d, _)| *d >= sy_start && *d <= as_of)
-        .collect();
+    let this_year: Vec<(NaiveDate, f64)> =
+        visits.iter().copied().filter(|(d, _)| *d >= sy_start && *d <= as_of).collect();
     let Some(first) = this_year.iter().map(|(d, _)| *d).min() else {
         return (true, 0, 0.0, false);
     };
@@ -234,16 +195,8 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
         let on_poverty = c.poverty_status.is_some();
         let poverty_only = on_poverty && !in_census;
         let (town, village, listed_id) = if in_census {
-            let l = f
-                .listings
-                .iter()
-                .find(|l| l.hukou_here)
-                .unwrap_or(&f.listings[0]);
-            (
-                d.towns[l.town].name.clone(),
-                d.towns[l.town].villages[l.village].name.clone(),
-                l.listed_id.clone(),
-            )
+            let l = f.listings.iter().find(|l| l.hukou_here).unwrap_or(&f.listings[0]);
+            (d.towns[l.town].name.clone(), d.towns[l.town].villages[l.village].name.clone(), l.listed_id.clone())
         } else {
             match (&c.home, c.household()) {
                 (Home::Local(_), Some(h)) => {
@@ -253,20 +206,12 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
                     } else {
                         c.record_id.clone()
                     };
-                    (
-                        d.towns[hh.town].name.clone(),
-                        d.towns[hh.town].villages[hh.village].name.clone(),
-                        listed,
-                    )
+                    (d.towns[hh.town].name.clone(), d.towns[hh.town].villages[hh.village].name.clone(), listed)
                 }
                 _ => (String::new(), String::new(), c.record_id.clone()),
             }
         };
-        let name = if in_census || poverty_only {
-            c.name.clone()
-        } else {
-            c.record_name.clone()
-        };
+        let name = if in_census || poverty_only { c.name.clone() } else { c.record_name.clone() };
         let row = |problem: &str, detail: String| TruthRow {
             problem: problem.to_string(),
             id_number: c.id.clone(),
@@ -289,10 +234,7 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
             out.push(row("not_enrolled", why));
         }
         if in_census && f.window && f.alive && !f.disabled && f.claim_out && !blocked {
-            out.push(row(
-                "out_of_area_unverified",
-                format!("{note}；清查表填报：{}", c.claim),
-            ));
+            out.push(row("out_of_area_unverified", format!("{note}；清查表填报：{}", c.claim)));
         }
         if person
             && f.disabled
@@ -307,27 +249,20 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
         }
         if (in_census || on_poverty) && f.alive && !f.valid_exemption {
             if let Some((date, kind)) = dropped_out(c) {
-                out.push(row(
-                    "non_completer",
-                    format!("{note}；{kind} {}", date.format("%Y-%m-%d")),
-                ));
+                out.push(row("non_completer", format!("{note}；{kind} {}", date.format("%Y-%m-%d"))));
             } else if on_poverty
                 && world::compulsory_since_2015(c.birth)
                 && c.poverty_status == Some("非在校生")
                 && !c.has_record()
             {
-                out.push(row(
-                    "non_completer",
-                    format!("{note}；建档立卡在校生状况为非在校生，无学籍"),
-                ));
+                out.push(row("non_completer", format!("{note}；建档立卡在校生状况为非在校生，无学籍")));
             }
         }
         if f.on_roster {
             if !f.active {
                 out.push(row("home_teaching_unregistered", note.to_string()));
             }
-            let visits: Vec<(NaiveDate, f64)> =
-                c.visits.iter().map(|v| (v.date, v.hours)).collect();
+            let visits: Vec<(NaiveDate, f64)> = c.visits.iter().map(|v| (v.date, v.hours)).collect();
             let (short, missed, hours, under) = home_teaching_shortfall(&visits, as_of());
             if short {
                 let mut why = format!("缺送教 {missed} 周，已送教 {hours} 学时");
@@ -338,16 +273,8 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
             }
         }
         if f.window && f.alive && f.expired_exemption && !f.valid_exemption && !f.active {
-            let until = c
-                .exemptions
-                .iter()
-                .map(|e| e.until)
-                .max()
-                .expect("an exemption");
-            out.push(row(
-                "exemption_expired",
-                format!("{note}；有效期至 {}", until.format("%Y-%m-%d")),
-            ));
+            let until = c.exemptions.iter().map(|e| e.until).max().expect("an exemption");
+            out.push(row("exemption_expired", format!("{note}；有效期至 {}", until.format("%Y-%m-%d"))));
         }
         if in_census {
             let bad_listing = f.listings.iter().find(|l| !l.id_valid);
@@ -371,10 +298,7 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
             }
         }
         if f.listings.len() > 1 {
-            out.push(row(
-                "duplicate_registration",
-                format!("登记 {} 次（户籍地与现居住地）", f.listings.len()),
-            ));
+            out.push(row("duplicate_registration", format!("登记 {} 次（户籍地与现居住地）", f.listings.len())));
         }
         if f.active && !in_census && !poverty_only && matches!(c.home, Home::Local(_)) {
             out.push(row("enrolled_not_in_census", note.to_string()));
@@ -385,12 +309,7 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
 
 /// Sorts truth rows into report order.
 pub fn sort(rows: &mut [TruthRow]) {
-    let order = |p: &str| {
-        PROBLEMS
-            .iter()
-            .position(|(c, _)| *c == p)
-            .unwrap_or(usize::MAX)
-    };
+    let order = |p: &str| PROBLEMS.iter().position(|(c, _)| *c == p).unwrap_or(usize::MAX);
     rows.sort_by(|a, b| {
         (order(&a.problem), &a.town, &a.village, &a.id_number).cmp(&(
             order(&b.problem),
@@ -428,27 +347,9 @@ pub fn write_injections(rows: &[Injection]) -> Vec<u8> {
     let mut out = Vec::new();
     out.write_all(b"\xEF\xBB\xBF").expect("memory");
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "kind",
-        "side",
-        "file",
-        "sheet",
-        "row",
-        "id_number",
-        "detail",
-    ])
-    .expect("memory");
+    w.write_record(["kind", "side", "file", "sheet", "row", "id_number", "detail"]).expect("memory");
     for r in rows {
-        w.write_record([
-            r.kind,
-            r.side,
-            &r.file,
-            &r.sheet,
-            &r.row.to_string(),
-            &r.id,
-            &r.detail,
-        ])
-        .expect("memory");
+        w.write_record([r.kind, r.side, &r.file, &r.sheet, &r.row.to_string(), &r.id, &r.detail]).expect("memory");
     }
     w.into_inner().expect("memory")
 }

@@ -62,11 +62,7 @@ pub fn grade_now(birth: NaiveDate) -> i32 {
 
 /// Grade during the school year containing `date`, for a child who started on time.
 pub fn grade_at(birth: NaiveDate, date: NaiveDate) -> i32 {
-    let sy = if date.month() >= 9 {
-        date.year()
-    } else {
-        date.year() - 1
-    };
+    let sy = if date.month() >= 9 { date.year() } else { date.year() - 1 };
     sy - (cohort(birth) + 6) + 1
 }
 
@@ -272,23 +268,12 @@ pub enum HomeKind {
 /// An identity fault: at most one per child.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
-    CensusTypo {
-        transpose: bool,
-        bad: String,
-        note: String,
-    },
-    RecordTypo {
-        transpose: bool,
-        note: String,
-    },
+    CensusTypo { transpose: bool, bad: String, note: String },
+    RecordTypo { transpose: bool, note: String },
     CensusNumeric,
     CensusMissing,
     RecordJ,
-    NameVariant {
-        lookalike: bool,
-        census_side: bool,
-        note: String,
-    },
+    NameVariant { lookalike: bool, census_side: bool, note: String },
 }
 
 /// Where a child lives: a household of the district, or a place outside it.
@@ -383,14 +368,7 @@ pub struct District {
     pub seed: u64,
 }
 
-const STREETS: &[&str] = &[
-    "昌元街道",
-    "昌州街道",
-    "广顺街道",
-    "双河街道",
-    "安富街道",
-    "峰高街道",
-];
+const STREETS: &[&str] = &["昌元街道", "昌州街道", "广顺街道", "双河街道", "安富街道", "峰高街道"];
 const TOWNS: &[&str] = &[
     "荣隆镇",
     "仁义镇",
@@ -408,17 +386,8 @@ const TOWNS: &[&str] = &[
     "河包镇",
     "观胜镇",
 ];
-const XUEQU: &[&str] = &[
-    "直属学校",
-    "昌元学区",
-    "昌州学区",
-    "安富学区",
-    "仁义学区",
-    "吴家学区",
-    "盘龙学区",
-    "荣隆学区",
-    "双河学区",
-];
+const XUEQU: &[&str] =
+    &["直属学校", "昌元学区", "昌州学区", "安富学区", "仁义学区", "吴家学区", "盘龙学区", "荣隆学区", "双河学区"];
 
 /// The 学区 of each 荣昌 town (our assignment for the sample; the notice lists only the 学区).
 fn rongchang_xuequ(town: &str) -> usize {
@@ -514,18 +483,9 @@ pub struct Plan {
 impl Plan {
     pub fn of(scale: Scale) -> Plan {
         match scale {
-            Scale::Small => Plan {
-                districts: 1,
-                rows_per_district: 6_000,
-            },
-            Scale::District => Plan {
-                districts: 1,
-                rows_per_district: 60_000,
-            },
-            Scale::City => Plan {
-                districts: 25,
-                rows_per_district: 60_000,
-            },
+            Scale::Small => Plan { districts: 1, rows_per_district: 6_000 },
+            Scale::District => Plan { districts: 1, rows_per_district: 60_000 },
+            Scale::City => Plan { districts: 25, rows_per_district: 60_000 },
         }
     }
 }
@@ -534,11 +494,7 @@ impl Plan {
 pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     let plan = Plan::of(scale);
     let mut rng = Rng::derive(seed, 1000 + index as u64);
-    let (name, area) = if index == 0 {
-        ("荣昌区", "500153")
-    } else {
-        CITY[(index - 1) % CITY.len()]
-    };
+    let (name, area) = if index == 0 { ("荣昌区", "500153") } else { CITY[(index - 1) % CITY.len()] };
     let mut d = District {
         name: name.to_string(),
         prefix: format!("重庆市{name}"),
@@ -553,10 +509,9 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     };
     let town_names: Vec<String> = if index == 0 {
         match scale {
-            Scale::Small => ["昌元街道", "荣隆镇", "仁义镇", "盘龙镇", "河包镇"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            Scale::Small => {
+                ["昌元街道", "荣隆镇", "仁义镇", "盘龙镇", "河包镇"].iter().map(|s| s.to_string()).collect()
+            }
             _ => STREETS.iter().chain(TOWNS).map(|s| s.to_string()).collect(),
         }
     } else {
@@ -567,13 +522,7 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
             .iter()
             .take(n)
             .enumerate()
-            .map(|(i, s)| {
-                if i < 3 {
-                    format!("{s}街道")
-                } else {
-                    format!("{s}镇")
-                }
-            })
+            .map(|(i, s)| if i < 3 { format!("{s}街道") } else { format!("{s}镇") })
             .collect()
     };
     if index == 0 {
@@ -604,37 +553,17 @@ fn teacher_pair(rng: &mut Rng) -> Vec<String> {
         .collect()
 }
 
-fn build_schools_and_towns(
-    d: &mut District,
-    town_names: &[String],
-    index: usize,
-    scale: Scale,
-    rng: &mut Rng,
-) {
+fn build_schools_and_towns(d: &mut District, town_names: &[String], index: usize, scale: Scale, rng: &mut Rng) {
     let short = d.name.trim_end_matches(['区', '县']).to_string();
     // 直属 schools first.
     let direct = [
         (format!("{}区实验小学", short), SchoolKind::Primary),
-        (
-            if index == 0 {
-                "重庆市荣昌中学校".to_string()
-            } else {
-                format!("{short}区第一中学")
-            },
-            SchoolKind::Junior,
-        ),
+        (if index == 0 { "重庆市荣昌中学校".to_string() } else { format!("{short}区第一中学") }, SchoolKind::Junior),
         (format!("{}区特殊教育学校", short), SchoolKind::Special),
     ];
     for (name, kind) in direct {
         let teachers = teacher_pair(rng);
-        d.schools.push(School {
-            name,
-            kind,
-            xuequ: 0,
-            csv: false,
-            titled: false,
-            teachers,
-        });
+        d.schools.push(School { name, kind, xuequ: 0, csv: false, titled: false, teachers });
     }
     let mut stems: Vec<&str> = names::VILLAGE_STEMS.to_vec();
     rng.shuffle(&mut stems);
@@ -642,17 +571,9 @@ fn build_schools_and_towns(
     for (ti, tname) in town_names.iter().enumerate() {
         let street = tname.ends_with("街道");
         let stem = tname.trim_end_matches("街道").trim_end_matches('镇');
-        let xuequ = if index == 0 {
-            rongchang_xuequ(tname)
-        } else {
-            1 + ti % (d.xuequ.len() - 1)
-        };
+        let xuequ = if index == 0 { rongchang_xuequ(tname) } else { 1 + ti % (d.xuequ.len() - 1) };
         let primary = d.schools.len();
-        let pname = if street {
-            format!("{short}区{stem}小学")
-        } else {
-            format!("{short}区{stem}镇中心小学")
-        };
+        let pname = if street { format!("{short}区{stem}小学") } else { format!("{short}区{stem}镇中心小学") };
         let t = teacher_pair(rng);
         d.schools.push(School {
             name: pname,
@@ -676,8 +597,7 @@ fn build_schools_and_towns(
         // towns 荣隆, 龙集 and 清升 send .xls; the city scale adds CSV towns.
         let layout = if ti == 0 {
             Layout::PerVillage
-        } else if (index == 0 && matches!(tname.as_str(), "荣隆镇" | "龙集镇" | "清升镇"))
-            || (index > 0 && ti % 7 == 3)
+        } else if (index == 0 && matches!(tname.as_str(), "荣隆镇" | "龙集镇" | "清升镇")) || (index > 0 && ti % 7 == 3)
         {
             Layout::Xls
         } else if index > 0 && ti % 5 == 2 {
@@ -685,29 +605,16 @@ fn build_schools_and_towns(
         } else {
             Layout::Xlsx
         };
-        let merged = !matches!(layout, Layout::Csv { .. })
-            && (ti % 3 == 2 || (scale == Scale::Small && ti == 4));
+        let merged = !matches!(layout, Layout::Csv { .. }) && (ti % 3 == 2 || (scale == Scale::Small && ti == 4));
         let style = Style {
             id_header: ["身份证号", "公民身份号码", "身份证号码"][ti % 3],
             village_header: ["村(社区)", "村（社区）", "村居"][(ti / 3) % 3],
             group_header: ["社", "组", "社"][(ti / 2) % 3],
-            householder_header: if ti % 4 == 1 {
-                "户主"
-            } else {
-                "户主姓名"
-            },
-            current_header: if ti % 2 == 0 {
-                "现居住地址"
-            } else {
-                "现住址"
-            },
+            householder_header: if ti % 4 == 1 { "户主" } else { "户主姓名" },
+            current_header: if ti % 2 == 0 { "现居住地址" } else { "现住址" },
             status_header: ["就学状态", "就读状态", "就学状态", "在校情况"][ti % 4],
             group_style: (ti % 4) as u8,
-            date_style: if matches!(layout, Layout::Csv { .. }) {
-                (ti % 4) as u8
-            } else {
-                (ti % 5) as u8
-            },
+            date_style: if matches!(layout, Layout::Csv { .. }) { (ti % 4) as u8 } else { (ti % 5) as u8 },
             merged,
             totals: !matches!(layout, Layout::Csv { .. }) && (ti % 2 == 0 || ti == 1),
             blank_rows: !merged && ti % 3 != 1,
@@ -732,16 +639,7 @@ fn build_schools_and_towns(
             };
             villages.push(new_village(name, rng));
         }
-        d.towns.push(Town {
-            name: tname.clone(),
-            villages,
-            xuequ,
-            primary,
-            junior,
-            layout,
-            style,
-            street,
-        });
+        d.towns.push(Town { name: tname.clone(), villages, xuequ, primary, junior, layout, style, street });
     }
     // One school's export comes as a GBK CSV, one has a title row.
     let csv_school = d.schools.len() - 1;
@@ -764,13 +662,7 @@ fn new_village(name: String, rng: &mut Rng) -> Village {
 }
 
 /// A valid ID for a birth date and sex, unique within `used`.
-pub fn make_id(
-    area: &str,
-    birth: NaiveDate,
-    male: bool,
-    used: &mut HashSet<String>,
-    rng: &mut Rng,
-) -> String {
+pub fn make_id(area: &str, birth: NaiveDate, male: bool, used: &mut HashSet<String>, rng: &mut Rng) -> String {
     loop {
         let mut seq = 1 + rng.below(998) as u32;
         if (seq % 2 == 1) != male {
@@ -806,16 +698,10 @@ fn build_households(d: &mut District, per_town: usize, rng: &mut Rng) {
                 let surname = names::surname(rng).to_string();
                 let grand = rng.chance(0.3);
                 let father = format!("{surname}{}", names::adult_given(rng, true));
-                let head = if grand {
-                    format!("{surname}{}", names::adult_given(rng, true))
-                } else {
-                    father.clone()
-                };
+                let head = if grand { format!("{surname}{}", names::adult_given(rng, true)) } else { father.clone() };
                 let poverty = rng.chance(if street { 0.02 } else { 0.08 });
                 let hh = d.households.len();
-                let n_kids = [1usize, 1, 1, 1, 2, 2, 2, 2, 3, 3][rng.below(10)]
-                    .min(target - made)
-                    .max(1);
+                let n_kids = [1usize, 1, 1, 1, 2, 2, 2, 2, 3, 3][rng.below(10)].min(target - made).max(1);
                 let mut births = Vec::new();
                 let mut b = random_date(rng, first_birth, last_birth);
                 for k in 0..n_kids {
@@ -838,11 +724,7 @@ fn build_households(d: &mut District, per_town: usize, rng: &mut Rng) {
                     }
                 }
                 let eldest = births[0].0;
-                let father_birth = random_date(
-                    rng,
-                    ymd(eldest.year() - 32, 1, 1),
-                    ymd(eldest.year() - 22, 12, 31),
-                );
+                let father_birth = random_date(rng, ymd(eldest.year() - 32, 1, 1), ymd(eldest.year() - 22, 12, 31));
                 let mother_birth = father_birth + Duration::days(rng.range(-800, 1500));
                 let mut adults = Vec::new();
                 if poverty {
@@ -852,12 +734,7 @@ fn build_households(d: &mut District, per_town: usize, rng: &mut Rng) {
                             rng.range(1, 12) as u32,
                             rng.range(1, 28) as u32,
                         );
-                        adults.push((
-                            head.clone(),
-                            make_id(&d.area, gb, true, &mut used, rng),
-                            true,
-                            "户主",
-                        ));
+                        adults.push((head.clone(), make_id(&d.area, gb, true, &mut used, rng), true, "户主"));
                         adults.push((
                             father.clone(),
                             make_id(&d.area, father_birth, true, &mut used, rng),
@@ -892,20 +769,9 @@ fn build_households(d: &mut District, per_town: usize, rng: &mut Rng) {
                     poverty,
                     phone: names::phone(rng),
                     adults,
-                    household_no: format!(
-                        "{}{:03}{:03}{:05}",
-                        d.area,
-                        ti + 1,
-                        vi + 1,
-                        hh % 100_000
-                    ),
+                    household_no: format!("{}{:03}{:03}{:05}", d.area, ti + 1, vi + 1, hh % 100_000),
                     exit_year: rng.pick_str(&["2016", "2017", "2018", "2019", "2019", ""]),
-                    household_type: rng.pick_str(&[
-                        "一般贫困户",
-                        "一般贫困户",
-                        "低保贫困户",
-                        "特困供养贫困户",
-                    ]),
+                    household_type: rng.pick_str(&["一般贫困户", "一般贫困户", "低保贫困户", "特困供养贫困户"]),
                     lives_in: None,
                 });
                 let mut given_used: Vec<String> = Vec::new();
@@ -914,9 +780,7 @@ fn build_households(d: &mut District, per_town: usize, rng: &mut Rng) {
                     let given = loop {
                         let g = names::child_given(rng, male);
                         if !given_used.contains(&g)
-                            && !given_used
-                                .iter()
-                                .any(|u| u.chars().next() == g.chars().next() && twin)
+                            && !given_used.iter().any(|u| u.chars().next() == g.chars().next() && twin)
                         {
                             break g;
                         }
@@ -960,11 +824,7 @@ fn new_child(
     twin: bool,
     rng: &mut Rng,
 ) -> Child {
-    let nation = if rng.chance(0.985) {
-        "汉族"
-    } else {
-        *rng.pick(&["土家族", "苗族", "回族", "彝族"])
-    };
+    let nation = if rng.chance(0.985) { "汉族" } else { *rng.pick(&["土家族", "苗族", "回族", "彝族"]) };
     Child {
         record_name: name.clone(),
         record_id: id.clone(),
@@ -1017,14 +877,7 @@ enum Pool {
 }
 
 fn q(scenario: Scenario, rate: f64, min: usize, pool: Pool) -> Quota {
-    Quota {
-        scenario,
-        rate,
-        min,
-        pool,
-        poverty: None,
-        cohorts: None,
-    }
+    Quota { scenario, rate, min, pool, poverty: None, cohorts: None }
 }
 
 fn assign_scenarios(d: &mut District, rng: &mut Rng) {
@@ -1046,94 +899,35 @@ fn assign_scenarios(d: &mut District, rng: &mut Rng) {
     let non_poverty = Some(false);
     let mut quotas = vec![
         q(NeverEnrolled, 0.005, 6, Pool::Window),
-        Quota {
-            cohorts: Some((2007, 2007)),
-            ..q(PrimaryGradNoJunior, 0.0005, 2, Pool::Window)
-        },
+        Quota { cohorts: Some((2007, 2007)), ..q(PrimaryGradNoJunior, 0.0005, 2, Pool::Window) },
         q(DropoutInWindow, 0.0025, 4, Pool::Window),
         q(DropoutReturnedActive, 0.001, 2, Pool::Window),
-        Quota {
-            poverty: non_poverty,
-            ..q(ClaimDeferUnapproved, 0.0003, 1, Pool::Window)
-        },
+        Quota { poverty: non_poverty, ..q(ClaimDeferUnapproved, 0.0003, 1, Pool::Window) },
         q(OutOfAreaNoRecord, 0.006, 5, Pool::Window),
         q(OutOfAreaTransferredOut, 0.001, 2, Pool::Window),
         q(OutOfAreaWithRecord, 0.004, 3, Pool::Window),
         q(Suspended, 0.003, 2, Pool::Window),
         q(DisInclusive, 0.005, 4, Pool::Window),
         q(DisSpecial, 0.0015, 2, Pool::Window),
-        Quota {
-            poverty: non_poverty,
-            ..q(DisHomeOk, 0.001, 2, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DisHomeShort, 0.001, 3, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DisHomeUnregistered, 0.0005, 2, Pool::Window)
-        },
+        Quota { poverty: non_poverty, ..q(DisHomeOk, 0.001, 2, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DisHomeShort, 0.001, 3, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DisHomeUnregistered, 0.0005, 2, Pool::Window) },
         q(DisUnplaced, 0.001, 3, Pool::Window),
         q(DisListOnlyUnplaced, 0.0002, 1, Pool::Window),
-        Quota {
-            poverty: non_poverty,
-            ..q(DisExemptValid, 0.0005, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DisExemptExpired, 0.0002, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            cohorts: Some((2013, 2013)),
-            ..q(DeferValid, 0.0005, 2, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DeferValidUntilAsOf, 0.0001, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DeferExpiredDayBefore, 0.0001, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            cohorts: Some((2012, 2012)),
-            ..q(DeferExpiredEnrolled, 0.0001, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DeadCensus, 0.0005, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(DeadRecord, 0.0005, 1, Pool::Window)
-        },
-        Quota {
-            poverty: non_poverty,
-            ..q(CensusMissed, 0.008, 8, Pool::Window)
-        },
-        Quota {
-            poverty: Some(true),
-            ..q(PovertyOnlyEnrolled, 0.0005, 2, Pool::Window)
-        },
-        Quota {
-            poverty: Some(true),
-            ..q(PovertyOnlyNotEnrolled, 0.0005, 2, Pool::Window)
-        },
-        Quota {
-            poverty: Some(true),
-            ..q(PovertyNonStudentEnrolled, 0.0005, 2, Pool::Window)
-        },
-        Quota {
-            cohorts: Some((2002, 2004)),
-            ..q(DropoutOverAge, 0.01, 3, Pool::OverAge)
-        },
-        Quota {
-            cohorts: Some((2003, 2004)),
-            ..q(DropoutReturnedGraduated, 0.005, 2, Pool::OverAge)
-        },
+        Quota { poverty: non_poverty, ..q(DisExemptValid, 0.0005, 1, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DisExemptExpired, 0.0002, 1, Pool::Window) },
+        Quota { poverty: non_poverty, cohorts: Some((2013, 2013)), ..q(DeferValid, 0.0005, 2, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DeferValidUntilAsOf, 0.0001, 1, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DeferExpiredDayBefore, 0.0001, 1, Pool::Window) },
+        Quota { poverty: non_poverty, cohorts: Some((2012, 2012)), ..q(DeferExpiredEnrolled, 0.0001, 1, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DeadCensus, 0.0005, 1, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(DeadRecord, 0.0005, 1, Pool::Window) },
+        Quota { poverty: non_poverty, ..q(CensusMissed, 0.008, 8, Pool::Window) },
+        Quota { poverty: Some(true), ..q(PovertyOnlyEnrolled, 0.0005, 2, Pool::Window) },
+        Quota { poverty: Some(true), ..q(PovertyOnlyNotEnrolled, 0.0005, 2, Pool::Window) },
+        Quota { poverty: Some(true), ..q(PovertyNonStudentEnrolled, 0.0005, 2, Pool::Window) },
+        Quota { cohorts: Some((2002, 2004)), ..q(DropoutOverAge, 0.01, 3, Pool::OverAge) },
+        Quota { cohorts: Some((2003, 2004)), ..q(DropoutReturnedGraduated, 0.005, 2, Pool::OverAge) },
         Quota {
             poverty: Some(true),
             cohorts: Some((2002, 2004)),
@@ -1141,11 +935,7 @@ fn assign_scenarios(d: &mut District, rng: &mut Rng) {
         },
     ];
     for quota in &mut quotas {
-        let pool = if quota.pool == Pool::Window {
-            &window
-        } else {
-            &over
-        };
+        let pool = if quota.pool == Pool::Window { &window } else { &over };
         let want = ((pool.len() as f64 * quota.rate).round() as usize).max(quota.min);
         let mut got = 0;
         for &i in pool.iter() {
@@ -1153,18 +943,11 @@ fn assign_scenarios(d: &mut District, rng: &mut Rng) {
                 break;
             }
             let c = &d.children[i];
-            let base = if quota.pool == Pool::Window {
-                Enrolled
-            } else {
-                OverAgeGraduated
-            };
+            let base = if quota.pool == Pool::Window { Enrolled } else { OverAgeGraduated };
             if c.scenario != base || c.twin {
                 continue;
             }
-            let poverty = c
-                .household()
-                .map(|h| d.households[h].poverty)
-                .unwrap_or(false);
+            let poverty = c.household().map(|h| d.households[h].poverty).unwrap_or(false);
             if quota.poverty.is_some_and(|p| p != poverty) {
                 continue;
             }
@@ -1179,16 +962,10 @@ fn assign_scenarios(d: &mut District, rng: &mut Rng) {
     }
     // Two children pinned to the edges of the due date: born 2013-08-31 (due, never
     // enrolled → flagged) and 2013-09-01 (待入学 → not flagged), both without a 学籍.
-    let edges = [
-        (ymd(2013, 8, 31), NeverEnrolled),
-        (ymd(2013, 9, 1), Preschool),
-    ];
+    let edges = [(ymd(2013, 8, 31), NeverEnrolled), (ymd(2013, 9, 1), Preschool)];
     for (k, (birth, scenario)) in edges.into_iter().enumerate() {
-        if let Some(i) = window
-            .iter()
-            .copied()
-            .filter(|&i| d.children[i].scenario == Enrolled && !d.children[i].twin)
-            .nth(k)
+        if let Some(i) =
+            window.iter().copied().filter(|&i| d.children[i].scenario == Enrolled && !d.children[i].twin).nth(k)
         {
             let mut used: HashSet<String> = d.children.iter().map(|c| c.id.clone()).collect();
             let c = &mut d.children[i];
@@ -1231,11 +1008,7 @@ fn school_for_grade(d: &District, c: &Child, grade: i32, rng: &mut Rng) -> usize
 
 fn enroll(d: &District, c: &Child, grade: i32, status: &'static str, rng: &mut Rng) -> Current {
     let school = school_for_grade(d, c, grade, rng);
-    let entry_year = if grade <= 6 {
-        2019 - grade + 1
-    } else {
-        2019 - (grade - 7)
-    };
+    let entry_year = if grade <= 6 { 2019 - grade + 1 } else { 2019 - (grade - 7) };
     Current {
         school,
         grade,
@@ -1251,11 +1024,7 @@ const DROP_REASONS: &[&str] = &["厌学", "外出务工", "家庭困难", "随�
 
 fn disability_of(rng: &mut Rng, severe: bool) -> (u8, u8) {
     let cat = [5u8, 5, 4, 4, 7, 2, 1, 3, 6][rng.below(9)];
-    let grade = if severe {
-        1 + rng.below(2) as u8
-    } else {
-        2 + rng.below(3) as u8
-    };
+    let grade = if severe { 1 + rng.below(2) as u8 } else { 2 + rng.below(3) as u8 };
     (cat, grade)
 }
 
@@ -1270,15 +1039,7 @@ fn mondays(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     out
 }
 
-const CONTENTS: &[&str] = &[
-    "生活自理训练",
-    "语文",
-    "数学",
-    "康复训练",
-    "音乐律动",
-    "认知训练",
-    "沟通训练",
-];
+const CONTENTS: &[&str] = &["生活自理训练", "语文", "数学", "康复训练", "音乐律动", "认知训练", "沟通训练"];
 
 fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
     let mut visits = Vec::new();
@@ -1295,11 +1056,7 @@ fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
             });
         }
     }
-    let start = if kind == HomeKind::LateStartPace {
-        ymd(2020, 1, 6)
-    } else {
-        ymd(2019, 9, 2)
-    };
+    let start = if kind == HomeKind::LateStartPace { ymd(2020, 1, 6) } else { ymd(2019, 9, 2) };
     let weeks = mondays(start, asof);
     let skip = if kind == HomeKind::MissedWeek {
         // A week well inside the counted span.
@@ -1307,11 +1064,7 @@ fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
     } else {
         None
     };
-    let short_at = if kind == HomeKind::ShortVisit {
-        Some(4 + rng.below(weeks.len() - 8))
-    } else {
-        None
-    };
+    let short_at = if kind == HomeKind::ShortVisit { Some(4 + rng.below(weeks.len() - 8)) } else { None };
     for (k, w) in weeks.iter().enumerate() {
         if Some(*w) == skip {
             continue;
@@ -1327,21 +1080,11 @@ fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
         } else {
             *rng.pick(&[2.0, 2.0, 2.0, 2.5, 3.0])
         };
-        visits.push(Visit {
-            date: day,
-            hours,
-            teacher,
-            content: rng.pick_str(CONTENTS),
-        });
+        visits.push(Visit { date: day, hours, teacher, content: rng.pick_str(CONTENTS) });
         if kind != HomeKind::LateStartPace && rng.chance(0.08) {
             let extra = day + Duration::days(1);
             if extra < asof && extra.weekday() != Weekday::Sat {
-                visits.push(Visit {
-                    date: extra,
-                    hours: 2.0,
-                    teacher,
-                    content: rng.pick_str(CONTENTS),
-                });
+                visits.push(Visit { date: extra, hours: 2.0, teacher, content: rng.pick_str(CONTENTS) });
             }
         }
     }
@@ -1357,10 +1100,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
     for i in 0..d.children.len() {
         let mut c = d.children[i].clone();
         let g = grade_now(c.birth);
-        let poverty = c
-            .household()
-            .map(|h| d.households[h].poverty)
-            .unwrap_or(false);
+        let poverty = c.household().map(|h| d.households[h].poverty).unwrap_or(false);
         let in_school_claim = |c: &mut Child, d: &District| {
             if let Some(cur) = &c.current {
                 c.claim = "在校".into();
@@ -1371,11 +1111,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
             }
         };
         match c.scenario {
-            Enrolled
-            | Suspended
-            | PovertyNonStudentEnrolled
-            | CensusMissed
-            | PovertyOnlyEnrolled => {
+            Enrolled | Suspended | PovertyNonStudentEnrolled | CensusMissed | PovertyOnlyEnrolled => {
                 let status = if c.scenario == Suspended {
                     "休学"
                 } else if rng.chance(0.01) {
@@ -1403,13 +1139,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                     };
                     if from != cur.school && grade_at(c.birth, date) >= 1 {
                         let ga = grade_at(c.birth, date);
-                        c.events.push(Event {
-                            school: from,
-                            grade: ga,
-                            kind: "转出",
-                            date,
-                            reason: "区内转学",
-                        });
+                        c.events.push(Event { school: from, grade: ga, kind: "转出", date, reason: "区内转学" });
                         c.events.push(Event {
                             school: cur.school,
                             grade: ga,
@@ -1446,19 +1176,11 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                     let date = random_date(rng, ymd(2017, 8, 20), ymd(2019, 9, 5));
                     let ga = grade_at(c.birth, date).max(1);
                     let school = school_for_grade(d, &c, ga, rng);
-                    c.events.push(Event {
-                        school,
-                        grade: ga,
-                        kind: "转出",
-                        date,
-                        reason: "转出本区",
-                    });
+                    c.events.push(Event { school, grade: ga, kind: "转出", date, reason: "转出本区" });
                 }
             }
             NeverEnrolled | PovertyOnlyNotEnrolled => {
-                c.claim = rng
-                    .pick(&["未入学", "未入学", "辍学", "", "在校", "在家"])
-                    .to_string();
+                c.claim = rng.pick(&["未入学", "未入学", "辍学", "", "在校", "在家"]).to_string();
                 if c.claim == "在校" {
                     c.claim_school = d.schools[local_primary(d, &c, rng)].name.clone();
                 }
@@ -1468,13 +1190,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
             }
             PrimaryGradNoJunior => {
                 let p = local_primary(d, &c, rng);
-                c.events.push(Event {
-                    school: p,
-                    grade: 6,
-                    kind: "毕业",
-                    date: ymd(2019, 7, 1),
-                    reason: "",
-                });
+                c.events.push(Event { school: p, grade: 6, kind: "毕业", date: ymd(2019, 7, 1), reason: "" });
                 c.claim = rng.pick(&["辍学", "在家", ""]).to_string();
                 c.note = "小学毕业后未升学";
             }
@@ -1486,22 +1202,10 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                 let grad = ymd(d1.year() - i32::from(d1.month() < 9) - (ga - 7), 7, 1);
                 if ga >= 7 && grad >= dropout_since() && rng.chance(0.5) {
                     let p = local_primary(d, &c, rng);
-                    c.events.push(Event {
-                        school: p,
-                        grade: 6,
-                        kind: "毕业",
-                        date: grad,
-                        reason: "",
-                    });
+                    c.events.push(Event { school: p, grade: 6, kind: "毕业", date: grad, reason: "" });
                 }
                 let kind = if rng.chance(0.7) { "辍学" } else { "退学" };
-                c.events.push(Event {
-                    school,
-                    grade: ga,
-                    kind,
-                    date: d1,
-                    reason: rng.pick_str(DROP_REASONS),
-                });
+                c.events.push(Event { school, grade: ga, kind, date: d1, reason: rng.pick_str(DROP_REASONS) });
                 if c.scenario == DropoutReturnedActive {
                     let d2 = (d1 + Duration::days(rng.range(60, 200))).min(ymd(2020, 3, 30));
                     c.events.push(Event {
@@ -1512,17 +1216,12 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                         reason: "劝返复学",
                     });
                     let mut cur = enroll(d, &c, g, "在读", rng);
-                    cur.school = if g <= 6 || d.schools[school].kind == SchoolKind::Junior {
-                        school
-                    } else {
-                        cur.school
-                    };
+                    cur.school =
+                        if g <= 6 || d.schools[school].kind == SchoolKind::Junior { school } else { cur.school };
                     c.current = Some(cur);
                     in_school_claim(&mut c, d);
                 } else {
-                    c.claim = rng
-                        .pick(&["辍学", "辍学", "在家", "务工", "在校"])
-                        .to_string();
+                    c.claim = rng.pick(&["辍学", "辍学", "在家", "务工", "在校"]).to_string();
                 }
             }
             DropoutOverAge | DropoutReturnedGraduated => {
@@ -1537,13 +1236,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                 let ga = grade_at(c.birth, d1).clamp(7, 9);
                 let school = local_junior(d, &c, rng);
                 let kind = if rng.chance(0.7) { "辍学" } else { "退学" };
-                c.events.push(Event {
-                    school,
-                    grade: ga,
-                    kind,
-                    date: d1,
-                    reason: rng.pick_str(DROP_REASONS),
-                });
+                c.events.push(Event { school, grade: ga, kind, date: d1, reason: rng.pick_str(DROP_REASONS) });
                 if c.scenario == DropoutReturnedGraduated {
                     let d2 = d1 + Duration::days(rng.range(40, 150));
                     c.events.push(Event {
@@ -1553,13 +1246,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                         date: d2,
                         reason: "劝返复学",
                     });
-                    c.events.push(Event {
-                        school,
-                        grade: 9,
-                        kind: "毕业",
-                        date: ymd(y + 15, 7, 1),
-                        reason: "",
-                    });
+                    c.events.push(Event { school, grade: 9, kind: "毕业", date: ymd(y + 15, 7, 1), reason: "" });
                     c.claim = "毕业".into();
                 } else {
                     c.claim = rng.pick(&["辍学", "务工", "在家", ""]).to_string();
@@ -1568,25 +1255,14 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
             OverAgeGraduated => {
                 let y = cohort(c.birth);
                 let school = local_junior(d, &c, rng);
-                c.events.push(Event {
-                    school,
-                    grade: 9,
-                    kind: "毕业",
-                    date: ymd(y + 15, 7, 1),
-                    reason: "",
-                });
+                c.events.push(Event { school, grade: 9, kind: "毕业", date: ymd(y + 15, 7, 1), reason: "" });
                 let k = rng.below(10);
                 if k < 5 {
                     c.claim = "毕业".into();
                 } else if k < 8 {
                     c.claim = "在校".into();
-                    c.claim_school = rng
-                        .pick(&[
-                            "重庆市荣昌中学校（高中部）",
-                            "荣昌区职业教育中心",
-                            "荣昌区永荣中学",
-                        ])
-                        .to_string();
+                    c.claim_school =
+                        rng.pick(&["重庆市荣昌中学校（高中部）", "荣昌区职业教育中心", "荣昌区永荣中学"]).to_string();
                     c.claim_grade = rng.pick(&["高一", "高二", "高三"]).to_string();
                 } else {
                     c.claim = "务工".into();
@@ -1595,8 +1271,8 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
             OverAgeNoRecordPoverty => {
                 c.claim = rng.pick(&["务工", "在家", ""]).to_string();
             }
-            DisInclusive | DisSpecial | DisHomeOk | DisHomeShort | DisHomeUnregistered
-            | DisUnplaced | DisListOnlyUnplaced | DisExemptValid | DisExemptExpired => {
+            DisInclusive | DisSpecial | DisHomeOk | DisHomeShort | DisHomeUnregistered | DisUnplaced
+            | DisListOnlyUnplaced | DisExemptValid | DisExemptExpired => {
                 let severe = !matches!(c.scenario, DisInclusive);
                 c.disability = Some(disability_of(rng, severe));
                 c.census_disabled = c.scenario != DisListOnlyUnplaced;
@@ -1622,21 +1298,13 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                         in_school_claim(&mut c, d);
                     }
                     DisHomeOk | DisHomeShort | DisHomeUnregistered => {
-                        let school = if rng.chance(0.7) {
-                            2
-                        } else {
-                            local_primary(d, &c, rng)
-                        };
+                        let school = if rng.chance(0.7) { 2 } else { local_primary(d, &c, rng) };
                         c.home_school = Some(school);
                         let kind = match c.scenario {
                             DisHomeOk => HomeKind::Ok,
                             DisHomeShort => {
                                 short_k += 1;
-                                [
-                                    HomeKind::MissedWeek,
-                                    HomeKind::ShortVisit,
-                                    HomeKind::LateStartPace,
-                                ][(short_k - 1) % 3]
+                                [HomeKind::MissedWeek, HomeKind::ShortVisit, HomeKind::LateStartPace][(short_k - 1) % 3]
                             }
                             _ => {
                                 unreg_k += 1;
@@ -1681,8 +1349,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                         c.claim = "免学".into();
                     }
                     _ => {
-                        let until =
-                            *rng.pick(&[ymd(2019, 12, 31), ymd(2020, 2, 29), ymd(2019, 8, 31)]);
+                        let until = *rng.pick(&[ymd(2019, 12, 31), ymd(2020, 2, 29), ymd(2019, 8, 31)]);
                         c.exemptions.push(Exemption {
                             kind: "缓学",
                             reason: "身体原因",
@@ -1736,26 +1403,15 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                 let date = random_date(rng, ymd(2018, 3, 1), ymd(2020, 1, 10));
                 let ga = grade_at(c.birth, date).max(1);
                 let school = school_for_grade(d, &c, ga, rng);
-                c.events.push(Event {
-                    school,
-                    grade: ga,
-                    kind: "死亡",
-                    date,
-                    reason: "因病",
-                });
+                c.events.push(Event { school, grade: ga, kind: "死亡", date, reason: "因病" });
                 c.claim = rng.pick(&["在校", ""]).to_string();
             }
             Preschool => {
                 c.claim = rng.pick(&["学前", "学前", "待入学", ""]).to_string();
                 if rng.chance(0.5) {
                     let town = c.household().map(|h| d.households[h].town).unwrap_or(0);
-                    c.claim_school = format!(
-                        "{}中心幼儿园",
-                        d.towns[town]
-                            .name
-                            .trim_end_matches("街道")
-                            .trim_end_matches('镇')
-                    );
+                    c.claim_school =
+                        format!("{}中心幼儿园", d.towns[town].name.trim_end_matches("街道").trim_end_matches('镇'));
                 }
             }
             Outsider => {}
@@ -1784,8 +1440,9 @@ fn poverty_status(c: &Child, rng: &mut Rng) -> &'static str {
     match c.scenario {
         Preschool => rng.pick_str(&["学前教育", "学龄前儿童"]),
         PovertyNonStudentEnrolled | OverAgeNoRecordPoverty => "非在校生",
-        NeverEnrolled | PrimaryGradNoJunior | DropoutInWindow | DisUnplaced
-        | DisListOnlyUnplaced | DropoutOverAge => "非在校生",
+        NeverEnrolled | PrimaryGradNoJunior | DropoutInWindow | DisUnplaced | DisListOnlyUnplaced | DropoutOverAge => {
+            "非在校生"
+        }
         PovertyOnlyNotEnrolled => {
             if c.id.as_bytes()[16].is_multiple_of(2) {
                 "非在校生"
@@ -1825,10 +1482,7 @@ fn add_outsiders(d: &mut District, rng: &mut Rng) {
             surname.chars().count(),
             male,
             birth,
-            Home::Outside {
-                place,
-                door: 1 + rng.below(200) as u32,
-            },
+            Home::Outside { place, door: 1 + rng.below(200) as u32 },
             "子",
             false,
             rng,
@@ -1872,10 +1526,7 @@ fn assign_duplicates(d: &mut District, rng: &mut Rng) {
         let c = &d.children[i];
         if !c.listed
             || c.twin
-            || !matches!(
-                c.scenario,
-                Scenario::Enrolled | Scenario::OverAgeGraduated | Scenario::Preschool
-            )
+            || !matches!(c.scenario, Scenario::Enrolled | Scenario::OverAgeGraduated | Scenario::Preschool)
         {
             continue;
         }
@@ -1963,12 +1614,7 @@ fn assign_faults(d: &mut District, rng: &mut Rng) {
             }
             if matches!(
                 c.scenario,
-                DeadCensus
-                    | DeadRecord
-                    | CensusMissed
-                    | PovertyOnlyEnrolled
-                    | PovertyOnlyNotEnrolled
-                    | Outsider
+                DeadCensus | DeadRecord | CensusMissed | PovertyOnlyEnrolled | PovertyOnlyNotEnrolled | Outsider
             ) {
                 continue;
             }
@@ -1987,43 +1633,25 @@ fn assign_faults(d: &mut District, rng: &mut Rng) {
             let fault = match kind {
                 0 | 1 => {
                     let (bad, note) = typo(&c.id, kind == 1, rng);
-                    Fault::CensusTypo {
-                        transpose: kind == 1,
-                        bad,
-                        note,
-                    }
+                    Fault::CensusTypo { transpose: kind == 1, bad, note }
                 }
                 2 | 3 => {
                     let (bad, note) = typo(&c.id, kind == 3, rng);
                     c.record_id = bad.clone();
                     c.student_no = format!("G{bad}");
-                    Fault::RecordTypo {
-                        transpose: kind == 3,
-                        note,
-                    }
+                    Fault::RecordTypo { transpose: kind == 3, note }
                 }
                 4 => Fault::CensusNumeric,
                 5 => Fault::CensusMissing,
                 6 => {
                     c.record_id = String::new();
-                    c.student_no = format!(
-                        "J{}{}{:04}",
-                        &c.id[..6],
-                        c.birth.format("%Y%m%d"),
-                        rng.below(10_000)
-                    );
+                    c.student_no = format!("J{}{}{:04}", &c.id[..6], c.birth.format("%Y%m%d"), rng.below(10_000));
                     Fault::RecordJ
                 }
                 _ => {
                     let lookalike = kind == 8;
-                    let pairs = if lookalike {
-                        names::LOOKALIKES
-                    } else {
-                        names::HOMOPHONES
-                    };
-                    let Some((variant, note)) =
-                        names::swap_char(&c.name, c.surname_len, pairs, rng)
-                    else {
+                    let pairs = if lookalike { names::LOOKALIKES } else { names::HOMOPHONES };
+                    let Some((variant, note)) = names::swap_char(&c.name, c.surname_len, pairs, rng) else {
                         continue;
                     };
                     let census_side = rng.chance(0.5);
@@ -2034,11 +1662,7 @@ fn assign_faults(d: &mut District, rng: &mut Rng) {
                     } else {
                         c.record_name = variant;
                     }
-                    Fault::NameVariant {
-                        lookalike,
-                        census_side,
-                        note,
-                    }
+                    Fault::NameVariant { lookalike, census_side, note }
                 }
             };
             c.fault = Some(fault);
@@ -2074,16 +1698,7 @@ fn add_disabled_adults(d: &mut District, rng: &mut Rng) {
 
 /// 残疾类别 labels by category digit.
 pub fn disability_label(cat: u8) -> &'static str {
-    [
-        "",
-        "视力残疾",
-        "听力残疾",
-        "言语残疾",
-        "肢体残疾",
-        "智力残疾",
-        "精神残疾",
-        "多重残疾",
-    ][cat as usize]
+    ["", "视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾"][cat as usize]
 }
 
 /// 残疾等级 labels by grade digit.

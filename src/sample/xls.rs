@@ -29,10 +29,7 @@ const XF_DATE: u16 = 16;
 const XF_TEXT: u16 = 17;
 
 fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
-    assert!(
-        data.len() <= MAX_RECORD,
-        "BIFF record longer than 8224 bytes"
-    );
+    assert!(data.len() <= MAX_RECORD, "BIFF record longer than 8224 bytes");
     out.extend_from_slice(&typ.to_le_bytes());
     out.extend_from_slice(&(data.len() as u16).to_le_bytes());
     out.extend_from_slice(data);
@@ -190,16 +187,9 @@ fn sheet_stream(sheet: &Sheet, first: bool) -> Result<Vec<u8>> {
                 Cell::Text(s) => {
                     let units = utf16(s);
                     if units.len() > 255 {
-                        return Err(Error::data(format!(
-                            "工作表 {} 有超过 255 字符的文本",
-                            sheet.name
-                        )));
+                        return Err(Error::data(format!("工作表 {} 有超过 255 字符的文本", sheet.name)));
                     }
-                    let xf = if sheet.text_cols.contains(&(c as u16)) {
-                        XF_TEXT
-                    } else {
-                        XF_GENERAL
-                    };
+                    let xf = if sheet.text_cols.contains(&(c as u16)) { XF_TEXT } else { XF_GENERAL };
                     d.extend_from_slice(&xf.to_le_bytes());
                     d.extend_from_slice(&(units.len() as u16).to_le_bytes());
                     string_body(&units, &mut d);
@@ -235,11 +225,7 @@ fn sheet_stream(sheet: &Sheet, first: bool) -> Result<Vec<u8>> {
 
 /// The `Workbook` stream: globals followed by each sheet's substream.
 pub fn workbook_stream(sheets: &[Sheet]) -> Result<Vec<u8>> {
-    let bodies = sheets
-        .iter()
-        .enumerate()
-        .map(|(i, s)| sheet_stream(s, i == 0))
-        .collect::<Result<Vec<_>>>()?;
+    let bodies = sheets.iter().enumerate().map(|(i, s)| sheet_stream(s, i == 0)).collect::<Result<Vec<_>>>()?;
     // The globals' length does not depend on the offsets it holds: measure, then fill in.
     let head_len = globals(sheets, &vec![0; sheets.len()]).len() as u32;
     let mut offsets = Vec::with_capacity(sheets.len());
@@ -264,18 +250,15 @@ pub fn workbook_stream(sheets: &[Sheet]) -> Result<Vec<u8>> {
 pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>> {
     let io = |e: std::io::Error| Error::io("生成 xls 样例文件", e);
     let stream = workbook_stream(sheets)?;
-    let mut cfb = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
-        .map_err(io)?;
+    let mut cfb = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).map_err(io)?;
     {
         let mut s = cfb.create_stream("/Workbook").map_err(io)?;
         s.write_all(&stream).map_err(io)?;
     }
     // The root storage carries creation/modification times; fix them so that the same sheets
     // give the same bytes.
-    cfb.set_created_time("/", std::time::UNIX_EPOCH)
-        .map_err(io)?;
-    cfb.set_modified_time("/", std::time::UNIX_EPOCH)
-        .map_err(io)?;
+    cfb.set_created_time("/", std::time::UNIX_EPOCH).map_err(io)?;
+    cfb.set_modified_time("/", std::time::UNIX_EPOCH).map_err(io)?;
     cfb.flush().map_err(io)?;
     Ok(cfb.into_inner().into_inner())
 }
@@ -289,32 +272,19 @@ mod tests {
         let mut a = Sheet::new("新峰村");
         a.text_cols = vec![2];
         a.push(vec![Cell::text("荣隆镇适龄儿童少年大清查登记表")]);
-        a.push(vec![
-            Cell::text("镇街"),
-            Cell::text("姓名"),
-            Cell::text("身份证号"),
-            Cell::text("出生日期"),
-        ]);
+        a.push(vec![Cell::text("镇街"), Cell::text("姓名"), Cell::text("身份证号"), Cell::text("出生日期")]);
         a.push(vec![
             Cell::text("荣隆镇"),
             Cell::text("龙  念"),
             Cell::text("50015320100503123X"),
             Cell::Date(NaiveDate::from_ymd_opt(2010, 5, 3).unwrap()),
         ]);
-        a.push(vec![
-            Cell::Empty,
-            Cell::text("abc"),
-            Cell::Number(5.001_532_010_050_31e17),
-            Cell::text("2010.05.03"),
-        ]);
+        a.push(vec![Cell::Empty, Cell::text("abc"), Cell::Number(5.001_532_010_050_31e17), Cell::text("2010.05.03")]);
         a.merge(0, 0, 0, 3);
         a.merge(2, 3, 0, 0);
         let mut b = Sheet::new("Sheet2");
         for i in 0..3000u32 {
-            b.push(vec![
-                Cell::Number(f64::from(i)),
-                Cell::text(format!("第{i}行")),
-            ]);
+            b.push(vec![Cell::Number(f64::from(i)), Cell::text(format!("第{i}行"))]);
         }
         vec![a, b]
     }
@@ -325,40 +295,22 @@ mod tests {
         let bytes = write(&sheets).unwrap();
         assert_eq!(bytes, write(&sheets).unwrap(), "deterministic");
         let mut xls = Xls::new(Cursor::new(bytes)).unwrap();
-        assert_eq!(
-            xls.sheet_names(),
-            vec!["新峰村".to_string(), "Sheet2".to_string()]
-        );
+        assert_eq!(xls.sheet_names(), vec!["新峰村".to_string(), "Sheet2".to_string()]);
         let r = xls.worksheet_range("新峰村").unwrap();
-        assert_eq!(
-            r.get_value((0, 0)),
-            Some(&Data::String("荣隆镇适龄儿童少年大清查登记表".into()))
-        );
+        assert_eq!(r.get_value((0, 0)), Some(&Data::String("荣隆镇适龄儿童少年大清查登记表".into())));
         assert_eq!(r.get_value((2, 1)), Some(&Data::String("龙  念".into())));
-        assert_eq!(
-            r.get_value((2, 2)),
-            Some(&Data::String("50015320100503123X".into()))
-        );
+        assert_eq!(r.get_value((2, 2)), Some(&Data::String("50015320100503123X".into())));
         match r.get_value((2, 3)) {
-            Some(Data::DateTime(dt)) => assert_eq!(
-                dt.as_f64(),
-                serial(NaiveDate::from_ymd_opt(2010, 5, 3).unwrap())
-            ),
+            Some(Data::DateTime(dt)) => assert_eq!(dt.as_f64(), serial(NaiveDate::from_ymd_opt(2010, 5, 3).unwrap())),
             other => panic!("expected a date, got {other:?}"),
         }
-        assert_eq!(
-            r.get_value((3, 2)),
-            Some(&Data::Float(5.001_532_010_050_31e17))
-        );
+        assert_eq!(r.get_value((3, 2)), Some(&Data::Float(5.001_532_010_050_31e17)));
         assert_eq!(r.get_value((3, 1)), Some(&Data::String("abc".into())));
         let merges = xls.merge_cells_by_sheet_name("新峰村").unwrap();
         assert_eq!(merges.len(), 2);
         let r = xls.worksheet_range("Sheet2").unwrap();
         assert_eq!(r.height(), 3000);
-        assert_eq!(
-            r.get_value((2999, 1)),
-            Some(&Data::String("第2999行".into()))
-        );
+        assert_eq!(r.get_value((2999, 1)), Some(&Data::String("第2999行".into())));
         assert_eq!(r.get_value((2999, 0)), Some(&Data::Float(2999.0)));
     }
 }
