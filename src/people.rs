@@ -154,7 +154,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         &mut persons,
         &poverty_recs,
         cfg,
-        Origin::PovertyOnly,
+        Some(Origin::PovertyOnly),
         |p, i| p.poverty.push(i),
         |p, i| {
             let r = &data.poverty[i];
@@ -185,7 +185,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         &mut persons,
         &disability_recs,
         cfg,
-        Origin::DisabilityOnly,
+        Some(Origin::DisabilityOnly),
         |p, i| p.disability.push(i),
         |p, i| {
             let r = &data.disability[i];
@@ -220,7 +220,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         &mut persons,
         &visit_recs,
         cfg,
-        Origin::HomeTeachingOnly,
+        Some(Origin::HomeTeachingOnly),
         |p, k| p.visits.extend(visit_rows[k].iter().copied()),
         |p, k| {
             let r = &data.visits[visit_children[k]];
@@ -247,11 +247,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             group: None,
         })
         .collect();
-    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
-    let linkage = link::link(&left, &exemption_recs, cfg);
-    for l in &linkage.links {
-        persons[l.left].exemptions.push(l.right);
-    }
+    attach(&mut persons, &exemption_recs, cfg, None, |p, i| p.exemptions.push(i), |_, _| {});
 
     // 学籍: students, each represented by its current record.
     let students = enrollment::students(&data.enrollment);
@@ -354,38 +350,52 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
     persons
 }
 
-/// Links `recs` to the existing people; each unlinked record (after collapsing same-person
-/// duplicates among themselves) becomes a new person of `origin`.
+/// Links `recs` to the existing people. Records of one person are first collapsed among
+/// themselves (a renewed exemption, a child on two poverty sheets, every visit of one
+/// child), so that all of them attach to the same person; each group linked to nobody
+/// becomes a new person of `origin` (or is left alone when `origin` is `None`).
 fn attach(
     persons: &mut Vec<Person>,
     recs: &[LinkRec],
     cfg: &crate::link::model::LinkConfig,
-    origin: Origin,
+    origin: Option<Origin>,
     add: impl Fn(&mut Person, usize),
     init: impl Fn(&mut Person, usize),
 ) {
     if recs.is_empty() {
         return;
     }
+    let clusters = link::dedupe(recs, cfg);
+    // Each group is represented by a member with a valid ID where there is one.
+    let reps: Vec<usize> = clusters
+        .iter()
+        .map(|c| c.members.iter().copied().find(|&m| recs[m].id.is_valid()).unwrap_or(c.members[0]))
+        .collect();
+    let rep_recs: Vec<LinkRec> = reps.iter().map(|&r| recs[r].clone()).collect();
     let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
-    let linkage: Linkage = link::link(&left, recs, cfg);
-    let mut linked = vec![false; recs.len()];
+    let linkage: Linkage = link::link(&left, &rep_recs, cfg);
+    let mut linked = vec![false; clusters.len()];
     for l in &linkage.links {
-        add(&mut persons[l.left], l.right);
+        let mut members = clusters[l.right].members.clone();
+        members.sort_unstable();
+        for m in members {
+            add(&mut persons[l.left], m);
+        }
         linked[l.right] = true;
         // A valid ID from another source fills in a census person's missing or broken one.
-        if !persons[l.left].id.is_valid() && recs[l.right].id.is_valid() {
-            persons[l.left].id = recs[l.right].id.clone();
+        if !persons[l.left].id.is_valid() && rep_recs[l.right].id.is_valid() {
+            persons[l.left].id = rep_recs[l.right].id.clone();
         }
     }
-    // Records linked to nobody: collapse duplicates among themselves, then add.
-    let rest: Vec<usize> = (0..recs.len()).filter(|&i| !linked[i]).collect();
-    let rest_recs: Vec<LinkRec> = rest.iter().map(|&i| recs[i].clone()).collect();
-    for cluster in link::dedupe(&rest_recs, cfg) {
-        let mut members: Vec<usize> = cluster.members.iter().map(|&k| rest[k]).collect();
+    let Some(origin) = origin else { return };
+    for (k, cluster) in clusters.iter().enumerate() {
+        if linked[k] {
+            continue;
+        }
+        let mut members = cluster.members.clone();
         members.sort_unstable();
         let mut p = Person::empty(origin);
-        init(&mut p, members[0]);
+        init(&mut p, reps[k]);
         for &m in &members {
             add(&mut p, m);
         }
