@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module tests one area by running the `kcbx` binary
 //! or the library over real files.
 
+mod builder;
 mod util;
 
 mod link_data;
@@ -12,3 +13,9 @@ mod read_scale;
 mod read_support;
 mod sample_data;
 mod sample_eval;
+mod rules_window;
+mod rules_exemptions;
+mod rules_home_teaching;
+mod rules_linkage;
+mod rules_non_completer;
+mod rules_roster;

@@ -104,10 +104,10 @@ impl<'a> Ctx<'a> {
 
     /// A case about a person, placed where the person is placed, with the person's 学籍 link
     /// as its 匹配依据 and the responsible people looked up.
-    pub fn person_case(&self, problem: Problem, index: usize, description: String) -> Case {
+    pub fn person_case(&self, problem: Problem, index: usize, mut description: String) -> Case {
         let p = &self.people.persons[index];
         let f = &self.facts[index];
-        let (match_method, score, mut evidence, school, student_no, student) = match &p.student {
+        let (match_method, score, evidence, school, student_no, student) = match &p.student {
             Some(link) => {
                 let r = f.current.expect("linked student has a current record");
                 (
@@ -128,8 +128,10 @@ impl<'a> Ctx<'a> {
                 None,
             ),
         };
+        // The census missed a child the poverty register knows: the problem itself says so
+        // (README: 问题描述注明), like the disability-list-only note of disabled_unplaced.
         if p.origin == crate::people::Origin::PovertyOnly {
-            evidence = format!("清查表未登记，见于建档立卡名单；{evidence}");
+            description.push_str("；清查表未登记，见于建档立卡名单");
         }
         let mut sources: Vec<Prov> = p.listings.iter().map(|&i| self.data.census[i].prov).collect();
         sources.extend(p.poverty.iter().map(|&i| self.data.poverty[i].prov));
