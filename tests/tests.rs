@@ -19,3 +19,4 @@ mod rules_home_teaching;
 mod rules_linkage;
 mod rules_non_completer;
 mod rules_roster;
+mod ledger_workbooks;
