@@ -567,8 +567,18 @@ impl Set {
         if !changes.is_empty() {
             let ws = wb.add_worksheet();
             ws.set_name("学籍异动").unwrap();
-            let header =
-                ["学校名称", "姓名", "性别", "出生日期", "身份证件号", "全国学籍号", "年级", "异动类型", "异动日期", "户口所在地"];
+            let header = [
+                "学校名称",
+                "姓名",
+                "性别",
+                "出生日期",
+                "身份证件号",
+                "全国学籍号",
+                "年级",
+                "异动类型",
+                "异动日期",
+                "户口所在地",
+            ];
             for (c, h) in header.iter().enumerate() {
                 ws.write_string(0, c as u16, *h).unwrap();
             }
@@ -598,7 +608,8 @@ impl Set {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("贫困人口").unwrap();
-        let header = ["县(市、区)", "乡(镇)", "行政村", "自然村", "户编号", "姓名", "证件号码", "与户主关系", "在校生状况"];
+        let header =
+            ["县(市、区)", "乡(镇)", "行政村", "自然村", "户编号", "姓名", "证件号码", "与户主关系", "在校生状况"];
         let rows: Vec<Vec<V>> = self
             .poor
             .iter()

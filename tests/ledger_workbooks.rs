@@ -34,7 +34,12 @@ fn readme_columns() -> Vec<String> {
     let text = std::fs::read_to_string(repo().join("README.md")).expect("README");
     let start = text.find("### 问题台账的列").expect("section") + "### 问题台账的列".len();
     let para: String = text[start..].trim_start().lines().take_while(|l| !l.trim().is_empty()).collect();
-    para.replace("**", "").trim_end_matches('。').split([',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    para.replace("**", "")
+        .trim_end_matches('。')
+        .split([',', '，'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// One worksheet's XML (sheets are `xl/worksheets/sheet<N>.xml` in workbook order).
@@ -68,7 +73,10 @@ fn the_town_ledger() {
             "变化情况"
         ]
     );
-    assert_eq!(sheet_names(&run.join("问题台账/仁义镇问题台账.xlsx")), ["汇总", "全部问题", "适龄未入学", "高峰村", "已销号", "变化情况"]);
+    assert_eq!(
+        sheet_names(&run.join("问题台账/仁义镇问题台账.xlsx")),
+        ["汇总", "全部问题", "适龄未入学", "高峰村", "已销号", "变化情况"]
+    );
 
     let all = sheet_text(&book, "全部问题");
     assert_eq!(all[0][0], "荣隆镇控辍保学问题台账（基准日 2020-05-14）");
@@ -85,14 +93,18 @@ fn the_town_ledger() {
         (row[col("是否建卡")].as_str(), row[col("问题类型")].as_str(), row[col("学校/学籍号")].as_str()),
         ("是", "2015年以来辍学未完成义务教育", format!("荣隆中学/G{}", id("2003-02-02", 203)).as_str())
     );
-    assert_eq!((row[col("年龄")].as_str(), row[col("完成时限")].as_str(), row[col("首次发现")].as_str()), ("17", "2020-06-13", "t"));
+    assert_eq!(
+        (row[col("年龄")].as_str(), row[col("完成时限")].as_str(), row[col("首次发现")].as_str()),
+        ("17", "2020-06-13", "t")
+    );
     let village = sheet_text(&book, "新峰村");
     assert_eq!(village[0][0], "荣隆镇新峰村控辍保学问题台账（基准日 2020-05-14）");
     assert_eq!(village[3..].iter().map(|r| r[col("姓名")].as_str()).collect::<Vec<_>>(), ["白晓峰", "安子豪"]);
     assert_eq!(sheet_text(&book, "适龄未入学")[0][0], "荣隆镇适龄未入学/疑似失学台账（基准日 2020-05-14）");
 
     // Every 身份证号 cell of every case sheet is text of 18 characters, never a number.
-    for sheet in ["全部问题", "适龄未入学", "县外就读待核实", "辍学未完成义务教育", "大南社区", "新峰村"] {
+    for sheet in ["全部问题", "适龄未入学", "县外就读待核实", "辍学未完成义务教育", "大南社区", "新峰村"]
+    {
         let cells = sheet_cells(&book, sheet);
         assert!(cells.len() > 3, "{sheet}");
         for r in &cells[3..] {
@@ -105,17 +117,25 @@ fn the_town_ledger() {
 
     // 核实结果 (column Z) offers the outcome list on every case sheet.
     assert_eq!(col("核实结果"), 25);
-    for (index, sheet) in ["全部问题", "适龄未入学", "新峰村"].iter().enumerate().map(|(k, s)| ([1, 2, 6][k], s)) {
+    for (index, sheet) in ["全部问题", "适龄未入学", "新峰村"].iter().enumerate().map(|(k, s)| ([1, 2, 6][k], s))
+    {
         let xml = sheet_xml(&book, index);
         let dv = &xml[xml.find("<dataValidation ").unwrap_or_else(|| panic!("{sheet}: no data validation"))..];
-        assert!(dv.contains(r#"type="list""#) && dv.contains("sqref=\"Z4"), "{sheet}: {}", dv.chars().take(200).collect::<String>());
+        assert!(
+            dv.contains(r#"type="list""#) && dv.contains("sqref=\"Z4"),
+            "{sheet}: {}",
+            dv.chars().take(200).collect::<String>()
+        );
         assert!(dv.contains("已在校就读并注册学籍") && dv.contains("身份证号或姓名错误"), "{sheet}");
     }
 
     // 汇总: village × problem counts with the poverty count.
     let summary = sheet_text(&book, "汇总");
     assert_eq!(summary[0][0], "荣隆镇控辍保学问题汇总（基准日 2020-05-14）");
-    assert_eq!(summary[2], ["村(社区)", "适龄未入学/疑似失学", "县外就读待核实", "2015年以来辍学未完成义务教育", "合计", "其中建档立卡"]);
+    assert_eq!(
+        summary[2],
+        ["村(社区)", "适龄未入学/疑似失学", "县外就读待核实", "2015年以来辍学未完成义务教育", "合计", "其中建档立卡"]
+    );
     assert_eq!(summary[3], ["大南社区", "0", "1", "0", "1", "0"]);
     assert_eq!(summary[4], ["新峰村", "1", "0", "1", "2", "1"]);
     assert_eq!(summary[5], ["合计", "1", "1", "1", "3", "1"]);
@@ -158,19 +178,26 @@ fn childrens_ledger_district_summary_and_dropout_roster() {
     assert_eq!(
         kids[2],
         [
-            "序号", "镇街", "村(社区)", "社", "户主", "姓名", "性别", "身份证号", "出生日期", "年龄", "是否建卡", "残疾类别",
-            "就学状态", "就读学校", "年级", "备注"
+            "序号",
+            "镇街",
+            "村(社区)",
+            "社",
+            "户主",
+            "姓名",
+            "性别",
+            "身份证号",
+            "出生日期",
+            "年龄",
+            "是否建卡",
+            "残疾类别",
+            "就学状态",
+            "就读学校",
+            "年级",
+            "备注"
         ]
     );
     let status: Vec<(&str, &str)> = kids[3..].iter().map(|r| (r[5].as_str(), r[12].as_str())).collect();
-    assert_eq!(
-        status,
-        [
-            ("程雨菲", "县外就读待核实"),
-            ("安子豪", "适龄未入学/疑似失学"),
-            ("范文静", "在校"),
-        ]
-    );
+    assert_eq!(status, [("程雨菲", "县外就读待核实"), ("安子豪", "适龄未入学/疑似失学"), ("范文静", "在校"),]);
 
     let summary = run.join("汇总.xlsx");
     assert_eq!(sheet_names(&summary), ["镇街汇总", "学校汇总", "输入统计", "变化情况", "核实反馈"]);
@@ -178,7 +205,10 @@ fn childrens_ledger_district_summary_and_dropout_roster() {
     assert_eq!(towns[2][0], "镇街");
     assert_eq!(towns[2][towns[2].len() - 3..], ["合计", "其中建档立卡", "建卡占比"]);
     let total = |town: &str| towns.iter().find(|r| r[0] == town).map(|r| r[r.len() - 3].clone());
-    assert_eq!((total("仁义镇").as_deref(), total("荣隆镇").as_deref(), total("合计").as_deref()), (Some("1"), Some("3"), Some("4")));
+    assert_eq!(
+        (total("仁义镇").as_deref(), total("荣隆镇").as_deref(), total("合计").as_deref()),
+        (Some("1"), Some("3"), Some("4"))
+    );
     let schools = sheet_text(&summary, "学校汇总");
     assert!(schools.iter().any(|r| r[0] == "荣隆中学"), "{schools:?}");
     let accounting = sheet_text(&summary, "输入统计");
@@ -189,8 +219,23 @@ fn childrens_ledger_district_summary_and_dropout_roster() {
     assert_eq!(
         roster[2],
         [
-            "序号", "学校", "姓名", "性别", "身份证号", "学籍号", "年级", "班级", "户籍地址", "是否建卡（必填）", "情况说明", "建议",
-            "5.15劝返情况", "5.18劝返情况", "5.19劝返情况", "5.20劝返情况", "5.21劝返情况"
+            "序号",
+            "学校",
+            "姓名",
+            "性别",
+            "身份证号",
+            "学籍号",
+            "年级",
+            "班级",
+            "户籍地址",
+            "是否建卡（必填）",
+            "情况说明",
+            "建议",
+            "5.15劝返情况",
+            "5.18劝返情况",
+            "5.19劝返情况",
+            "5.20劝返情况",
+            "5.21劝返情况"
         ]
     );
     // Only children with a 学籍 history: the dropout, not the never-enrolled child.

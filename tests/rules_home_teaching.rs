@@ -19,7 +19,9 @@ fn weekly_visits_two_hours_each_and_a_pace_that_reaches_80() {
     let unregistered = child("汤欣悦", "2012-05-15", 96).disabled("多重");
     let mut visits = Vec::new();
     visits.extend(weekly(&compliant, SCHOOL, "2019-09-04", "2020-05-14", 2.0));
-    visits.extend(weekly(&missed_week, SCHOOL, "2019-09-04", "2020-05-14", 2.0).into_iter().filter(|v| v.date != d("2019-11-06")));
+    visits.extend(
+        weekly(&missed_week, SCHOOL, "2019-09-04", "2020-05-14", 2.0).into_iter().filter(|v| v.date != d("2019-11-06")),
+    );
     let mut short = weekly(&short_visit, SCHOOL, "2019-09-04", "2020-05-14", 2.0);
     short[5].hours = Some(1.5);
     visits.extend(short);
@@ -28,7 +30,13 @@ fn weekly_visits_two_hours_each_and_a_pace_that_reaches_80() {
     let registered = [&compliant, &missed_week, &short_visit, &late_start];
     let set = Set {
         students: registered.iter().map(|c| student(c, SCHOOL, "三年级")).collect(),
-        census: vec![compliant.clone(), missed_week.clone(), short_visit.clone(), late_start.clone(), unregistered.clone()],
+        census: vec![
+            compliant.clone(),
+            missed_week.clone(),
+            short_visit.clone(),
+            late_start.clone(),
+            unregistered.clone(),
+        ],
         visits,
         ..Default::default()
     };

@@ -42,7 +42,8 @@ fn wrong_ids_on_either_side() {
     assert_eq!(c["match_method"], "repaired_id");
     assert!(c["description"].contains("清查表身份证号校验位错误"), "{}", c["description"]);
     assert!(
-        c["description"].contains(&format!("清查表身份证号第18位与学籍不一致，学籍中为 {}（校验通过）", census_typo.id)),
+        c["description"]
+            .contains(&format!("清查表身份证号第18位与学籍不一致，学籍中为 {}（校验通过）", census_typo.id)),
         "{}",
         c["description"]
     );

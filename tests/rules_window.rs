@@ -95,11 +95,7 @@ fn disabled_children_are_disabled_unplaced_not_not_enrolled() {
     let cases = set.cases(&wd);
     assert_eq!(
         flagged(&cases),
-        pairs(&[
-            ("disabled_unplaced", "林可馨"),
-            ("disabled_unplaced", "郭天佑"),
-            ("disabled_unplaced", "何雨桐"),
-        ])
+        pairs(&[("disabled_unplaced", "林可馨"), ("disabled_unplaced", "郭天佑"), ("disabled_unplaced", "何雨桐"),])
     );
     let c = case(&cases, "disabled_unplaced", "林可馨");
     assert_eq!(c["disability"], "智力残疾");

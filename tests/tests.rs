@@ -4,6 +4,7 @@
 mod builder;
 mod util;
 
+mod ledger_workbooks;
 mod link_data;
 mod link_quality;
 mod link_tiers;
@@ -11,12 +12,12 @@ mod read_errors;
 mod read_fixtures;
 mod read_scale;
 mod read_support;
-mod sample_data;
-mod sample_eval;
-mod rules_window;
+mod roundtrip_month;
 mod rules_exemptions;
 mod rules_home_teaching;
 mod rules_linkage;
 mod rules_non_completer;
 mod rules_roster;
-mod ledger_workbooks;
+mod rules_window;
+mod sample_data;
+mod sample_eval;
