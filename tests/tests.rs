@@ -21,3 +21,5 @@ mod rules_roster;
 mod rules_window;
 mod sample_data;
 mod sample_eval;
+mod roundtrip_determinism;
+mod rules_sample;
