@@ -365,8 +365,8 @@ pub fn exemption(c: &Child, kind: &str, from: &str, until: &str) -> Exemption {
     }
 }
 
-/// One school of the responsibility roster. Runs of equal `unit` / `leader` / area person
-/// are written as merged cells; names are written padded (`张  三`).
+/// One school of the responsibility roster. Runs of equal `unit` / `leader` / area person /
+/// school person are written as merged cells; names are written padded (`张  三`).
 #[derive(Clone, Debug)]
 pub struct Roster {
     pub unit: String,
@@ -709,8 +709,8 @@ impl Set {
         save(&mut wb, path);
     }
 
-    /// Attachment 4: title; two header rows; 单位, 包干领导 and 包片人员 merged down over
-    /// their runs of schools.
+    /// Attachment 4: title; two header rows; 单位, 包干领导, 包片人员 and 包校人员 merged down
+    /// over their runs of schools.
     fn write_roster(&self, path: &Path) {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
@@ -730,8 +730,6 @@ impl Set {
         for (k, r) in self.roster.iter().enumerate() {
             let row = first + k as u32;
             ws.write_string(row, 1, &r.school).unwrap();
-            ws.write_string(row, 5, padded(&r.school_person)).unwrap();
-            ws.write_string(row, 6, &r.school_phone).unwrap();
         }
         // Runs of equal values merged down (a run of one is a plain cell).
         let runs = |key: &dyn Fn(&Roster) -> String| -> Vec<(u32, u32)> {
@@ -764,6 +762,11 @@ impl Set {
             let r = &self.roster[run.0 as usize];
             put(ws, run, 3, V::S(padded(&r.area_person)));
             put(ws, run, 4, V::N(r.area_phone));
+        }
+        for run in runs(&|r| format!("{}|{}", r.school_person, r.school_phone)) {
+            let r = &self.roster[run.0 as usize];
+            put(ws, run, 5, V::S(padded(&r.school_person)));
+            put(ws, run, 6, V::S(r.school_phone.clone()));
         }
         save(&mut wb, path);
     }

@@ -1,5 +1,5 @@
 //! The responsible unit, person and phone of a case: the school's 包校人员 from the roster
-//! (attachment 4: two header rows, 单位 / 包干领导 / 包片人员 merged down, names padded with
+//! (attachment 4: two header rows, 单位 / 包干领导 / 包片 and 包校人员 merged down, names padded with
 //! spaces) where the case has a school on it; else the town's government.
 
 use crate::builder::*;
@@ -30,8 +30,9 @@ fn the_schools_person_from_a_merged_padded_roster_else_the_town() {
             change(&unlisted_school, "昌元中学", "八年级", "辍学", "2017-03-01"),
         ],
         roster: vec![
-            roster_row("荣隆学区", "荣隆镇中心小学", "刘强", ("陈明", 13900001111.0), ("王芳", "13800000001")),
-            // The second school of the 学区: unit, leader and area person come from merges.
+            roster_row("荣隆学区", "荣隆镇中心小学", "刘强", ("陈明", 13900001111.0), ("张三", "13800000002")),
+            // The second school of the 学区: every person, padded, comes from a merged cell
+            // that starts on the row above.
             roster_row("荣隆学区", "荣隆中学", "刘强", ("陈明", 13900001111.0), ("张三", "13800000002")),
             roster_row("荣隆学区", "荣隆镇二小", "刘强", ("李华", 13900002222.0), ("赵敏", "13800000003")),
             roster_row("直属学校", "荣昌中学", "周建国", ("黄伟", 13900003333.0), ("欧阳明月", "13800000004")),
