@@ -220,7 +220,8 @@ pub fn apply_outcomes(
         .iter()
         .map(|c| (c.history.times_returned, c.history.last_outcome.clone(), c.history.outcome_note.clone()))
         .collect();
-    let mut applied_to: HashMap<usize, Prov> = HashMap::new();
+    // Per case: the row applied and its answer (outcome label, note).
+    let mut applied_to: HashMap<usize, (Prov, (String, String))> = HashMap::new();
 
     report.rows = data.verification.len();
     for v in &data.verification {
@@ -264,9 +265,11 @@ pub fn apply_outcomes(
             report.stale += 1;
             continue;
         }
-        if let Some(first) = applied_to.get(&i) {
-            if *first != v.prov {
-                // The same case filled in on several sheets: the first one read wins.
+        let answer = (outcome_label(v), note);
+        if let Some((first, applied)) = applied_to.get(&i) {
+            // The same case filled in on several sheets (全部问题 and a village sheet): the
+            // first one read wins. The same answer again is a copy; a different one is noted.
+            if *applied != answer {
                 let (file, sheet) = inputs.locate(*first);
                 let c = &mut cases[i];
                 if !c.history.outcome_note.contains("另有重复反馈") {
@@ -274,15 +277,14 @@ pub fn apply_outcomes(
                         .outcome_note
                         .push_str(&format!("（另有重复反馈，以 {file}［{sheet}］第{}行为准）", first.row));
                 }
-                continue;
             }
+            continue;
         }
-        applied_to.insert(i, v.prov);
+        applied_to.insert(i, (v.prov, answer.clone()));
         report.applied += 1;
         let c = &mut cases[i];
         c.history.times_returned += 1;
-        c.history.last_outcome = outcome_label(v);
-        c.history.outcome_note = note;
+        (c.history.last_outcome, c.history.outcome_note) = answer;
         let settles = match v.outcome {
             Some(Outcome::InSchoolRegistered) => names_school(&v.outcome_note),
             Some(o) => o.settles(),

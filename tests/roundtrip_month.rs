@@ -298,6 +298,13 @@ fn a_month_of_returned_ledgers() {
             "m2"
         ]
     );
+    // The children's ledger says what the town found for a closed case.
+    let kids = sheet_text(&m2.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), "适龄儿童");
+    let status = |name: &str| kids.iter().find(|r| r[5] == name).map(|r| (r[12].clone(), r[15].clone())).unwrap();
+    let (st, note) = status("安宇航");
+    assert_eq!(st, "已销号：已在校就读并注册学籍");
+    assert!(note.contains("（m2销号）"), "{note}");
+    assert_eq!(status("包思雨").0, "适龄未入学/疑似失学");
     let closed = sheet_text(&m2.join("问题台账/仁义镇问题台账.xlsx"), "已销号");
     assert_eq!((closed.len(), closed[3][4].as_str(), closed[3][10].as_str()), (4, "龚文博", "m2"));
 
@@ -394,8 +401,16 @@ fn last_months_returns_left_in_the_folder_are_not_counted_again() {
     let row = all.iter_mut().find(|r| r[name] == "包思雨").unwrap();
     row[outcome] = "已在校就读并注册学籍".into();
     row[note] = "已在荣隆镇中心小学就读".into();
+    // The same answer also written on the village sheet: one return, not two.
+    let mut village = sheet_text(&ledger, "新峰村");
+    let row = village.iter_mut().find(|r| r[name] == "包思雨").unwrap();
+    row[outcome] = "已在校就读并注册学籍".into();
+    row[note] = "已在荣隆镇中心小学就读".into();
     let closed = sheet_text(&ledger, "已销号");
-    copy_sheets(&wd.path("returned/荣隆镇问题台账（第二次核实）.xlsx"), &[("全部问题", &all), ("已销号", &closed)]);
+    copy_sheets(
+        &wd.path("returned/荣隆镇问题台账（第二次核实）.xlsx"),
+        &[("全部问题", &all), ("新峰村", &village), ("已销号", &closed)],
+    );
     let pipeline = set.write(&wd);
     let m3 = run_dir(&wd.run_ok(&["run", pipeline.to_str().unwrap(), "--label", "m3", "-q"]));
     let cases = by_problem_and_name(&read_csv(&m3.join("cases.csv")));
@@ -406,8 +421,8 @@ fn last_months_returns_left_in_the_folder_are_not_counted_again() {
             .map(str::to_string)
     };
     let h = |a: &str, b: &str, c: &str, d: &str| [a, b, c, d].map(str::to_string);
-    // The answer given on m2's ledger applies, though m1's older answer for the same case is
-    // read from a file that sorts first.
+    // The answer given on m2's ledger applies (once, though written on two sheets), while
+    // m1's older answer for the same case is read from a file that sorts first.
     assert_eq!(history("not_enrolled", "包思雨"), h("closed", "2", "已在校就读并注册学籍", "m3"));
     assert_eq!(get("not_enrolled", "包思雨")["outcome_note"], "已在荣隆镇中心小学就读");
     // Cases closed in m2 stay closed in m2, returned once.

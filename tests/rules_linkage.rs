@@ -125,14 +125,24 @@ fn a_candidate_between_the_thresholds_is_match_review() {
     let real = child("周子健", "2010-05-05", 161).at("荣隆镇", "大南社区");
     let mut listed = real.clone().at("荣隆镇", "新峰村").with_id("");
     listed.birth.clear();
-    let set = Set { students: vec![student(&real, "荣隆镇中心小学", "三年级")], census: vec![listed], ..Default::default() };
+    let set =
+        Set {
+            students: vec![student(&real, "荣隆镇中心小学", "三年级")], census: vec![listed], ..Default::default()
+        };
     let cases = set.cases(&wd);
     assert_eq!(
         flagged(&cases),
         pairs(&[("match_review", "周子健"), ("id_invalid", "周子健"), ("enrolled_not_in_census", "周子健")])
     );
     let c = case(&cases, "match_review", "周子健");
-    assert_eq!((c["match_method"].as_str(), c["score"].as_str(), c["school"].as_str()), ("fuzzy", "10.00", "荣隆镇中心小学"));
-    assert!(c["description"].starts_with("疑似为学籍学生：周子健（荣隆镇中心小学 三年级(2)班），得分10.0"), "{}", c["description"]);
+    assert_eq!(
+        (c["match_method"].as_str(), c["score"].as_str(), c["school"].as_str()),
+        ("fuzzy", "10.00", "荣隆镇中心小学")
+    );
+    assert!(
+        c["description"].starts_with("疑似为学籍学生：周子健（荣隆镇中心小学 三年级(2)班），得分10.0"),
+        "{}",
+        c["description"]
+    );
     assert_eq!(case(&cases, "id_invalid", "周子健")["description"], "清查表身份证号缺失");
 }

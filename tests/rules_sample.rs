@@ -32,7 +32,8 @@ fn the_sample_run_matches_its_ground_truth_and_accounts_for_every_row() {
     }
     assert_eq!(score.match_review, 0);
 
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
     let n = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {v}"));
     let (mut read, mut used, mut skipped, mut rejected) = (0, 0, 0, 0);
     let mut sheets = 0;

@@ -163,7 +163,9 @@ pub fn write_district(
     let path = dir.path("汇总.xlsx");
     summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
     out.push("汇总.xlsx".to_string());
-    // The working ledgers below follow open cases only.
+    // The working ledgers below follow open cases only; the children's ledger shows what a
+    // town found for a closed case too.
+    let all = cases;
     let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
     let cases = open.as_slice();
     let path = dir.path("辍学学生花名册.xlsx");
@@ -172,7 +174,7 @@ pub fn write_district(
     let cdir = dir.path("适龄儿童台账");
     fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
     let towns: Vec<(String, Vec<children::ChildRow>)> =
-        children::rows_by_town(people, data, plan, cases).into_iter().collect();
+        children::rows_by_town(people, data, plan, all).into_iter().collect();
     let written: Vec<Result<String>> = towns
         .par_iter()
         .map(|(town, rows)| {
