@@ -10,5 +10,6 @@ mod read_errors;
 mod read_fixtures;
 mod read_scale;
 mod read_support;
+mod readme;
 mod sample_data;
 mod sample_eval;
