@@ -73,8 +73,8 @@ fn one_person_listed_twice_is_one_case_in_the_registration_village() {
     assert_eq!((c["town"].as_str(), c["village"].as_str()), ("荣隆镇", "新峰村"));
     let desc = &c["description"];
     assert!(desc.starts_with("清查表中登记2次："), "{desc}");
-    assert!(desc.contains("荣隆镇大南社区3社（in/大清查/荣隆镇.xlsx［大南社区］第4行）"), "{desc}");
-    assert!(desc.contains("荣隆镇新峰村3社（in/大清查/荣隆镇.xlsx［新峰村］第4行）"), "{desc}");
+    assert!(desc.contains("荣隆镇大南社区3社（荣隆镇.xlsx［大南社区］第4行）"), "{desc}");
+    assert!(desc.contains("荣隆镇新峰村3社（荣隆镇.xlsx［新峰村］第4行）"), "{desc}");
 }
 
 #[test]

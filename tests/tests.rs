@@ -12,6 +12,7 @@ mod read_errors;
 mod read_fixtures;
 mod read_scale;
 mod read_support;
+mod readme;
 mod roundtrip_determinism;
 mod roundtrip_month;
 mod rules_exemptions;

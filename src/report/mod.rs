@@ -25,7 +25,7 @@ use crate::plan::Plan;
 use crate::rules::Case;
 use crate::table::Inputs;
 
-/// A run folder being written: `<out>/.<label>.partial`, renamed to `<out>/<label>` by
+/// A run folder being written: `<out>/.<label>.partial-<pid>`, renamed to `<out>/<label>` by
 /// [`RunDir::finish`].
 pub struct RunDir {
     pub partial: PathBuf,
@@ -44,10 +44,13 @@ impl RunDir {
                 target.display()
             )));
         }
-        let partial = out.join(format!(".{label}.partial"));
-        if partial.exists() {
-            fs::remove_dir_all(&partial)
-                .map_err(|e| Error::io(format!("无法清理上次未完成的临时目录 {}", partial.display()), e))?;
+        // A private temporary name: an interrupted run leaves its own partial folder behind,
+        // which a later run never touches (nothing is deleted without being asked).
+        let mut partial = out.join(format!(".{label}.partial-{}", std::process::id()));
+        let mut n = 2;
+        while partial.exists() {
+            partial = out.join(format!(".{label}.partial-{}-{n}", std::process::id()));
+            n += 1;
         }
         fs::create_dir_all(&partial).map_err(|e| Error::io(format!("无法创建 {}", partial.display()), e))?;
         Ok(RunDir { partial, target, label: label.to_string() })

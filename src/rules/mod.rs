@@ -199,9 +199,11 @@ fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterR
         .or_else(|| roster.iter().find(|r| r.school.contains(&school) || school.contains(&r.school)))
 }
 
-/// The identity a case id is derived from: the valid ID, else name + birth + town + village.
+/// The identity a case id is derived from: the valid ID (with the name when two people hold
+/// the same ID), else name + birth + town + village.
 pub fn person_key(p: &Person) -> String {
     match p.id.valid() {
+        Some(id) if p.id_shared => format!("{id}|{}", p.name),
         Some(id) => id.to_string(),
         None => format!("{}|{}|{}|{}", p.name, p.birth.map(facts::fmt_date).unwrap_or_default(), p.town, p.village),
     }
@@ -238,7 +240,21 @@ pub fn evaluate(people: &People, data: &Data, plan: &Plan, inputs: &Inputs) -> V
     enrolled_not_in_census::check(&ctx, &mut cases);
     match_review::check(&ctx, &mut cases);
     sort_cases(&mut cases);
+    disambiguate(&mut cases);
     cases
+}
+
+/// Two people with the same key (same name, birth date and village, no valid ID) would share
+/// a case id; the later ones in ledger order get `-2`, `-3`, … so every id stays unique.
+fn disambiguate(cases: &mut [Case]) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for c in cases.iter_mut() {
+        let n = seen.entry(c.case_id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            c.case_id = format!("{}-{n}", c.case_id);
+        }
+    }
 }
 
 /// The ledger order: town, village, poverty households first, problem, name, case id.
