@@ -20,6 +20,7 @@ pub struct PastCase {
     pub town: String,
     pub village: String,
     pub name: String,
+    pub birth_date: String,
     pub id_number: String,
     pub person_ref: String,
     pub closed: bool,
@@ -66,6 +67,7 @@ impl PastRun {
                 town: get(&rec, "town"),
                 village: get(&rec, "village"),
                 name: get(&rec, "name"),
+                birth_date: get(&rec, "birth_date"),
                 id_number: get(&rec, "id_number"),
                 person_ref: get(&rec, "person_ref"),
                 closed: get(&rec, "status") == "closed",
@@ -87,6 +89,21 @@ impl PastRun {
     pub fn by_id(&self) -> HashMap<&str, &PastCase> {
         self.cases.iter().map(|c| (c.case_id.as_str(), c)).collect()
     }
+
+    /// Past cases by [`identity`]: finds a case again when its id changed because the
+    /// person's ID was corrected (the key moved from name + birth + place to the ID).
+    pub fn by_identity(&self) -> HashMap<String, &PastCase> {
+        let mut map = HashMap::new();
+        for c in &self.cases {
+            map.entry(identity(&c.problem_label, &c.name, &c.birth_date, &c.town, &c.village)).or_insert(c);
+        }
+        map
+    }
+}
+
+/// What identifies a case apart from its id: problem, name, birth date and place.
+pub fn identity(problem_label: &str, name: &str, birth: &str, town: &str, village: &str) -> String {
+    format!("{problem_label}|{name}|{birth}|{town}|{village}")
 }
 
 /// The latest complete earlier run in an output folder: the run folder (with a run.json and
@@ -165,6 +182,8 @@ pub struct Now<'a> {
     pub village: &'a str,
     pub name: &'a str,
     pub problem_label: &'a str,
+    /// See [`identity`].
+    pub identity: String,
 }
 
 impl<'a> Now<'a> {
@@ -177,6 +196,13 @@ impl<'a> Now<'a> {
             village: &c.village,
             name: &c.name,
             problem_label: c.problem.label(),
+            identity: identity(
+                c.problem.label(),
+                &c.name,
+                &c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                &c.town,
+                &c.village,
+            ),
         }
     }
 
@@ -189,6 +215,7 @@ impl<'a> Now<'a> {
             village: &c.village,
             name: &c.name,
             problem_label: &c.problem_label,
+            identity: identity(&c.problem_label, &c.name, &c.birth_date, &c.town, &c.village),
         }
     }
 }
@@ -200,17 +227,27 @@ pub fn diff(old: &[PastCase], new: &[Now]) -> Vec<DiffRow> {
     let old_open: Vec<&PastCase> = old.iter().filter(|c| !c.closed).collect();
     let new_open: Vec<&Now> = new.iter().filter(|c| !c.closed).collect();
     let old_ids: HashMap<&str, &PastCase> = old.iter().map(|c| (c.case_id.as_str(), c)).collect();
+    let old_identity: HashMap<String, &PastCase> =
+        old.iter().map(|c| (identity(&c.problem_label, &c.name, &c.birth_date, &c.town, &c.village), c)).collect();
+    // The earlier case each open case continues: same id, else same identity (an ID corrected
+    // between the runs changes the case id but not the case).
+    let continued: Vec<Option<&PastCase>> = new_open
+        .iter()
+        .map(|c| old_ids.get(c.case_id).copied().or_else(|| old_identity.get(&c.identity).copied()))
+        .collect();
+    let continued_ids: std::collections::HashSet<&str> =
+        continued.iter().flatten().map(|o| o.case_id.as_str()).collect();
     let new_open_ids: HashMap<&str, &&Now> = new_open.iter().map(|c| (c.case_id, c)).collect();
     let mut rows = Vec::new();
     // Cases that left the open set, per person, to pair with new cases of the same person.
     let mut gone_by_person: BTreeMap<&str, Vec<&PastCase>> = BTreeMap::new();
     for c in &old_open {
-        if !new_open_ids.contains_key(c.case_id.as_str()) {
+        if !new_open_ids.contains_key(c.case_id.as_str()) && !continued_ids.contains(c.case_id.as_str()) {
             gone_by_person.entry(c.person_ref.as_str()).or_default().push(c);
         }
     }
-    for c in &new_open {
-        match old_ids.get(c.case_id) {
+    for (c, before) in new_open.iter().zip(&continued) {
+        match before {
             Some(o) if !o.closed => rows.push(row(Change::StillOpen, c, None)),
             Some(_) => rows.push(row(Change::New, c, None)),
             None => {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::history::PastRun;
+use crate::history::{self, PastRun};
 use crate::normalize::id_number::{self, IdNumber};
 use crate::normalize::values::Outcome;
 use crate::rules::{Case, Problem};
@@ -186,9 +186,14 @@ pub fn apply_outcomes(
     report: &mut VerifyReport,
 ) {
     let past = previous.map(PastRun::by_id).unwrap_or_default();
+    let past_identity = previous.map(PastRun::by_identity).unwrap_or_default();
     // History first: first seen, times returned, closure, last outcome.
     for c in cases.iter_mut() {
-        match past.get(c.case_id.as_str()) {
+        let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let same = past.get(c.case_id.as_str()).copied().or_else(|| {
+            past_identity.get(&history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village)).copied()
+        });
+        match same {
             Some(p) => {
                 c.history.first_seen = if p.first_seen.is_empty() {
                     previous.map(|r| r.label.clone()).unwrap_or_default()
@@ -205,6 +210,14 @@ pub fn apply_outcomes(
         }
     }
     let by_id: HashMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.case_id.clone(), i)).collect();
+    let now_identity: HashMap<String, usize> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            (history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village), i)
+        })
+        .collect();
     let mut by_person: HashMap<(String, Problem), usize> = HashMap::new();
     for (i, c) in cases.iter().enumerate() {
         if !c.id_number.is_empty() {
@@ -231,10 +244,21 @@ pub fn apply_outcomes(
         report.filled += 1;
         let problem = Problem::from_label(&v.problem_label);
         let listed = id_number::clean(&v.id_text);
-        let target = by_id.get(&v.case_id).copied().or_else(|| {
-            let p = problem?;
-            by_person.get(&(listed.clone(), p)).copied()
-        });
+        let target = by_id
+            .get(&v.case_id)
+            .copied()
+            .or_else(|| {
+                let p = problem?;
+                by_person.get(&(listed.clone(), p)).copied()
+            })
+            .or_else(|| {
+                // The case the row answers was raised last time under another id (the
+                // person's ID was corrected since): follow it by its identity.
+                let old = past.get(v.case_id.as_str())?;
+                now_identity
+                    .get(&history::identity(&old.problem_label, &old.name, &old.birth_date, &old.town, &old.village))
+                    .copied()
+            });
         let Some(i) = target else {
             let known_before = (!v.case_id.is_empty() && past.contains_key(v.case_id.as_str()))
                 || past_by_person.contains_key(&(listed.clone(), v.problem_label.clone()));

@@ -449,3 +449,61 @@ fn last_months_returns_left_in_the_folder_are_not_counted_again() {
         [0, 1, 6, 0]
     );
 }
+
+/// An ID corrected through the return trip changes the person's key (from name + birth +
+/// place to the ID), and so the ids of the child's other cases; those cases must keep
+/// their history and count as still open, not as resolved + new.
+#[test]
+fn a_corrected_id_keeps_the_other_cases_history() {
+    let wd = Workdir::new("roundtrip-corrected-id");
+    let x = child("吕思远", "2010-03-15", 321);
+    let listed = x.clone().with_id("");
+    let pupil = child("马小明", "2009-12-12", 315);
+    let mut set = Set {
+        census: vec![listed, pupil.clone()],
+        students: vec![student(&pupil, "荣隆镇中心小学", "五年级")],
+        ..Default::default()
+    };
+    let m1 = set.run(&wd, "m1");
+    let cases1 = by_problem_and_name(&read_csv(&m1.join("cases.csv")));
+    let ne1 = cases1[&("not_enrolled".to_string(), "吕思远".to_string())]["case_id"].clone();
+    assert!(cases1.contains_key(&("id_invalid".to_string(), "吕思远".to_string())));
+
+    let ledger = sheet_text(&m1.join("问题台账/荣隆镇问题台账.xlsx"), "全部问题");
+    // Both rows name the same child: fill them by position.
+    let header = &ledger[2];
+    let col = |h: &str| header.iter().position(|c| c == h).unwrap();
+    let mut rows: Vec<Vec<String>> = ledger[3..].to_vec();
+    for r in &mut rows {
+        if r[col("问题类型")] == "身份证号错误" {
+            r[col("核实结果")] = "身份证号或姓名错误".into();
+            r[col("核实说明")] = format!("户口簿上的身份证号为 {}", x.id);
+        } else {
+            r[col("核实结果")] = "省外就读无学籍".into();
+            r[col("核实说明")] = "随父母在浙江".into();
+        }
+    }
+    let mut returned_ledger = ledger[..3].to_vec();
+    returned_ledger.extend(rows);
+    returned(&wd.path("returned/荣隆镇.xlsx"), &returned_ledger, &[], false, &[]);
+    set.extra = "\n[[sources]]\nkind = \"verification\"\nfiles = [\"returned/*.xlsx\"]\n".into();
+    let pipeline = set.write(&wd);
+    let m2 = run_dir(&wd.run_ok(&["run", pipeline.to_str().unwrap(), "--label", "m2", "-q"]));
+
+    let cases2 = read_csv(&m2.join("cases.csv"));
+    assert_eq!(flagged(&cases2), pairs(&[("not_enrolled", "吕思远")]));
+    let ne2 = &cases2[0];
+    assert_ne!(ne2["case_id"], ne1, "the key is now the corrected ID");
+    assert_eq!(ne2["id_number"], x.id);
+    assert_eq!(
+        (ne2["status"].as_str(), ne2["first_seen"].as_str(), ne2["times_returned"].as_str()),
+        ("open", "m1", "1")
+    );
+    assert_eq!(ne2["last_outcome"], "省外就读无学籍");
+    assert!(ne2["evidence"].contains("已按镇街核实反馈更正"), "{}", ne2["evidence"]);
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(m2.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["changes"]["still_open"], 1);
+    assert_eq!(run["changes"]["resolved"], 1, "the id_invalid case");
+    assert_eq!(run["changes"]["new"], 0);
+    assert_eq!(run["verification"]["unmatched"].as_array().unwrap().len(), 0);
+}

@@ -3,7 +3,8 @@
 //! Rule: a 学籍 student whose current status is active, linked to no census person and no
 //! poverty-register person, whose 户口所在地 or 现住址 lies in one of the district's towns
 //! (the towns of the census sheets): a child the census missed. Placed at the town and
-//! village of 户口所在地, else of 现住址.
+//! village of 户口所在地, else of 现住址. A student who is the match_review candidate of an
+//! unlinked person is left to that review case (one errand, not two).
 
 use super::{case_id, Case, Ctx, Problem};
 use crate::people::Origin;
@@ -11,9 +12,16 @@ use crate::sources::enrollment::in_towns;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     let towns = &ctx.people.towns;
+    let under_review: std::collections::HashSet<usize> = ctx
+        .people
+        .persons
+        .iter()
+        .filter(|p| p.student.is_none())
+        .flat_map(|p| p.reviews.iter().map(|r| r.student))
+        .collect();
     for (s, student) in ctx.people.students.iter().enumerate() {
         let recs = &ctx.data.enrollment;
-        if !student.is_active(recs) {
+        if !student.is_active(recs) || under_review.contains(&s) {
             continue;
         }
         if let Some(owner) = ctx.people.student_owner[s] {
