@@ -55,10 +55,9 @@ pub fn rows_by_town(people: &People, data: &Data, plan: &Plan, cases: &[Case]) -
         }
     }
     let mut out: BTreeMap<String, Vec<ChildRow>> = BTreeMap::new();
+    // Everyone the run knows of, including children the census missed but another list
+    // (poverty, disability, 送教上门) knows: the ledger is of children, not of census rows.
     for (i, p) in people.persons.iter().enumerate() {
-        if !matches!(p.origin, Origin::Census | Origin::PovertyOnly) {
-            continue;
-        }
         let f = Facts::of(p, people, data, &plan.params);
         if !matches!(f.cohort, Cohort::InWindow | Cohort::Pending) {
             continue;
@@ -100,13 +99,20 @@ pub fn rows_by_town(people: &People, data: &Data, plan: &Plan, cases: &[Case]) -
         } else {
             "状态不明".to_string()
         };
-        let note = raised
-            .iter()
-            .map(|c| {
+        let origin = match p.origin {
+            Origin::Census => None,
+            Origin::PovertyOnly => Some("清查表未登记，见于建档立卡名单"),
+            Origin::DisabilityOnly => Some("清查表未登记，见于残疾人名单"),
+            Origin::HomeTeachingOnly => Some("清查表未登记，见于送教上门名册"),
+        };
+        let note = origin
+            .map(str::to_string)
+            .into_iter()
+            .chain(raised.iter().map(|c| {
                 let closed =
                     if c.history.closed { format!("（{}销号）", c.history.closed_in) } else { String::new() };
                 format!("{} {}{closed}", c.case_id, c.problem.label())
-            })
+            }))
             .collect::<Vec<_>>()
             .join("；");
         out.entry(p.town.clone()).or_default().push(ChildRow { person: i, status, school, grade, note });
