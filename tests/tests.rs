@@ -12,3 +12,5 @@ mod read_scale;
 mod read_support;
 mod sample_data;
 mod sample_eval;
+mod weekly_form;
+mod weekly_sample;
