@@ -101,6 +101,7 @@ fn col_letter(c: u16) -> char {
 /// Formats of the 周报表 beyond the shared ones.
 struct Local {
     line: Format,
+    num: Format,
     unit: Format,
     total_text: Format,
     total_num: Format,
@@ -115,6 +116,7 @@ impl Local {
         let shade = Color::RGB(0xF2F2F2);
         Local {
             line: Format::new().set_font_name("宋体").set_font_size(11).set_align(FormatAlign::VerticalCenter),
+            num: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
             unit: base.clone().set_text_wrap().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
             total_text: base
                 .clone()
@@ -223,9 +225,9 @@ fn form_sheet(
         for row in &u.rows {
             let school = &ctx.schools.list[row.school];
             ws.write_string_with_format(r, 1, &school.name, &f.cell)?;
-            ws.write_string_with_format(r, 2, &row.school_type, &f.number)?;
+            ws.write_string_with_format(r, 2, &row.school_type, &l.num)?;
             let excel = r + 1;
-            counts_cells(ws, r, &row.counts, &f.number, |col| match col {
+            counts_cells(ws, r, &row.counts, &l.num, |col| match col {
                 5 => Some(format!("=SUM(G{excel}:K{excel})")),
                 11 => Some(format!("=SUM(M{excel}:O{excel})")),
                 _ => None,
@@ -234,6 +236,12 @@ fn form_sheet(
                 ws.write_blank(r, 15, &l.remark)?;
             } else {
                 ws.write_string_with_format(r, 15, &row.note, &l.remark)?;
+                // Not every spreadsheet program grows a row for wrapped text: about 16
+                // characters fit a line of the 备注 column.
+                let lines = row.note.chars().count().div_ceil(16);
+                if lines > 1 {
+                    ws.set_row_height(r, 12.5 * lines as f64)?;
+                }
             }
             r += 1;
         }
@@ -638,7 +646,7 @@ pub fn daily_book(dir: &RunDir, ctx: &Ctx, daily: &Daily) -> Result<Option<Strin
             let r = 3 + k as u32;
             let rec = &ctx.data.enrollment[row.rec];
             let [name, sex, id, no, grade, class] = person(rec);
-            ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
+            ws.write_number_with_format(r, 0, (k + 1) as f64, &l.num)?;
             let cells =
                 [ctx.schools.list[row.school].name.clone(), name, sex, id, no, grade, class, rec.hukou_text.clone()];
             text_row(ws, r, 1, &cells, &[4, 5], &f)?;
@@ -655,6 +663,15 @@ pub fn daily_book(dir: &RunDir, ctx: &Ctx, daily: &Daily) -> Result<Option<Strin
                     ws.write_string_with_format(r, c, text, &f.wrap)?;
                 }
             }
+            // Tall enough for the longest wrapped cell (about two characters per unit of width).
+            let lines = [(&rec.hukou_text, 26.0), (&row.situation, 30.0), (&row.advice, 28.0)]
+                .into_iter()
+                .chain(row.days.iter().map(|t| (t, 16.0)))
+                .map(|(t, width)| t.chars().count().div_ceil((width / 2.0) as usize))
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            ws.set_row_height(r, 13.5 * lines as f64)?;
         }
         ws.set_freeze_panes(3, 3)?;
         xlsx::print_setup(ws, (2, 2))?;
