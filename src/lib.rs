@@ -11,6 +11,7 @@ pub mod error;
 pub mod frame;
 pub mod history;
 pub mod link;
+pub mod manual;
 pub mod normalize;
 pub mod people;
 pub mod plan;

@@ -77,6 +77,8 @@ pub struct Person {
     pub reviews: Vec<ReviewCandidate>,
     /// Evidence of fuzzy duplicate listings (when not all share one valid ID).
     pub duplicate_evidence: Option<String>,
+    /// Another person holds the same valid ID (listed under a different name, so not merged).
+    pub id_shared: bool,
 }
 
 impl Person {
@@ -100,6 +102,7 @@ impl Person {
             student: None,
             reviews: Vec::new(),
             duplicate_evidence: None,
+            id_shared: false,
         }
     }
 
@@ -305,6 +308,18 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     let mut towns: Vec<String> = data.census.iter().map(|c| c.town.clone()).filter(|t| !t.is_empty()).collect();
     towns.sort();
     towns.dedup();
+    // A valid ID held by two people (same number, names that disagree) is a data fault in
+    // itself, and the two must still get distinct case ids.
+    let mut holders: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in &persons {
+        if let Some(id) = p.id.valid() {
+            *holders.entry(id).or_default() += 1;
+        }
+    }
+    let shared: Vec<bool> = persons.iter().map(|p| p.id.valid().is_some_and(|id| holders[id] > 1)).collect();
+    for (p, s) in persons.iter_mut().zip(shared) {
+        p.id_shared = s;
+    }
     People { persons, students, student_owner, towns }
 }
 

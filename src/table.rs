@@ -172,6 +172,13 @@ impl Inputs {
         format!("{file}［{sheet}］第{}行", prov.row)
     }
 
+    /// `x.xlsx［Sheet1］第12行` with the file name only (no folders), for workbook text.
+    pub fn describe_short(&self, prov: Prov) -> String {
+        let (file, sheet) = self.locate(prov);
+        let name = std::path::Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        format!("{name}［{sheet}］第{}行", prov.row)
+    }
+
     /// Records a reject of a row the read stage passed on (and counted as used), moving it
     /// from `used` to `rejected` in its sheet's accounting.
     pub fn reject(&mut self, prov: Prov, column: Option<&str>, reason: impl Into<String>) {

@@ -56,6 +56,9 @@ pub struct VerifyReport {
     pub corrections: usize,
     /// Rows whose case the previous run had but this run no longer raises (resolved).
     pub resolved_since: usize,
+    /// Filled rows already counted in an earlier run (a returned ledger of an earlier month
+    /// still in the folder, or an 已销号 row read back): skipped.
+    pub stale: usize,
     pub unmatched: Vec<Unmatched>,
 }
 
@@ -212,7 +215,13 @@ pub fn apply_outcomes(
         .map(|r| r.cases.iter().map(|c| ((c.id_number.clone(), c.problem_label.clone()), c.case_id.as_str())).collect())
         .unwrap_or_default();
     let corrected_rows: std::collections::HashSet<Prov> = corrections.iter().map(|c| c.from).collect();
-    let mut applied_to: HashMap<usize, Prov> = HashMap::new();
+    // What earlier runs had counted for each case, before this run's rows are applied.
+    let carried: Vec<(u32, String, String)> = cases
+        .iter()
+        .map(|c| (c.history.times_returned, c.history.last_outcome.clone(), c.history.outcome_note.clone()))
+        .collect();
+    // Per case: the row applied and its answer (outcome label, note).
+    let mut applied_to: HashMap<usize, (Prov, (String, String))> = HashMap::new();
 
     report.rows = data.verification.len();
     for v in &data.verification {
@@ -242,9 +251,25 @@ pub fn apply_outcomes(
             }
             continue;
         };
-        if let Some(first) = applied_to.get(&i) {
-            if *first != v.prov {
-                // The same case filled in on several sheets: the first one read wins.
+        // A row filled in on an earlier issue of the ledger was counted by an earlier run: the
+        // ledger prints 反馈次数, so a row showing fewer returns than the case has had is old
+        // (returned folders accumulate month after month). Without that column (已销号 sheets),
+        // a row repeating the recorded outcome and note exactly is the answer already counted.
+        let (times, last, last_note) = &carried[i];
+        let note = joined_note(v);
+        let stale = match v.times_returned {
+            Some(n) => n < *times,
+            None => *times > 0 && *last == outcome_label(v) && *last_note == note,
+        };
+        if stale {
+            report.stale += 1;
+            continue;
+        }
+        let answer = (outcome_label(v), note);
+        if let Some((first, applied)) = applied_to.get(&i) {
+            // The same case filled in on several sheets (全部问题 and a village sheet): the
+            // first one read wins. The same answer again is a copy; a different one is noted.
+            if *applied != answer {
                 let (file, sheet) = inputs.locate(*first);
                 let c = &mut cases[i];
                 if !c.history.outcome_note.contains("另有重复反馈") {
@@ -252,20 +277,14 @@ pub fn apply_outcomes(
                         .outcome_note
                         .push_str(&format!("（另有重复反馈，以 {file}［{sheet}］第{}行为准）", first.row));
                 }
-                continue;
             }
+            continue;
         }
-        applied_to.insert(i, v.prov);
+        applied_to.insert(i, (v.prov, answer.clone()));
         report.applied += 1;
         let c = &mut cases[i];
         c.history.times_returned += 1;
-        c.history.last_outcome = v.outcome.map(|o| o.label().to_string()).unwrap_or_else(|| v.outcome_text.clone());
-        c.history.outcome_note = [v.outcome_note.as_str(), v.rectification.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join("；");
+        (c.history.last_outcome, c.history.outcome_note) = answer;
         let settles = match v.outcome {
             Some(Outcome::InSchoolRegistered) => names_school(&v.outcome_note),
             Some(o) => o.settles(),
@@ -281,4 +300,19 @@ pub fn apply_outcomes(
             report.kept_open += 1;
         }
     }
+}
+
+/// The outcome as recorded in history: the canonical label, else the text as returned.
+fn outcome_label(v: &VerificationRec) -> String {
+    v.outcome.map(|o| o.label().to_string()).unwrap_or_else(|| v.outcome_text.clone())
+}
+
+/// 核实说明 and 整改情况 as one note.
+fn joined_note(v: &VerificationRec) -> String {
+    [v.outcome_note.as_str(), v.rectification.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("；")
 }

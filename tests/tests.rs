@@ -1,8 +1,10 @@
 //! The one integration-test binary: each module tests one area by running the `kcbx` binary
 //! or the library over real files.
 
+mod builder;
 mod util;
 
+mod ledger_workbooks;
 mod link_data;
 mod link_quality;
 mod link_tiers;
@@ -10,6 +12,16 @@ mod read_errors;
 mod read_fixtures;
 mod read_scale;
 mod read_support;
+mod readme;
+mod roundtrip_determinism;
+mod roundtrip_month;
+mod rules_exemptions;
+mod rules_home_teaching;
+mod rules_linkage;
+mod rules_non_completer;
+mod rules_roster;
+mod rules_sample;
+mod rules_window;
 mod sample_data;
 mod sample_eval;
 mod weekly_form;

@@ -94,6 +94,7 @@ pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
                 size(file.bytes),
                 &file.sha256[..12.min(file.sha256.len())]
             );
+            let mut previous_mapping: Option<&SheetInfo> = None;
             for (si, sheet) in outcome.inputs.sheets.iter().enumerate().filter(|(_, sh)| sh.file as usize == fi) {
                 nsheets += 1;
                 let si = si as u32;
@@ -106,7 +107,15 @@ pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
                     nread += 1;
                     let _ = writeln!(s, "    工作表「{}」：表头在第 {} 行", sheet.name, sheet.header_row.unwrap_or(0));
                 }
-                write_mapping(&mut s, sheet);
+                // Sheets of one workbook usually share a layout: say so instead of repeating it.
+                if previous_mapping.is_some_and(|p| same_mapping(p, sheet)) {
+                    let _ = writeln!(s, "      列映射同上一张工作表 (same column mapping as above)");
+                } else {
+                    write_mapping(&mut s, sheet);
+                }
+                if !sheet.columns.is_empty() {
+                    previous_mapping = Some(sheet);
+                }
                 if sheet.skipped.is_some() {
                     continue;
                 }
@@ -161,6 +170,14 @@ pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
         }
     }
     s
+}
+
+fn same_mapping(a: &SheetInfo, b: &SheetInfo) -> bool {
+    a.columns.len() == b.columns.len()
+        && a.columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| x.field == y.field && x.column == y.column && x.header == y.header)
 }
 
 fn write_mapping(s: &mut String, sheet: &SheetInfo) {

@@ -54,9 +54,16 @@ impl SheetRead {
 /// Texts that start a total row.
 const TOTAL_WORDS: &[&str] = &["合计", "小计", "总计"];
 /// Texts that start a note row (with at most one other filled cell).
-const NOTE_PREFIXES: &[&str] = &["备注", "说明", "填表说明", "注:", "注：", "制表人", "审核人", "填报人", "填表人"];
+const NOTE_PREFIXES: &[&str] =
+    &["备注", "说明", "填表说明", "注:", "注：", "制表人", "审核人", "填报人", "填表人", "排查人", "经办人"];
 /// Texts of a signature row, where every filled cell is one of these.
 const SIGNATURE_PREFIXES: &[&str] = &[
+    "排查人",
+    "调查人",
+    "统计人",
+    "经办人",
+    "签字",
+    "签名",
     "制表人",
     "审核人",
     "填报人",

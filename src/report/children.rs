@@ -45,6 +45,8 @@ const COLUMNS: &[(&str, f64)] = &[
 ];
 
 /// The status of every census/poverty child of the window and the 待入学 cohort, by town.
+/// `cases` includes closed ones: a child whose case a town closed shows the town's finding
+/// (已销号：核实结果) unless the data now establish a status.
 pub fn rows_by_town(people: &People, data: &Data, plan: &Plan, cases: &[Case]) -> BTreeMap<String, Vec<ChildRow>> {
     let mut problems: BTreeMap<usize, Vec<&Case>> = BTreeMap::new();
     for c in cases {
@@ -63,7 +65,7 @@ pub fn rows_by_town(people: &People, data: &Data, plan: &Plan, cases: &[Case]) -
         }
         let raised = problems.get(&i).map(Vec::as_slice).unwrap_or(&[]);
         let (school, grade) = f.current.map(|r| (r.school.clone(), r.grade.clone())).unwrap_or_default();
-        let placement_problem = raised.iter().find(|c| {
+        let placement = |c: &&&Case| {
             matches!(
                 c.problem,
                 Problem::NotEnrolled
@@ -72,7 +74,9 @@ pub fn rows_by_town(people: &People, data: &Data, plan: &Plan, cases: &[Case]) -
                     | Problem::ExemptionExpired
                     | Problem::HomeTeachingUnregistered
             )
-        });
+        };
+        let placement_problem = raised.iter().filter(|c| !c.history.closed).find(placement);
+        let closed_placement = raised.iter().filter(|c| c.history.closed).find(placement);
         let status = if !f.alive {
             "死亡".to_string()
         } else if let Some(c) = placement_problem {
@@ -91,10 +95,20 @@ pub fn rows_by_town(people: &People, data: &Data, plan: &Plan, cases: &[Case]) -
             "送教上门".to_string()
         } else if f.completed_junior {
             "已完成义务教育".to_string()
+        } else if let Some(c) = closed_placement {
+            format!("已销号：{}", c.history.last_outcome)
         } else {
             "状态不明".to_string()
         };
-        let note = raised.iter().map(|c| format!("{} {}", c.case_id, c.problem.label())).collect::<Vec<_>>().join("；");
+        let note = raised
+            .iter()
+            .map(|c| {
+                let closed =
+                    if c.history.closed { format!("（{}销号）", c.history.closed_in) } else { String::new() };
+                format!("{} {}{closed}", c.case_id, c.problem.label())
+            })
+            .collect::<Vec<_>>()
+            .join("；");
         out.entry(p.town.clone()).or_default().push(ChildRow { person: i, status, school, grade, note });
     }
     for rows in out.values_mut() {

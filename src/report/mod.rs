@@ -25,7 +25,7 @@ use crate::plan::Plan;
 use crate::rules::Case;
 use crate::table::Inputs;
 
-/// A run folder being written: `<out>/.<label>.partial`, renamed to `<out>/<label>` by
+/// A run folder being written: `<out>/.<label>.partial-<pid>`, renamed to `<out>/<label>` by
 /// [`RunDir::finish`].
 pub struct RunDir {
     pub partial: PathBuf,
@@ -44,10 +44,13 @@ impl RunDir {
                 target.display()
             )));
         }
-        let partial = out.join(format!(".{label}.partial"));
-        if partial.exists() {
-            fs::remove_dir_all(&partial)
-                .map_err(|e| Error::io(format!("无法清理上次未完成的临时目录 {}", partial.display()), e))?;
+        // A private temporary name: an interrupted run leaves its own partial folder behind,
+        // which a later run never touches (nothing is deleted without being asked).
+        let mut partial = out.join(format!(".{label}.partial-{}", std::process::id()));
+        let mut n = 2;
+        while partial.exists() {
+            partial = out.join(format!(".{label}.partial-{}-{n}", std::process::id()));
+            n += 1;
         }
         fs::create_dir_all(&partial).map_err(|e| Error::io(format!("无法创建 {}", partial.display()), e))?;
         Ok(RunDir { partial, target, label: label.to_string() })
@@ -163,7 +166,9 @@ pub fn write_district(
     let path = dir.path("汇总.xlsx");
     summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
     out.push("汇总.xlsx".to_string());
-    // The working ledgers below follow open cases only.
+    // The working ledgers below follow open cases only; the children's ledger shows what a
+    // town found for a closed case too.
+    let all = cases;
     let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
     let cases = open.as_slice();
     let path = dir.path("辍学学生花名册.xlsx");
@@ -172,7 +177,7 @@ pub fn write_district(
     let cdir = dir.path("适龄儿童台账");
     fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
     let towns: Vec<(String, Vec<children::ChildRow>)> =
-        children::rows_by_town(people, data, plan, cases).into_iter().collect();
+        children::rows_by_town(people, data, plan, all).into_iter().collect();
     let written: Vec<Result<String>> = towns
         .par_iter()
         .map(|(town, rows)| {

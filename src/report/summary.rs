@@ -56,6 +56,7 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
         ("仍需核实", v.kept_open),
         ("更正身份证号/姓名", v.corrections),
         ("本次已不再出现（已解决）", v.resolved_since),
+        ("以前已计入（跳过）", v.stale),
         ("未能对应", v.unmatched.len()),
     ];
     for (k, (label, n)) in lines.iter().enumerate() {

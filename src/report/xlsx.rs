@@ -32,7 +32,7 @@ pub struct Formats {
 
 impl Formats {
     pub fn new() -> Self {
-        let base = Format::new().set_font_name("宋体").set_font_size(10).set_border(FormatBorder::Thin);
+        let base = Format::new().set_font_name("宋体").set_font_size(9).set_border(FormatBorder::Thin);
         Formats {
             title: Format::new().set_font_name("黑体").set_font_size(16).set_bold().set_align(FormatAlign::Center),
             subtitle: Format::new().set_font_name("宋体").set_font_size(10),
@@ -54,7 +54,7 @@ impl Formats {
             text: base.clone().set_num_format("@").set_align(FormatAlign::VerticalCenter),
             wrap: base.clone().set_text_wrap().set_align(FormatAlign::VerticalCenter),
             fill: base.clone().set_num_format("@").set_text_wrap().set_background_color(Color::RGB(0xFFF2CC)),
-            number: base.clone().set_align(FormatAlign::Center),
+            number: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
             bold: base.set_bold(),
         }
     }
@@ -123,36 +123,51 @@ const fn fill(header: &'static str, width: f64) -> Column {
 
 /// The ledger columns, in order (issue 5's list; the return trip reads them by header).
 pub const CASE_COLUMNS: &[Column] = &[
-    col("序号", 5.0),
-    col("case_id", 9.0),
-    col("镇街", 9.0),
-    col("村(社区)", 9.0),
-    col("社", 5.0),
-    col("户主", 7.0),
-    col("姓名", 7.0),
-    col("性别", 4.0),
-    col("身份证号", 19.5),
-    col("出生日期", 10.5),
-    col("年龄", 4.5),
-    col("是否建卡", 5.0),
-    col("残疾类别", 8.0),
-    col("问题类型", 12.0),
-    col("问题描述", 32.0),
-    col("匹配依据", 28.0),
-    col("学校/学籍号", 18.0),
-    col("整改措施", 24.0),
-    col("责任单位", 12.0),
-    col("责任人", 7.0),
-    col("联系电话", 12.0),
-    col("完成时限", 10.5),
-    col("首次发现", 10.0),
-    col("反馈次数", 5.0),
-    col("上次核实结果", 14.0),
-    fill("核实结果", 14.0),
-    fill("核实说明", 20.0),
-    fill("整改情况", 20.0),
-    fill("备注", 12.0),
+    col("序号", 4.0),
+    col("case_id", 8.5),
+    col("镇街", 7.0),
+    col("村(社区)", 8.0),
+    col("社", 4.0),
+    col("户主", 6.0),
+    col("姓名", 6.5),
+    col("性别", 3.0),
+    col("身份证号", 17.5),
+    col("出生日期", 9.5),
+    col("年龄", 3.5),
+    col("是否建卡", 4.0),
+    col("残疾类别", 7.0),
+    col("问题类型", 10.0),
+    col("问题描述", 24.0),
+    col("匹配依据", 22.0),
+    col("学校/学籍号", 12.0),
+    col("整改措施", 18.0),
+    col("责任单位", 9.0),
+    col("责任人", 5.5),
+    col("联系电话", 10.5),
+    col("完成时限", 9.5),
+    col("首次发现", 9.0),
+    col("反馈次数", 4.0),
+    col("上次核实结果", 10.0),
+    fill("核实结果", 11.0),
+    fill("核实说明", 14.0),
+    fill("整改情况", 12.0),
+    fill("备注", 8.0),
 ];
+
+/// Display width of text in Excel column units: a Han character is two, others one.
+pub fn text_width(s: &str) -> f64 {
+    s.chars().map(|c| if c.is_ascii() { 1.0 } else { 2.0 }).sum()
+}
+
+/// Height of a row whose wrapped cells hold `cells` (text, column width): enough lines for
+/// the longest, because not every spreadsheet program re-measures wrapped rows on opening.
+pub fn wrapped_height(cells: &[(&str, f64)]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| (text_width(text) / (width - 1.0).max(1.0)).ceil().max(1.0))
+        .fold(1.0, f64::max);
+    (lines * 12.0 + 3.0).max(15.0)
+}
 
 /// Writes a titled case table on `ws` and returns the number of rows written.
 /// Row 0: title; row 1: subtitle; row 2: header; rows 3..: one case each.
@@ -253,6 +268,7 @@ fn write_case_row(
         ("", &f.fill),
         ("", &f.fill),
     ];
+    let mut wrapped = Vec::new();
     for (k, (text, fmt)) in texts.iter().enumerate() {
         let col = (k + 1) as u16;
         if text.is_empty() {
@@ -260,6 +276,10 @@ fn write_case_row(
         } else {
             ws.write_string_with_format(r, col, *text, fmt)?;
         }
+        if std::ptr::eq(*fmt, &f.wrap) {
+            wrapped.push((*text, CASE_COLUMNS[k + 1].width));
+        }
     }
+    ws.set_row_height(r, wrapped_height(&wrapped))?;
     Ok(())
 }

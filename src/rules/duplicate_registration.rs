@@ -16,7 +16,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             .iter()
             .map(|&l| {
                 let r = &ctx.data.census[l];
-                format!("{}{}{}（{}）", r.town, r.village, r.group_text, ctx.inputs.describe(r.prov))
+                format!("{}{}{}（{}）", r.town, r.village, r.group_text, ctx.inputs.describe_short(r.prov))
             })
             .collect();
         let mut description = format!("清查表中登记{}次：{}", p.listings.len(), places.join("；"));

@@ -29,6 +29,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             };
             faults.push(what);
         }
+        if p.id_shared {
+            faults.push("身份证号与清查表中另一不同姓名的人相同，需核对户口簿".to_string());
+        }
         if let Some(link) = &p.student {
             let correct = ctx.people.students[link.student]
                 .records

@@ -104,10 +104,10 @@ impl<'a> Ctx<'a> {
 
     /// A case about a person, placed where the person is placed, with the person's 学籍 link
     /// as its 匹配依据 and the responsible people looked up.
-    pub fn person_case(&self, problem: Problem, index: usize, description: String) -> Case {
+    pub fn person_case(&self, problem: Problem, index: usize, mut description: String) -> Case {
         let p = &self.people.persons[index];
         let f = &self.facts[index];
-        let (match_method, score, mut evidence, school, student_no, student) = match &p.student {
+        let (match_method, score, evidence, school, student_no, student) = match &p.student {
             Some(link) => {
                 let r = f.current.expect("linked student has a current record");
                 (
@@ -128,8 +128,10 @@ impl<'a> Ctx<'a> {
                 None,
             ),
         };
+        // The census missed a child the poverty register knows: the problem itself says so
+        // (README: 问题描述注明), like the disability-list-only note of disabled_unplaced.
         if p.origin == crate::people::Origin::PovertyOnly {
-            evidence = format!("清查表未登记，见于建档立卡名单；{evidence}");
+            description.push_str("；清查表未登记，见于建档立卡名单");
         }
         let mut sources: Vec<Prov> = p.listings.iter().map(|&i| self.data.census[i].prov).collect();
         sources.extend(p.poverty.iter().map(|&i| self.data.poverty[i].prov));
@@ -197,9 +199,11 @@ fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterR
         .or_else(|| roster.iter().find(|r| r.school.contains(&school) || school.contains(&r.school)))
 }
 
-/// The identity a case id is derived from: the valid ID, else name + birth + town + village.
+/// The identity a case id is derived from: the valid ID (with the name when two people hold
+/// the same ID), else name + birth + town + village.
 pub fn person_key(p: &Person) -> String {
     match p.id.valid() {
+        Some(id) if p.id_shared => format!("{id}|{}", p.name),
         Some(id) => id.to_string(),
         None => format!("{}|{}|{}|{}", p.name, p.birth.map(facts::fmt_date).unwrap_or_default(), p.town, p.village),
     }
@@ -236,7 +240,21 @@ pub fn evaluate(people: &People, data: &Data, plan: &Plan, inputs: &Inputs) -> V
     enrolled_not_in_census::check(&ctx, &mut cases);
     match_review::check(&ctx, &mut cases);
     sort_cases(&mut cases);
+    disambiguate(&mut cases);
     cases
+}
+
+/// Two people with the same key (same name, birth date and village, no valid ID) would share
+/// a case id; the later ones in ledger order get `-2`, `-3`, … so every id stays unique.
+fn disambiguate(cases: &mut [Case]) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for c in cases.iter_mut() {
+        let n = seen.entry(c.case_id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            c.case_id = format!("{}-{n}", c.case_id);
+        }
+    }
 }
 
 /// The ledger order: town, village, poverty households first, problem, name, case id.

@@ -48,10 +48,16 @@ impl CensusRec {
         self.disabled == Some(true) || self.disability_category.is_some()
     }
 
-    /// Whether this listing is in the village of the child's household registration.
+    /// Whether this listing is in the village of the child's household registration. The
+    /// town must agree too where both are known: two towns often have villages of the same
+    /// name (新峰村 and 新峰社区 share a stem).
     pub fn is_registration_listing(&self) -> bool {
+        let same_town = match &self.hukou.town {
+            Some(t) if !self.town.is_empty() => address::same_town(t, &self.town),
+            _ => true,
+        };
         match &self.hukou.village {
-            Some(v) => address::village_stem(v) == address::village_stem(&self.village),
+            Some(v) => same_town && address::village_stem(v) == address::village_stem(&self.village),
             None => false,
         }
     }

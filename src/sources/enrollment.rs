@@ -52,14 +52,10 @@ impl EnrollRec {
             s.push(' ');
             s.push_str(&self.grade);
         }
-        if !self.class.is_empty() {
-            let c = self.class.trim();
-            if c.ends_with('班') {
-                s.push_str(&format!("({})", c.trim_end_matches('班')));
-                s.push('班');
-            } else {
-                s.push_str(&format!("({c})班"));
-            }
+        // 班级 is written as 3, 3班, (3)班 or （3）班: show it as (3)班.
+        let core = self.class.trim().trim_end_matches('班').trim_matches(['(', ')', '（', '）', ' ']);
+        if !core.is_empty() {
+            s.push_str(&format!("({core})班"));
         }
         s
     }

@@ -232,6 +232,8 @@ pub const VERIFICATION: &[FieldSpec] = &[
     f("outcome_note", "核实说明", &["核实说明"]),
     f("rectification", "整改情况", &["整改情况"]),
     f("note", "备注", &["备注"]),
+    // Which issue of the ledger a returned row comes from (see verify::apply_outcomes).
+    f("times_returned", "反馈次数", &["反馈次数"]),
 ];
 
 /// Fields of an attendance sheet: the actual number of students in school, per school.

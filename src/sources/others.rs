@@ -114,6 +114,9 @@ pub struct VerificationRec {
     pub outcome_note: String,
     pub rectification: String,
     pub note: String,
+    /// 反馈次数 as printed on the ledger the row was filled in on (blank = 0); `None` when
+    /// the sheet has no such column (an 已销号 sheet, or a town deleted it).
+    pub times_returned: Option<u32>,
 }
 
 impl VerificationRec {
@@ -329,6 +332,7 @@ pub fn extract_verification(table: &RawTable, inputs: &mut Inputs, values: &Valu
             outcome_note: r.text("outcome_note"),
             rectification: r.text("rectification"),
             note: r.text("note"),
+            times_returned: r.has("times_returned").then(|| r.number("times_returned").map_or(0, |n| n as u32)),
             case_id,
         });
     }

@@ -1,0 +1,245 @@
+//! The workbooks a run writes, opened with calamine (and the sheet XML, for the drop-down):
+//! the town 问题台账 (sheets, title, the README's column list, IDs as 18-character text,
+//! poverty households first within a village, the 核实结果 list validation, the 汇总 counts),
+//! `--per-village`, the 适龄儿童台账, 汇总.xlsx and 辍学学生花名册.xlsx.
+
+use std::io::Read;
+use std::path::Path;
+
+use calamine::Data;
+
+use crate::builder::*;
+use crate::util::{repo, sheet_cells, sheet_names, sheet_text, Workdir};
+
+/// Two towns; 荣隆镇 has a poverty-household non_completer (aged 17) and a not_enrolled child in 新峰村
+/// and an out_of_area_unverified child in 大南社区.
+fn inputs() -> Set {
+    let plain = child("安子豪", "2011-01-01", 201);
+    let poor_dropout = child("白晓峰", "2003-02-02", 203).poor();
+    let away = child("程雨菲", "2010-03-03", 204).at("荣隆镇", "大南社区").status("省外就读", "");
+    let other_town = child("丁思远", "2012-04-04", 205).at("仁义镇", "高峰村");
+    let pupil = child("范文静", "2009-05-06", 206);
+    Set {
+        students: vec![
+            change(&poor_dropout, "荣隆中学", "七年级", "辍学", "2018-03-01"),
+            student(&pupil, "荣隆镇中心小学", "五年级"),
+        ],
+        census: vec![plain, poor_dropout, away, other_town, pupil],
+        ..Default::default()
+    }
+}
+
+/// The README's ledger column list (section 问题台账的列), bold marks removed.
+fn readme_columns() -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join("README.md")).expect("README");
+    let start = text.find("### 问题台账的列").expect("section") + "### 问题台账的列".len();
+    let para: String = text[start..].trim_start().lines().take_while(|l| !l.trim().is_empty()).collect();
+    para.replace("**", "")
+        .trim_end_matches('。')
+        .split([',', '，'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// One worksheet's XML (sheets are `xl/worksheets/sheet<N>.xml` in workbook order).
+fn sheet_xml(path: &Path, index: usize) -> String {
+    let file = std::fs::File::open(path).expect("open xlsx");
+    let mut zip = zip::ZipArchive::new(file).expect("xlsx is a zip");
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{}.xml", index + 1))
+        .expect("sheet xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    xml
+}
+
+#[test]
+fn the_town_ledger() {
+    let wd = Workdir::new("ledger-town");
+    let run = inputs().run(&wd, "t");
+    let book = run.join("问题台账/荣隆镇问题台账.xlsx");
+    assert_eq!(
+        sheet_names(&book),
+        [
+            "汇总",
+            "全部问题",
+            "适龄未入学",
+            "县外就读待核实",
+            "辍学未完成义务教育",
+            "大南社区",
+            "新峰村",
+            "已销号",
+            "变化情况"
+        ]
+    );
+    assert_eq!(
+        sheet_names(&run.join("问题台账/仁义镇问题台账.xlsx")),
+        ["汇总", "全部问题", "适龄未入学", "高峰村", "已销号", "变化情况"]
+    );
+
+    let all = sheet_text(&book, "全部问题");
+    assert_eq!(all[0][0], "荣隆镇控辍保学问题台账（基准日 2020-05-14）");
+    assert!(all[1][0].starts_with("填报单位：荣隆镇    问题数：3    完成时限：2020-06-13"), "{}", all[1][0]);
+    let columns = readme_columns();
+    assert_eq!(columns.len(), 29, "{columns:?}");
+    assert_eq!(all[2], columns, "the header row is the README's column list");
+    let col = |h: &str| all[2].iter().position(|c| c == h).unwrap_or_else(|| panic!("column {h}"));
+    let names: Vec<&str> = all[3..].iter().map(|r| r[col("姓名")].as_str()).collect();
+    // By village; within 新峰村 the poverty household's case comes first.
+    assert_eq!(names, ["程雨菲", "白晓峰", "安子豪"]);
+    let row = &all[4];
+    assert_eq!(
+        (row[col("是否建卡")].as_str(), row[col("问题类型")].as_str(), row[col("学校/学籍号")].as_str()),
+        ("是", "2015年以来辍学未完成义务教育", format!("荣隆中学/G{}", id("2003-02-02", 203)).as_str())
+    );
+    assert_eq!(
+        (row[col("年龄")].as_str(), row[col("完成时限")].as_str(), row[col("首次发现")].as_str()),
+        ("17", "2020-06-13", "t")
+    );
+    let village = sheet_text(&book, "新峰村");
+    assert_eq!(village[0][0], "荣隆镇新峰村控辍保学问题台账（基准日 2020-05-14）");
+    assert_eq!(village[3..].iter().map(|r| r[col("姓名")].as_str()).collect::<Vec<_>>(), ["白晓峰", "安子豪"]);
+    assert_eq!(sheet_text(&book, "适龄未入学")[0][0], "荣隆镇适龄未入学/疑似失学台账（基准日 2020-05-14）");
+
+    // Every 身份证号 cell of every case sheet is text of 18 characters, never a number.
+    for sheet in ["全部问题", "适龄未入学", "县外就读待核实", "辍学未完成义务教育", "大南社区", "新峰村"]
+    {
+        let cells = sheet_cells(&book, sheet);
+        assert!(cells.len() > 3, "{sheet}");
+        for r in &cells[3..] {
+            match &r[col("身份证号")] {
+                Data::String(s) => assert_eq!(s.chars().count(), 18, "{sheet}"),
+                other => panic!("{sheet}: 身份证号 cell is {other:?}, not text"),
+            }
+        }
+    }
+
+    // 核实结果 (column Z) offers the outcome list on every case sheet.
+    assert_eq!(col("核实结果"), 25);
+    for (index, sheet) in ["全部问题", "适龄未入学", "新峰村"].iter().enumerate().map(|(k, s)| ([1, 2, 6][k], s))
+    {
+        let xml = sheet_xml(&book, index);
+        let dv = &xml[xml.find("<dataValidation ").unwrap_or_else(|| panic!("{sheet}: no data validation"))..];
+        assert!(
+            dv.contains(r#"type="list""#) && dv.contains("sqref=\"Z4"),
+            "{sheet}: {}",
+            dv.chars().take(200).collect::<String>()
+        );
+        assert!(dv.contains("已在校就读并注册学籍") && dv.contains("身份证号或姓名错误"), "{sheet}");
+    }
+
+    // 汇总: village × problem counts with the poverty count.
+    let summary = sheet_text(&book, "汇总");
+    assert_eq!(summary[0][0], "荣隆镇控辍保学问题汇总（基准日 2020-05-14）");
+    assert_eq!(
+        summary[2],
+        ["村(社区)", "适龄未入学/疑似失学", "县外就读待核实", "2015年以来辍学未完成义务教育", "合计", "其中建档立卡"]
+    );
+    assert_eq!(summary[3], ["大南社区", "0", "1", "0", "1", "0"]);
+    assert_eq!(summary[4], ["新峰村", "1", "0", "1", "2", "1"]);
+    assert_eq!(summary[5], ["合计", "1", "1", "1", "3", "1"]);
+    assert_eq!(sheet_text(&book, "已销号")[2][..3], ["序号", "case_id", "村(社区)"]);
+}
+
+#[test]
+fn per_village_workbooks() {
+    let wd = Workdir::new("ledger-villages");
+    let pipeline = inputs().write(&wd);
+    let out = wd.run_ok(&["run", pipeline.to_str().unwrap(), "--no-previous", "--label", "v", "--per-village", "-q"]);
+    let run = crate::util::run_dir(&out);
+    let dir = run.join("问题台账");
+    for (file, names) in [
+        ("荣隆镇/荣隆镇大南社区问题台账.xlsx", vec!["程雨菲"]),
+        ("荣隆镇/荣隆镇新峰村问题台账.xlsx", vec!["白晓峰", "安子豪"]),
+        ("仁义镇/仁义镇高峰村问题台账.xlsx", vec!["丁思远"]),
+    ] {
+        let path = dir.join(file);
+        assert_eq!(sheet_names(&path), ["全部问题"], "{file}");
+        let rows = sheet_text(&path, "全部问题");
+        assert_eq!(rows[2], readme_columns(), "{file}");
+        assert_eq!(rows[3..].iter().map(|r| r[6].as_str()).collect::<Vec<_>>(), names, "{file}");
+    }
+    let mut listed: Vec<String> = std::fs::read_dir(dir.join("荣隆镇"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["荣隆镇大南社区问题台账.xlsx", "荣隆镇新峰村问题台账.xlsx"]);
+}
+
+#[test]
+fn childrens_ledger_district_summary_and_dropout_roster() {
+    let wd = Workdir::new("ledger-district");
+    let run = inputs().run(&wd, "t");
+
+    let kids = sheet_text(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), "适龄儿童");
+    assert_eq!(kids[0][0], "荣隆镇适龄儿童台账（基准日 2020-05-14）");
+    assert_eq!(
+        kids[2],
+        [
+            "序号",
+            "镇街",
+            "村(社区)",
+            "社",
+            "户主",
+            "姓名",
+            "性别",
+            "身份证号",
+            "出生日期",
+            "年龄",
+            "是否建卡",
+            "残疾类别",
+            "就学状态",
+            "就读学校",
+            "年级",
+            "备注"
+        ]
+    );
+    let status: Vec<(&str, &str)> = kids[3..].iter().map(|r| (r[5].as_str(), r[12].as_str())).collect();
+    assert_eq!(status, [("程雨菲", "县外就读待核实"), ("安子豪", "适龄未入学/疑似失学"), ("范文静", "在校"),]);
+
+    let summary = run.join("汇总.xlsx");
+    assert_eq!(sheet_names(&summary), ["镇街汇总", "学校汇总", "输入统计", "变化情况", "核实反馈"]);
+    let towns = sheet_text(&summary, "镇街汇总");
+    assert_eq!(towns[2][0], "镇街");
+    assert_eq!(towns[2][towns[2].len() - 3..], ["合计", "其中建档立卡", "建卡占比"]);
+    let total = |town: &str| towns.iter().find(|r| r[0] == town).map(|r| r[r.len() - 3].clone());
+    assert_eq!(
+        (total("仁义镇").as_deref(), total("荣隆镇").as_deref(), total("合计").as_deref()),
+        (Some("1"), Some("3"), Some("4"))
+    );
+    let schools = sheet_text(&summary, "学校汇总");
+    assert!(schools.iter().any(|r| r[0] == "荣隆中学"), "{schools:?}");
+    let accounting = sheet_text(&summary, "输入统计");
+    assert_eq!(accounting[2][..6], ["来源", "文件", "工作表", "表头行", "读取行数", "使用"]);
+    assert!(accounting[3..].iter().all(|r| r[10] == "✓"), "every sheet balances: {accounting:?}");
+
+    let roster = sheet_text(&run.join("辍学学生花名册.xlsx"), "花名册");
+    assert_eq!(
+        roster[2],
+        [
+            "序号",
+            "学校",
+            "姓名",
+            "性别",
+            "身份证号",
+            "学籍号",
+            "年级",
+            "班级",
+            "户籍地址",
+            "是否建卡（必填）",
+            "情况说明",
+            "建议",
+            "5.15劝返情况",
+            "5.18劝返情况",
+            "5.19劝返情况",
+            "5.20劝返情况",
+            "5.21劝返情况"
+        ]
+    );
+    // Only children with a 学籍 history: the dropout, not the never-enrolled child.
+    assert_eq!(roster.len(), 4, "{roster:?}");
+    assert_eq!((roster[3][1].as_str(), roster[3][2].as_str(), roster[3][9].as_str()), ("荣隆中学", "白晓峰", "是"));
+    assert!(matches!(&sheet_cells(&run.join("辍学学生花名册.xlsx"), "花名册")[3][4], Data::String(s) if s.len() == 18));
+}

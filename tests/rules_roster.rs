@@ -1,0 +1,54 @@
+//! The responsible unit, person and phone of a case: the school's 包校人员 from the roster
+//! (attachment 4: two header rows, 单位 / 包干领导 / 包片 and 包校人员 merged down, names padded with
+//! spaces) where the case has a school on it; else the town's government.
+
+use crate::builder::*;
+use crate::util::Workdir;
+
+fn roster_row(unit: &str, school: &str, leader: &str, area: (&str, f64), person: (&str, &str)) -> Roster {
+    Roster {
+        unit: unit.into(),
+        school: school.into(),
+        leader: leader.into(),
+        area_person: area.0.into(),
+        area_phone: area.1,
+        school_person: person.0.into(),
+        school_phone: person.1.into(),
+    }
+}
+
+#[test]
+fn the_schools_person_from_a_merged_padded_roster_else_the_town() {
+    let wd = Workdir::new("rules-roster");
+    let at_school = child("夏文杰", "2003-05-01", 71);
+    let no_school = child("孔令辉", "2010-02-02", 151);
+    let unlisted_school = child("严子健", "2003-08-08", 153).at("昌元街道", "新峰社区");
+    let set = Set {
+        census: vec![at_school.clone(), no_school, unlisted_school.clone()],
+        students: vec![
+            change(&at_school, "荣隆中学", "七年级", "辍学", "2016-03-01"),
+            change(&unlisted_school, "昌元中学", "八年级", "辍学", "2017-03-01"),
+        ],
+        roster: vec![
+            roster_row("荣隆学区", "荣隆镇中心小学", "刘强", ("陈明", 13900001111.0), ("张三", "13800000002")),
+            // The second school of the 学区: every person, padded, comes from a merged cell
+            // that starts on the row above.
+            roster_row("荣隆学区", "荣隆中学", "刘强", ("陈明", 13900001111.0), ("张三", "13800000002")),
+            roster_row("荣隆学区", "荣隆镇二小", "刘强", ("李华", 13900002222.0), ("赵敏", "13800000003")),
+            roster_row("直属学校", "荣昌中学", "周建国", ("黄伟", 13900003333.0), ("欧阳明月", "13800000004")),
+        ],
+        ..Default::default()
+    };
+    let cases = set.cases(&wd);
+    assert_eq!(
+        flagged(&cases),
+        pairs(&[("non_completer", "夏文杰"), ("not_enrolled", "孔令辉"), ("non_completer", "严子健")])
+    );
+    let who = |problem: &str, name: &str| {
+        let c = case(&cases, problem, name);
+        (c["responsible_unit"].clone(), c["responsible_person"].clone(), c["responsible_phone"].clone())
+    };
+    assert_eq!(who("non_completer", "夏文杰"), ("荣隆中学".into(), "张三".into(), "13800000002".into()));
+    assert_eq!(who("not_enrolled", "孔令辉"), ("荣隆镇人民政府".into(), String::new(), String::new()));
+    assert_eq!(who("non_completer", "严子健"), ("昌元街道办事处".into(), String::new(), String::new()));
+}
