@@ -24,3 +24,5 @@ mod rules_sample;
 mod rules_window;
 mod sample_data;
 mod sample_eval;
+mod weekly_form;
+mod weekly_sample;

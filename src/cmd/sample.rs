@@ -13,6 +13,8 @@ const AFTER_HELP: &str = "\
   学籍/        每校学籍导出（一校为 GBK 编码 CSV）及 2015 年以来学籍异动记录
   建档立卡/    建档立卡贫困人口（.xls，分两个工作表）
   残联/ 送教上门/ 缓学免学/ 责任人名单/
+  周报/        两期全区学籍导出（2020-05-15、05-22）、实际在校人数、劝返记录，
+               及其 weekly 管线 周报/pipeline.toml（周报表与日报表）
   pipeline.toml   指向以上文件的管线 (kind = \"clearance\")
   truth.csv       标准答案：每个应发现的问题一行 (ground truth, one row per expected case)
   injections.csv  注入的错误及其位置 (every injected fault with file/sheet/row)

@@ -19,6 +19,7 @@ pub mod render;
 pub mod rng;
 pub mod score;
 pub mod truth;
+pub mod weekly;
 pub mod world;
 pub mod xls;
 
@@ -73,6 +74,7 @@ pub const OUTPUTS: &[&str] = &[
     "送教上门",
     "缓学免学",
     "责任人名单",
+    weekly::FOLDER,
     "pipeline.toml",
     "truth.csv",
     "injections.csv",
@@ -132,16 +134,25 @@ pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
         .iter()
         .map(|(code, _)| (code.to_string(), all_truth.iter().filter(|t| t.problem == *code).count()))
         .collect();
-    let extra = [
-        ("truth.csv", truth::write_truth(&all_truth)),
-        ("injections.csv", truth::write_injections(&all_inj)),
-        ("pipeline.toml", pipeline_text(multi, "", "out").into_bytes()),
+    let mut extra: Vec<(String, Vec<u8>)> = vec![
+        ("truth.csv".into(), truth::write_truth(&all_truth)),
+        ("injections.csv".into(), truth::write_injections(&all_inj)),
+        ("pipeline.toml".into(), pipeline_text(multi, "", "out").into_bytes()),
     ];
+    // The weekly sample (周报/) of the first district, from its own random stream.
+    let week = weekly::render(&districts[0], seed, multi);
+    for b in &week.books {
+        b.write(out)?;
+        summary.files += 1;
+        summary.bytes += std::fs::metadata(out.join(&b.path)).map(|m| m.len()).unwrap_or(0);
+    }
+    let sub = if multi { format!("{}/", districts[0].name) } else { String::new() };
+    extra.push((format!("{}/{sub}pipeline.toml", weekly::FOLDER), week.pipeline.into_bytes()));
     for (name, bytes) in extra {
         summary.files += 1;
         summary.bytes += bytes.len() as u64;
-        std::fs::write(out.join(name), bytes)
-            .map_err(|e| Error::io(format!("无法写入 {}", out.join(name).display()), e))?;
+        std::fs::write(out.join(&name), bytes)
+            .map_err(|e| Error::io(format!("无法写入 {}", out.join(&name).display()), e))?;
     }
     Ok(summary)
 }

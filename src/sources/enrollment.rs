@@ -28,11 +28,16 @@ pub struct EnrollRec {
     pub class: String,
     pub entry: Option<NaiveDate>,
     pub hukou: Address,
+    /// 户口所在地 as written (for rosters that print the address).
+    pub hukou_text: String,
     pub current: Address,
     pub inclusive: bool,
     pub disability_type: Option<u8>,
     /// The status this row records: 异动类型 when given, else 学籍状态.
     pub status: Option<Status>,
+    /// The status text as written (异动类型, else 学籍状态): keeps what `status` folds away,
+    /// such as the direction of 借读（出）/ 借读（入） that the weekly report counts apart.
+    pub status_text: String,
     /// 异动日期, when given.
     pub status_date: Option<NaiveDate>,
     /// Which `[[sources]]` snapshot this row came from (weekly reports).
@@ -89,6 +94,7 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Inputs, values: &Va
         let change = r.text("change_type");
         let status_text = if change.is_empty() { r.text("status") } else { change };
         let status = if status_text.is_empty() { None } else { values.status(&status_text) };
+        let hukou_text = r.text("hukou_address");
         let grade = r.text("grade");
         let inclusive = r.yes_no("inclusive", values).unwrap_or(false) || r.text("attend_mode").contains("随班就读");
         let dtype = r.text("disability_type");
@@ -101,11 +107,13 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Inputs, values: &Va
             grade,
             class: r.text("class"),
             entry: r.year_month("entry"),
-            hukou: r.address("hukou_address"),
+            hukou: address::parse(&hukou_text),
+            hukou_text,
             current: r.address("current_address"),
             inclusive,
             disability_type: values::disability_category(&dtype).filter(|c| *c != 0),
             status,
+            status_text,
             status_date: if r.has("change_date") { r.date("change_date") } else { None },
             source,
             student_no,
