@@ -26,6 +26,9 @@ run folder.
 The folder is written under a temporary name and renamed when complete; an existing folder
 is never overwritten.
 
+周报表管线 (kind = "weekly"): writes 周报表.xlsx (attachment 1) and, when column 7 or 14 is
+not zero, 辍学学生花名册日报表.xlsx (attachment 2); see the README.
+
 上次运行 (previous run): history and 变化情况 compare with --previous DIR, by default the
 latest earlier run in the same output folder; --no-previous starts afresh.
 
@@ -34,7 +37,8 @@ latest earlier run in the same output folder; --no-previous starts afresh.
 Examples:
   kcbx run pipelines/clearance.toml
   kcbx run pipelines/clearance.toml --out /tmp/runs --label 2020-05
-  kcbx run pipelines/clearance.toml --as-of 2020-06-01 --previous out/2020-05";
+  kcbx run pipelines/clearance.toml --as-of 2020-06-01 --previous out/2020-05
+  kcbx run pipelines/weekly.toml";
 
 /// 运行管线，生成问题台账 (run a pipeline).
 #[derive(Debug, clap::Args)]
