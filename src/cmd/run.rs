@@ -26,7 +26,7 @@ run folder.
 The folder is written under a temporary name and renamed when complete; an existing folder
 is never overwritten.
 
-周报表管线 (kind = "weekly"): writes 周报表.xlsx (attachment 1) and, when column 7 or 14 is
+周报表管线 (kind = weekly): writes 周报表.xlsx (attachment 1) and, when column 7 or 14 is
 not zero, 辍学学生花名册日报表.xlsx (attachment 2); see the README.
 
 上次运行 (previous run): history and 变化情况 compare with --previous DIR, by default the
