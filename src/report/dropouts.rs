@@ -13,6 +13,23 @@ use crate::plan::Plan;
 use crate::rules::{Case, Problem};
 use crate::sources::Data;
 
+/// Attachment 2's fixed columns, before the one 劝返情况 column per working day. The weekly
+/// pipeline's daily roster uses the same list.
+pub const ROSTER_COLUMNS: [&str; 12] = [
+    "序号",
+    "学校",
+    "姓名",
+    "性别",
+    "身份证号",
+    "学籍号",
+    "年级",
+    "班级",
+    "户籍地址",
+    "是否建卡（必填）",
+    "情况说明",
+    "建议",
+];
+
 /// The five working days (Monday–Friday) after `as_of`.
 pub fn working_days_after(as_of: NaiveDate) -> Vec<NaiveDate> {
     let mut out = Vec::new();
@@ -33,23 +50,7 @@ pub fn write(path: &Path, cases: &[Case], people: &People, data: &Data, plan: &P
     let mut wb = xlsx::workbook(title, as_of);
     let f = Formats::new();
     let days = working_days_after(as_of);
-    let mut headers: Vec<String> = [
-        "序号",
-        "学校",
-        "姓名",
-        "性别",
-        "身份证号",
-        "学籍号",
-        "年级",
-        "班级",
-        "户籍地址",
-        "是否建卡（必填）",
-        "情况说明",
-        "建议",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut headers: Vec<String> = ROSTER_COLUMNS.iter().map(|s| s.to_string()).collect();
     headers.extend(days.iter().map(|d| format!("{}.{}劝返情况", d.month(), d.day())));
     let widths = [5.0, 18.0, 8.0, 5.0, 19.5, 21.0, 8.0, 7.0, 26.0, 8.0, 30.0, 24.0];
 

@@ -126,8 +126,38 @@ impl VerificationRec {
     }
 }
 
-fn person_missing(name: &str, id: &IdNumber) -> bool {
-    name.is_empty() && id.status == IdStatus::Missing
+/// Why a row was not used: the column at fault (if one) and the reason.
+type RowReject = (Option<&'static str>, &'static str);
+
+/// Builds one record per row that names a person (a name or an ID); a row naming nobody is
+/// rejected with `nobody`, and `build` may reject a row for a reason of its own.
+fn person_rows<T>(
+    table: &RawTable,
+    inputs: &mut Inputs,
+    nobody: &'static str,
+    id_of: impl Fn(&super::row::Row) -> IdNumber,
+    mut build: impl FnMut(&super::row::Row, IdNumber, String) -> Result<T, RowReject>,
+) -> Vec<T> {
+    let cols = Columns::new(table);
+    let mut out = Vec::with_capacity(table.rows.len());
+    for raw in &table.rows {
+        let r = cols.row(raw);
+        let id = id_of(&r);
+        let name = r.name("name");
+        if name.is_empty() && id.status == IdStatus::Missing {
+            inputs.reject(r.prov(), None, nobody);
+            continue;
+        }
+        match build(&r, id, name) {
+            Ok(rec) => out.push(rec),
+            Err((column, reason)) => inputs.reject(r.prov(), column, reason),
+        }
+    }
+    out
+}
+
+fn id_column(r: &super::row::Row) -> IdNumber {
+    r.id("id_number")
 }
 
 fn birth_of(id: &IdNumber, fallback: Option<NaiveDate>) -> Option<NaiveDate> {
@@ -135,18 +165,9 @@ fn birth_of(id: &IdNumber, fallback: Option<NaiveDate>) -> Option<NaiveDate> {
 }
 
 pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<PovertyRec> {
-    let cols = Columns::new(table);
-    let mut out = Vec::new();
-    for raw in &table.rows {
-        let r = cols.row(raw);
-        let id = r.id("id_number");
-        let name = r.name("name");
-        if person_missing(&name, &id) {
-            inputs.reject(r.prov(), None, "姓名和证件号码均为空 (no name and no ID)");
-            continue;
-        }
+    person_rows(table, inputs, "姓名和证件号码均为空 (no name and no ID)", id_column, |r, id, name| {
         let schooling_text = r.text("school_status");
-        out.push(PovertyRec {
+        Ok(PovertyRec {
             prov: r.prov(),
             town: r.town("town"),
             village: r.village("village"),
@@ -161,30 +182,26 @@ pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConf
             out_reason: r.text("out_reason"),
             name,
             id,
-        });
-    }
-    out
+        })
+    })
 }
 
 pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<DisabilityRec> {
-    let cols = Columns::new(table);
-    let mut out = Vec::new();
-    for raw in &table.rows {
-        let r = cols.row(raw);
-        let mut id = r.id("id_number");
+    // The list may carry only the 残疾人证号, whose first 18 characters are the ID.
+    let id_of = |r: &super::row::Row| {
+        let id = r.id("id_number");
         let cert = r.id("cert_no");
         if !id.is_valid() && cert.is_valid() {
-            id = cert;
+            cert
+        } else {
+            id
         }
-        let name = r.name("name");
-        if person_missing(&name, &id) {
-            inputs.reject(r.prov(), None, "姓名和身份证号均为空 (no name and no ID)");
-            continue;
-        }
+    };
+    person_rows(table, inputs, "姓名和身份证号均为空 (no name and no ID)", id_of, |r, id, name| {
         // The certificate number's last two digits carry category and grade.
         let cert_text = crate::normalize::compact(&r.text("cert_no"));
         let cert_digit = |pos: usize| cert_text.as_bytes().get(pos).filter(|b| b.is_ascii_digit()).map(|b| b - b'0');
-        out.push(DisabilityRec {
+        Ok(DisabilityRec {
             prov: r.prov(),
             town: r.town("town"),
             village: r.village("village"),
@@ -195,28 +212,17 @@ pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueC
             address: r.address("address"),
             name,
             id,
-        });
-    }
-    out
+        })
+    })
 }
 
 pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VisitRec> {
-    let cols = Columns::new(table);
-    let mut out = Vec::new();
-    for raw in &table.rows {
-        let r = cols.row(raw);
-        let id = r.id("id_number");
-        let name = r.name("name");
-        if person_missing(&name, &id) {
-            inputs.reject(r.prov(), None, "学生姓名和身份证号均为空 (no name and no ID)");
-            continue;
-        }
+    person_rows(table, inputs, "学生姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
         let date = r.date("visit_date");
         if date.is_none() && !r.text("visit_date").is_empty() {
-            inputs.reject(r.prov(), Some("送教日期"), "送教日期无法识别为日期 (visit date is not a date)");
-            continue;
+            return Err((Some("送教日期"), "送教日期无法识别为日期 (visit date is not a date)"));
         }
-        out.push(VisitRec {
+        Ok(VisitRec {
             prov: r.prov(),
             school: r.text("school"),
             sex: r.sex("sex", values).or_else(|| id.sex()),
@@ -229,31 +235,17 @@ pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfi
             teacher: r.name("teacher"),
             name,
             id,
-        });
-    }
-    out
+        })
+    })
 }
 
 pub fn extract_exemptions(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<ExemptionRec> {
-    let cols = Columns::new(table);
-    let mut out = Vec::new();
-    for raw in &table.rows {
-        let r = cols.row(raw);
-        let id = r.id("id_number");
-        let name = r.name("name");
-        if person_missing(&name, &id) {
-            inputs.reject(r.prov(), None, "姓名和身份证号均为空 (no name and no ID)");
-            continue;
-        }
-        let Some(valid_until) = r.date("valid_until") else {
-            inputs.reject(
-                r.prov(),
-                Some("有效期至"),
-                "有效期至为空或不是日期，无法判断是否有效 (valid-until missing or not a date)",
-            );
-            continue;
-        };
-        out.push(ExemptionRec {
+    person_rows(table, inputs, "姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
+        let valid_until = r.date("valid_until").ok_or((
+            Some("有效期至"),
+            "有效期至为空或不是日期，无法判断是否有效 (valid-until missing or not a date)",
+        ))?;
+        Ok(ExemptionRec {
             prov: r.prov(),
             town: r.town("town"),
             village: r.village("village"),
@@ -266,9 +258,8 @@ pub fn extract_exemptions(table: &RawTable, inputs: &mut Inputs, values: &ValueC
             reason: r.text("reason"),
             name,
             id,
-        });
-    }
-    out
+        })
+    })
 }
 
 /// Names in rosters are padded with spaces to two characters' width (`张  三`).

@@ -55,21 +55,8 @@ pub const HEADER_LOW: [(u16, &str); 10] = [
     (14, "借读（入）人数"),
 ];
 
-/// Attachment 2's fixed columns, before the one 劝返情况 column per working day.
-pub const DAILY_COLUMNS: [&str; 12] = [
-    "序号",
-    "学校",
-    "姓名",
-    "性别",
-    "身份证号",
-    "学籍号",
-    "年级",
-    "班级",
-    "户籍地址",
-    "是否建卡（必填）",
-    "情况说明",
-    "建议",
-];
+/// Attachment 2's fixed columns (shared with the clearance run's 辍学学生花名册).
+pub use crate::report::dropouts::ROSTER_COLUMNS as DAILY_COLUMNS;
 
 /// What every sheet writer needs.
 pub struct Ctx<'a> {
