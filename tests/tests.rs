@@ -15,6 +15,7 @@ mod read_support;
 mod readme;
 mod roundtrip_determinism;
 mod roundtrip_month;
+mod roundtrip_xls;
 mod rules_exemptions;
 mod rules_home_teaching;
 mod rules_linkage;
