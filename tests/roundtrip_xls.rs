@@ -10,7 +10,7 @@ fn a_ledger_returned_as_xls_closes_its_cases() {
     let pipeline = std::fs::read_to_string(repo().join("pipelines/clearance.toml")).expect("pipeline");
     let pipeline = pipeline.replace("../sample_data/", &format!("{}/sample_data/", repo().display()))
         + &format!(
-            "\n[[sources]]\nkind = \"verification\"\nfiles = [\"{}/tests/fixtures/returned_renyi.xls\"]\n",
+            "\n[[sources]]\nkind = \"verification\"\nfiles = [\"{}/tests/fixtures/returned/returned_renyi.xls\"]\n",
             repo().display()
         );
     std::fs::write(wd.path("pipeline.toml"), pipeline).expect("write pipeline");
