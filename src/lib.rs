@@ -14,6 +14,7 @@ pub mod link;
 pub mod normalize;
 pub mod people;
 pub mod plan;
+pub mod progress;
 pub mod read;
 pub mod report;
 pub mod rules;

@@ -134,7 +134,13 @@ pub struct People {
 /// Links every source into people. Deterministic for the same inputs.
 pub fn resolve(data: &Data, plan: &Plan) -> People {
     let cfg = &plan.linkage;
-    let mut persons = census_persons(data, cfg);
+    let (mut persons, census) = census_persons(data, cfg);
+    // The persons as the link stage sees them, prepared once (from their census listings'
+    // preparation) and kept in step with `persons` (new people appended, IDs filled in)
+    // across the five linkages below.
+    let primaries: Vec<usize> = persons.iter().map(|p| p.primary.unwrap_or(0)).collect();
+    let mut side = link::Prepared::derived(&census, persons.iter().map(Person::link_rec).collect(), &primaries);
+    drop(census);
 
     // Poverty register: attach to census people, the rest become people of their own.
     let poverty_recs: Vec<LinkRec> = data
@@ -151,7 +157,9 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
+        "poverty",
         &mut persons,
+        &mut side,
         &poverty_recs,
         cfg,
         Some(Origin::PovertyOnly),
@@ -182,7 +190,9 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
+        "disability",
         &mut persons,
+        &mut side,
         &disability_recs,
         cfg,
         Some(Origin::DisabilityOnly),
@@ -217,7 +227,9 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
+        "home_teaching",
         &mut persons,
+        &mut side,
         &visit_recs,
         cfg,
         Some(Origin::HomeTeachingOnly),
@@ -247,7 +259,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             group: None,
         })
         .collect();
-    attach(&mut persons, &exemption_recs, cfg, None, |p, i| p.exemptions.push(i), |_, _| {});
+    attach("exemption", &mut persons, &mut side, &exemption_recs, cfg, None, |p, i| p.exemptions.push(i), |_, _| {});
 
     // 学籍: students, each represented by its current record.
     let students = enrollment::students(&data.enrollment);
@@ -270,8 +282,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             }
         })
         .collect();
-    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
-    let linkage = link::link(&left, &student_recs, cfg);
+    let t = std::time::Instant::now();
+    let right = link::Prepared::new(student_recs);
+    let linkage = link::link_prepared(&side, &right, cfg);
+    let (left, student_recs) = (side.recs(), right.recs());
+    report_link("enrollment", t, &linkage.stats);
     let mut student_owner = vec![None; students.len()];
     for l in &linkage.links {
         let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
@@ -309,7 +324,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
 }
 
 /// Collapses census listings into people (same valid ID, or a fuzzy duplicate).
-fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Person> {
+fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Person>, link::Prepared) {
     let recs: Vec<LinkRec> = data
         .census
         .iter()
@@ -323,7 +338,13 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
             group: c.group,
         })
         .collect();
-    let clusters = link::dedupe(&recs, cfg);
+    let t = std::time::Instant::now();
+    let census = link::Prepared::new(recs);
+    let clusters = census.dedupe(cfg);
+    crate::progress::step(
+        "census",
+        &[("records", census.len() as u64), ("persons", clusters.len() as u64), ("ms", t.elapsed().as_millis() as u64)],
+    );
     let mut persons = Vec::with_capacity(clusters.len());
     for cluster in clusters {
         let mut listings = cluster.members.clone();
@@ -347,7 +368,7 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
         person.listings = listings;
         persons.push(person);
     }
-    persons
+    (persons, census)
 }
 
 /// Links `recs` to the existing people. Records of one person are first collapsed among
@@ -355,7 +376,9 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
 /// child), so that all of them attach to the same person; each group linked to nobody
 /// becomes a new person of `origin` (or is left alone when `origin` is `None`).
 fn attach(
+    what: &str,
     persons: &mut Vec<Person>,
+    side: &mut link::Prepared,
     recs: &[LinkRec],
     cfg: &crate::link::model::LinkConfig,
     origin: Option<Origin>,
@@ -365,6 +388,7 @@ fn attach(
     if recs.is_empty() {
         return;
     }
+    let t = std::time::Instant::now();
     let clusters = link::dedupe(recs, cfg);
     // Each group is represented by a member with a valid ID where there is one.
     let reps: Vec<usize> = clusters
@@ -372,8 +396,10 @@ fn attach(
         .map(|c| c.members.iter().copied().find(|&m| recs[m].id.is_valid()).unwrap_or(c.members[0]))
         .collect();
     let rep_recs: Vec<LinkRec> = reps.iter().map(|&r| recs[r].clone()).collect();
-    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
-    let linkage: Linkage = link::link(&left, &rep_recs, cfg);
+    let right = link::Prepared::new(rep_recs);
+    let linkage: Linkage = link::link_prepared(side, &right, cfg);
+    let rep_recs = right.recs();
+    report_link(what, t, &linkage.stats);
     let mut linked = vec![false; clusters.len()];
     for l in &linkage.links {
         let mut members = clusters[l.right].members.clone();
@@ -385,6 +411,7 @@ fn attach(
         // A valid ID from another source fills in a census person's missing or broken one.
         if !persons[l.left].id.is_valid() && rep_recs[l.right].id.is_valid() {
             persons[l.left].id = rep_recs[l.right].id.clone();
+            side.set_id(l.left, rep_recs[l.right].id.clone());
         }
     }
     let Some(origin) = origin else { return };
@@ -399,8 +426,29 @@ fn attach(
         for &m in &members {
             add(&mut p, m);
         }
+        side.push(p.link_rec());
         persons.push(p);
     }
+}
+
+/// Reports one linkage to the progress log: counts only.
+fn report_link(what: &str, t: std::time::Instant, s: &link::LinkStats) {
+    let n = |x: usize| x as u64;
+    crate::progress::step(
+        what,
+        &[
+            ("left", n(s.left)),
+            ("right", n(s.right)),
+            ("exact_id", n(s.exact_id)),
+            ("repaired_id", n(s.repaired_id)),
+            ("fuzzy", n(s.fuzzy)),
+            ("reviews", n(s.reviews)),
+            ("residue_left", n(s.residue_left)),
+            ("residue_right", n(s.residue_right)),
+            ("candidate_pairs", n(s.candidate_pairs)),
+            ("ms", t.elapsed().as_millis() as u64),
+        ],
+    );
 }
 
 /// Groups 送教上门 rows by child: returns one representative row per child and, per child,

@@ -136,7 +136,8 @@ pub fn check_char(first17: &str) -> Option<char> {
     Some(CHECK[(sum % 11) as usize] as char)
 }
 
-fn birth_of(id: &str) -> Option<NaiveDate> {
+/// The birth date in characters 7-14 of an ID: a real date in 1900-2100, else `None`.
+pub(crate) fn birth_of(id: &str) -> Option<NaiveDate> {
     let s = id.get(6..14)?;
     let y: i32 = s[0..4].parse().ok()?;
     let m: u32 = s[4..6].parse().ok()?;

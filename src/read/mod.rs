@@ -70,8 +70,15 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
     }
 
     // Files in parallel; `collect` keeps the job order.
-    let reads: Vec<FileRead> =
-        jobs.par_iter().map(|(i, path)| read_file(*i, &plan.sources[*i], &matchers[*i], path, base)).collect();
+    crate::progress::begin("read", Some(jobs.len() as u64));
+    let reads: Vec<FileRead> = jobs
+        .par_iter()
+        .map(|(i, path)| {
+            let read = read_file(*i, &plan.sources[*i], &matchers[*i], path, base);
+            crate::progress::inc(1);
+            read
+        })
+        .collect();
 
     out.sources = plan
         .sources

@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 
 use super::row::Columns;
+use super::Rejects;
 use crate::normalize::address::{self, Address};
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
 use crate::normalize::values::{self, ExemptionKind, Outcome, PovertySchooling, ValueConfig};
-use crate::table::{Inputs, Prov, RawTable};
+use crate::table::{Prov, RawTable};
 
 /// A person on the 建档立卡 list.
 #[derive(Clone, Debug)]
@@ -131,7 +132,7 @@ fn birth_of(id: &IdNumber, fallback: Option<NaiveDate>) -> Option<NaiveDate> {
     id.valid().and(id.birth()).or(fallback).or_else(|| id.birth())
 }
 
-pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<PovertyRec> {
+pub fn extract_poverty(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<PovertyRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
@@ -163,7 +164,7 @@ pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConf
     out
 }
 
-pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<DisabilityRec> {
+pub fn extract_disability(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<DisabilityRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
@@ -197,7 +198,7 @@ pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueC
     out
 }
 
-pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VisitRec> {
+pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<VisitRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
@@ -231,7 +232,7 @@ pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfi
     out
 }
 
-pub fn extract_exemptions(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<ExemptionRec> {
+pub fn extract_exemptions(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<ExemptionRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
@@ -273,7 +274,7 @@ fn person_name(s: &str) -> String {
     crate::normalize::name::normalize(s)
 }
 
-pub fn extract_roster(table: &RawTable, inputs: &mut Inputs) -> Vec<RosterRec> {
+pub fn extract_roster(table: &RawTable, inputs: &mut Rejects) -> Vec<RosterRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
@@ -297,7 +298,7 @@ pub fn extract_roster(table: &RawTable, inputs: &mut Inputs) -> Vec<RosterRec> {
     out
 }
 
-pub fn extract_verification(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VerificationRec> {
+pub fn extract_verification(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<VerificationRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
