@@ -7,6 +7,7 @@
 //! decides *who is who*; it calls [`crate::link`] for every pairing and never judges a case.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::link::{self, LinkRec, Linkage, Method};
 use crate::normalize::address;
@@ -288,28 +289,38 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     let (left, student_recs) = (side.recs(), right.recs());
     report_link("enrollment", t, &linkage.stats);
     let mut student_owner = vec![None; students.len()];
-    for l in &linkage.links {
-        let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
-        let (mut enrollment_id_wrong, mut census_id_wrong, mut ids_disagree) = (None, false, false);
-        if l.method == Method::RepairedId {
-            match (census_id.is_valid(), enroll_id.is_valid()) {
-                (true, false) => enrollment_id_wrong = Some(enroll_id.text.clone()),
-                (false, true) => census_id_wrong = true,
-                _ => ids_disagree = true,
+    // Evidence sentences in parallel; each link (with its comparison) is dropped once its
+    // sentence is written, which keeps the peak memory of a city run down.
+    let link::Linkage { links, reviews, .. } = linkage;
+    let made: Vec<(usize, StudentLink)> = links
+        .into_par_iter()
+        .map(|l| {
+            let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
+            let (mut enrollment_id_wrong, mut census_id_wrong, mut ids_disagree) = (None, false, false);
+            if l.method == Method::RepairedId {
+                match (census_id.is_valid(), enroll_id.is_valid()) {
+                    (true, false) => enrollment_id_wrong = Some(enroll_id.text.clone()),
+                    (false, true) => census_id_wrong = true,
+                    _ => ids_disagree = true,
+                }
             }
-        }
-        persons[l.left].student = Some(StudentLink {
-            student: l.right,
-            method: l.method,
-            score: l.score,
-            evidence: link::evidence(l, link::SideLabels::new("清查表", "学籍")),
-            enrollment_id_wrong,
-            census_id_wrong,
-            ids_disagree,
-        });
-        student_owner[l.right] = Some(l.left);
+            let link = StudentLink {
+                student: l.right,
+                method: l.method,
+                score: l.score,
+                evidence: link::evidence(&l, link::SideLabels::new("清查表", "学籍")),
+                enrollment_id_wrong,
+                census_id_wrong,
+                ids_disagree,
+            };
+            (l.left, link)
+        })
+        .collect();
+    for (left, link) in made {
+        student_owner[link.student] = Some(left);
+        persons[left].student = Some(link);
     }
-    for r in &linkage.reviews {
+    for r in &reviews {
         persons[r.left].reviews.push(ReviewCandidate {
             student: r.right,
             score: r.score,

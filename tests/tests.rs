@@ -3,6 +3,7 @@
 
 mod util;
 
+mod bench_log;
 mod link_data;
 mod link_quality;
 mod link_tiers;

@@ -72,7 +72,7 @@ def find_header(frame):
     """The first of the top 30 rows naming an ID column."""
     for r in range(min(30, len(frame))):
         cells = [str(v) for v in frame.iloc[r].tolist() if isinstance(v, str)]
-        if any("身份证" in c or "证件号" in c for c in cells):
+        if any("身份证" in c or "身份号" in c or "证件号" in c for c in cells):
             return r
     return None
 
@@ -96,7 +96,7 @@ def table(frame, kind):
         return None
     headers = [str(v).replace("\n", "").replace(" ", "") if isinstance(v, str) else "" for v in frame.iloc[h].tolist()]
     data = frame.iloc[h + 1:]
-    ids = column(headers, "身份证", "证件号", avoid=("类型",))
+    ids = column(headers, "身份证", "身份号", "证件号", avoid=("类型",))
     if ids is None:
         return None
     out = pd.DataFrame({"row": data.index + 1, "id": norm_id(data.iloc[:, ids])})

@@ -55,17 +55,23 @@ impl Index {
     /// Indexes `members` of `side`. With `only`, a record is listed under a key only when
     /// some probe has that key (no other list will be walked).
     pub fn new(side: Records, members: &[usize], blocks: &[BlockKey], only: Option<&[FastMap<u64, ()>]>) -> Self {
-        let mut maps: Vec<FastMap<u64, Vec<Entry>>> = blocks.iter().map(|_| FastMap::default()).collect();
-        for &i in members {
-            let hot = side.preps[i].hot;
-            for (k, &b) in blocks.iter().enumerate() {
-                let Some(key) = key(b, &hot) else { continue };
-                if only.is_some_and(|o| !o[k].contains_key(&key)) {
-                    continue;
+        // One map per block key, built in parallel; members in index order within each list.
+        let maps = blocks
+            .par_iter()
+            .enumerate()
+            .map(|(k, &b)| {
+                let mut map: FastMap<u64, Vec<Entry>> = FastMap::default();
+                for &i in members {
+                    let hot = side.preps[i].hot;
+                    let Some(key) = key(b, &hot) else { continue };
+                    if only.is_some_and(|o| !o[k].contains_key(&key)) {
+                        continue;
+                    }
+                    map.entry(key).or_default().push(Entry { idx: i as u32, hot });
                 }
-                maps[k].entry(key).or_default().push(Entry { idx: i as u32, hot });
-            }
-        }
+                map
+            })
+            .collect();
         Index { maps }
     }
 
