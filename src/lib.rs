@@ -15,6 +15,7 @@ pub mod manual;
 pub mod normalize;
 pub mod people;
 pub mod plan;
+pub mod progress;
 pub mod read;
 pub mod report;
 pub mod rules;

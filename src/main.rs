@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use kcbx::cmd;
 
+/// mimalloc instead of the system allocator: millions of small strings are allocated and
+/// freed from two threads; it is faster and wastes less memory per string than glibc's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 控辍保学大清查比对工具 — finds every child of compulsory-school age who is not in school.
 #[derive(Parser)]
 #[command(name = "kcbx", version, about, long_about = None, arg_required_else_help = true)]

@@ -7,6 +7,7 @@
 //! decides *who is who*; it calls [`crate::link`] for every pairing and never judges a case.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::link::{self, LinkRec, Linkage, Method};
 use crate::normalize::address;
@@ -137,7 +138,13 @@ pub struct People {
 /// Links every source into people. Deterministic for the same inputs.
 pub fn resolve(data: &Data, plan: &Plan) -> People {
     let cfg = &plan.linkage;
-    let mut persons = census_persons(data, cfg);
+    let (mut persons, census) = census_persons(data, cfg);
+    // The persons as the link stage sees them, prepared once (from their census listings'
+    // preparation) and kept in step with `persons` (new people appended, IDs filled in)
+    // across the five linkages below.
+    let primaries: Vec<usize> = persons.iter().map(|p| p.primary.unwrap_or(0)).collect();
+    let mut side = link::Prepared::derived(&census, persons.iter().map(Person::link_rec).collect(), &primaries);
+    drop(census);
 
     // Poverty register: attach to census people, the rest become people of their own.
     let poverty_recs: Vec<LinkRec> = data
@@ -154,7 +161,9 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
+        "poverty",
         &mut persons,
+        &mut side,
         &poverty_recs,
         cfg,
         Some(Origin::PovertyOnly),
@@ -185,7 +194,9 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
+        "disability",
         &mut persons,
+        &mut side,
         &disability_recs,
         cfg,
         Some(Origin::DisabilityOnly),
@@ -220,7 +231,9 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
+        "home_teaching",
         &mut persons,
+        &mut side,
         &visit_recs,
         cfg,
         Some(Origin::HomeTeachingOnly),
@@ -250,7 +263,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             group: None,
         })
         .collect();
-    attach(&mut persons, &exemption_recs, cfg, None, |p, i| p.exemptions.push(i), |_, _| {});
+    attach("exemption", &mut persons, &mut side, &exemption_recs, cfg, None, |p, i| p.exemptions.push(i), |_, _| {});
 
     // 学籍: students, each represented by its current record.
     let students = enrollment::students(&data.enrollment);
@@ -273,31 +286,44 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             }
         })
         .collect();
-    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
-    let linkage = link::link(&left, &student_recs, cfg);
+    let t = std::time::Instant::now();
+    let right = link::Prepared::new(student_recs);
+    let linkage = link::link_prepared(&side, &right, cfg);
+    let (left, student_recs) = (side.recs(), right.recs());
+    report_link("enrollment", t, &linkage.stats);
     let mut student_owner = vec![None; students.len()];
-    for l in &linkage.links {
-        let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
-        let (mut enrollment_id_wrong, mut census_id_wrong, mut ids_disagree) = (None, false, false);
-        if l.method == Method::RepairedId {
-            match (census_id.is_valid(), enroll_id.is_valid()) {
-                (true, false) => enrollment_id_wrong = Some(enroll_id.text.clone()),
-                (false, true) => census_id_wrong = true,
-                _ => ids_disagree = true,
+    // Evidence sentences in parallel; each link (with its comparison) is dropped once its
+    // sentence is written, which keeps the peak memory of a city run down.
+    let link::Linkage { links, reviews, .. } = linkage;
+    let made: Vec<(usize, StudentLink)> = links
+        .into_par_iter()
+        .map(|l| {
+            let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
+            let (mut enrollment_id_wrong, mut census_id_wrong, mut ids_disagree) = (None, false, false);
+            if l.method == Method::RepairedId {
+                match (census_id.is_valid(), enroll_id.is_valid()) {
+                    (true, false) => enrollment_id_wrong = Some(enroll_id.text.clone()),
+                    (false, true) => census_id_wrong = true,
+                    _ => ids_disagree = true,
+                }
             }
-        }
-        persons[l.left].student = Some(StudentLink {
-            student: l.right,
-            method: l.method,
-            score: l.score,
-            evidence: link::evidence(l, link::SideLabels::new("清查表", "学籍")),
-            enrollment_id_wrong,
-            census_id_wrong,
-            ids_disagree,
-        });
-        student_owner[l.right] = Some(l.left);
+            let link = StudentLink {
+                student: l.right,
+                method: l.method,
+                score: l.score,
+                evidence: link::evidence(&l, link::SideLabels::new("清查表", "学籍")),
+                enrollment_id_wrong,
+                census_id_wrong,
+                ids_disagree,
+            };
+            (l.left, link)
+        })
+        .collect();
+    for (left, link) in made {
+        student_owner[link.student] = Some(left);
+        persons[left].student = Some(link);
     }
-    for r in &linkage.reviews {
+    for r in &reviews {
         persons[r.left].reviews.push(ReviewCandidate {
             student: r.right,
             score: r.score,
@@ -324,7 +350,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
 }
 
 /// Collapses census listings into people (same valid ID, or a fuzzy duplicate).
-fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Person> {
+fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Person>, link::Prepared) {
     let recs: Vec<LinkRec> = data
         .census
         .iter()
@@ -338,7 +364,13 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
             group: c.group,
         })
         .collect();
-    let clusters = link::dedupe(&recs, cfg);
+    let t = std::time::Instant::now();
+    let census = link::Prepared::new(recs);
+    let clusters = census.dedupe(cfg);
+    crate::progress::step(
+        "census",
+        &[("records", census.len() as u64), ("persons", clusters.len() as u64), ("ms", t.elapsed().as_millis() as u64)],
+    );
     let mut persons = Vec::with_capacity(clusters.len());
     for cluster in clusters {
         let mut listings = cluster.members.clone();
@@ -362,7 +394,7 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
         person.listings = listings;
         persons.push(person);
     }
-    persons
+    (persons, census)
 }
 
 /// Links `recs` to the existing people. Records of one person are first collapsed among
@@ -370,7 +402,9 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> Vec<Pers
 /// child), so that all of them attach to the same person; each group linked to nobody
 /// becomes a new person of `origin` (or is left alone when `origin` is `None`).
 fn attach(
+    what: &str,
     persons: &mut Vec<Person>,
+    side: &mut link::Prepared,
     recs: &[LinkRec],
     cfg: &crate::link::model::LinkConfig,
     origin: Option<Origin>,
@@ -380,6 +414,7 @@ fn attach(
     if recs.is_empty() {
         return;
     }
+    let t = std::time::Instant::now();
     let clusters = link::dedupe(recs, cfg);
     // Each group is represented by a member with a valid ID where there is one.
     let reps: Vec<usize> = clusters
@@ -387,8 +422,10 @@ fn attach(
         .map(|c| c.members.iter().copied().find(|&m| recs[m].id.is_valid()).unwrap_or(c.members[0]))
         .collect();
     let rep_recs: Vec<LinkRec> = reps.iter().map(|&r| recs[r].clone()).collect();
-    let left: Vec<LinkRec> = persons.iter().map(Person::link_rec).collect();
-    let linkage: Linkage = link::link(&left, &rep_recs, cfg);
+    let right = link::Prepared::new(rep_recs);
+    let linkage: Linkage = link::link_prepared(side, &right, cfg);
+    let rep_recs = right.recs();
+    report_link(what, t, &linkage.stats);
     let mut linked = vec![false; clusters.len()];
     for l in &linkage.links {
         let mut members = clusters[l.right].members.clone();
@@ -400,6 +437,7 @@ fn attach(
         // A valid ID from another source fills in a census person's missing or broken one.
         if !persons[l.left].id.is_valid() && rep_recs[l.right].id.is_valid() {
             persons[l.left].id = rep_recs[l.right].id.clone();
+            side.set_id(l.left, rep_recs[l.right].id.clone());
         }
     }
     let Some(origin) = origin else { return };
@@ -414,8 +452,29 @@ fn attach(
         for &m in &members {
             add(&mut p, m);
         }
+        side.push(p.link_rec());
         persons.push(p);
     }
+}
+
+/// Reports one linkage to the progress log: counts only.
+fn report_link(what: &str, t: std::time::Instant, s: &link::LinkStats) {
+    let n = |x: usize| x as u64;
+    crate::progress::step(
+        what,
+        &[
+            ("left", n(s.left)),
+            ("right", n(s.right)),
+            ("exact_id", n(s.exact_id)),
+            ("repaired_id", n(s.repaired_id)),
+            ("fuzzy", n(s.fuzzy)),
+            ("reviews", n(s.reviews)),
+            ("residue_left", n(s.residue_left)),
+            ("residue_right", n(s.residue_right)),
+            ("candidate_pairs", n(s.candidate_pairs)),
+            ("ms", t.elapsed().as_millis() as u64),
+        ],
+    );
 }
 
 /// Groups 送教上门 rows by child: returns one representative row per child and, per child,

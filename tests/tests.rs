@@ -4,6 +4,7 @@
 mod builder;
 mod util;
 
+mod bench_log;
 mod ledger_workbooks;
 mod link_data;
 mod link_quality;

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use crate::error::{Error, Result};
 use crate::history::{self, Now, PastRun};
 use crate::plan::{self, Overrides, PipelineKind};
+use crate::progress::{self, LogFormat};
 use crate::report::{self, manifest, RunDir};
 use crate::{people, read, rules, sources, verify};
 
@@ -67,6 +68,10 @@ pub struct Args {
     /// 不输出进度信息 (no progress output)
     #[arg(long, short)]
     pub quiet: bool,
+    /// 进度与日志格式：text（终端上显示进度条）或 json（每行一个 JSON 对象，便于自动化）
+    /// (progress/log format on stderr: text, or json lines for automation)
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 /// Parses `YYYY-MM-DD` for clap.
@@ -81,12 +86,9 @@ pub fn run(args: Args) -> Result<()> {
     if plan.kind != PipelineKind::Clearance {
         return crate::weekly::run(&plan, &args);
     }
-    let quiet = args.quiet;
-    let say = |msg: &str| {
-        if !quiet {
-            eprintln!("kcbx: {msg}");
-        }
-    };
+    // Progress and notes go to stderr unless --quiet; the guard removes the sink on every exit.
+    let _progress = Installed::new(!args.quiet, args.log_format);
+    let say = progress::note;
     let mut timings = BTreeMap::new();
 
     // The previous run is found before anything is written, so a bad --previous stops early.
@@ -102,6 +104,7 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     let outcome = read::read_all(&plan);
     timings.insert("read", t.elapsed().as_millis());
+    progress::end("read", &read_counts(&outcome));
     for note in &outcome.notes {
         say(note);
     }
@@ -111,10 +114,22 @@ pub fn run(args: Args) -> Result<()> {
     let mut inputs = outcome.inputs;
 
     let t = Instant::now();
+    progress::begin("normalize", None);
     let mut data = sources::build(outcome.sources, &mut inputs, &plan.values);
     let mut verify_report = verify::VerifyReport::default();
     let corrections = verify::apply_corrections(&mut data, &inputs, &mut verify_report);
     timings.insert("normalize", t.elapsed().as_millis());
+    progress::end(
+        "normalize",
+        &[
+            ("census", data.census.len() as u64),
+            ("enrollment", data.enrollment.len() as u64),
+            ("poverty", data.poverty.len() as u64),
+            ("disability", data.disability.len() as u64),
+            ("visits", data.visits.len() as u64),
+            ("exemptions", data.exemptions.len() as u64),
+        ],
+    );
     say(&format!(
         "已读取：清查表 {} 行，学籍 {} 行，建档立卡 {} 行，残疾人 {} 行，送教 {} 行，缓免学 {} 行 (rows used)",
         data.census.len(),
@@ -126,10 +141,21 @@ pub fn run(args: Args) -> Result<()> {
     ));
 
     let t = Instant::now();
+    progress::begin("link", None);
     let people = people::resolve(&data, &plan);
     timings.insert("link", t.elapsed().as_millis());
+    let linked = people.student_owner.iter().filter(|o| o.is_some()).count();
+    progress::end(
+        "link",
+        &[
+            ("persons", people.persons.len() as u64),
+            ("students", people.students.len() as u64),
+            ("students_linked", linked as u64),
+        ],
+    );
 
     let t = Instant::now();
+    progress::begin("rules", None);
     let mut cases = rules::evaluate(&people, &data, &plan, &inputs);
     let label = args.label.clone().unwrap_or_else(|| report::default_label(&plan.output_dir));
     mark_corrections(&mut cases, &people, &corrections);
@@ -140,14 +166,17 @@ pub fn run(args: Args) -> Result<()> {
     let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
     let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
     timings.insert("rules", t.elapsed().as_millis());
+    progress::end("rules", &[("cases", cases.len() as u64)]);
 
     let t = Instant::now();
+    progress::begin("report", None);
     let dir = RunDir::create(&plan.output_dir, &label)?;
     let mut outputs = report::write_ledgers(&dir, &cases, &changes, &plan)?;
     outputs.extend(report::write_district(&dir, &cases, &changes, &verify_report, &people, &data, &inputs, &plan)?);
     outputs.extend(report::write_csvs(&dir, &cases, &inputs, &plan)?);
     outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     timings.insert("report", t.elapsed().as_millis());
+    progress::end("report", &[("files", outputs.len() as u64)]);
     outputs.push("run.json".into());
     let accounting = manifest::accounting(&inputs);
     let m = manifest::Manifest {
@@ -171,7 +200,41 @@ pub fn run(args: Args) -> Result<()> {
     let open = cases.iter().filter(|c| !c.history.closed).count();
     say(&format!("完成：{open} 个待核实问题，{} 个已销号，输出目录 {} (done)", cases.len() - open, done.display()));
     println!("{}", done.display());
+    // The process ends here: freeing millions of records one by one would only cost time
+    // (seconds at city scale); the operating system takes the memory back at once.
+    std::mem::forget((data, people, inputs, cases));
     Ok(())
+}
+
+/// Installs the progress sink for the length of a run and removes it on every exit.
+struct Installed;
+
+impl Installed {
+    fn new(on: bool, format: LogFormat) -> Option<Installed> {
+        on.then(|| {
+            progress::install(format);
+            Installed
+        })
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        progress::uninstall();
+    }
+}
+
+/// Counts of the read stage for the progress log (no personal data).
+fn read_counts(outcome: &read::ReadOutcome) -> [(&'static str, u64); 5] {
+    let rows: u64 = outcome.inputs.sheets.iter().map(|s| s.counts.read).sum();
+    let used: u64 = outcome.inputs.sheets.iter().map(|s| s.counts.used).sum();
+    [
+        ("files", outcome.inputs.files.len() as u64),
+        ("sheets", outcome.inputs.sheets.len() as u64),
+        ("rows", rows),
+        ("rows_used", used),
+        ("problems", outcome.problems.len() as u64),
+    ]
 }
 
 /// Shows in the evidence of every case of a corrected person that the census record was

@@ -8,34 +8,115 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::intern::{intern, NONE};
 use super::model::{Field, Level, Weights};
 use super::similar::{CharSim, NameKey};
 use super::LinkRec;
 use crate::normalize::address::{town_stem, village_stem};
-use crate::normalize::id_number::IdStatus;
+use crate::normalize::id_number::{IdStatus, Sex};
 
 /// What a record carries into comparisons, computed once per record.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prep {
     pub name: NameKey,
-    pub town: Option<String>,
-    pub village: Option<String>,
-    /// Surname (first character), for the `town_surname` block.
-    pub surname: Option<char>,
+    pub hot: Hot,
 }
 
 impl Prep {
     pub fn new(rec: &LinkRec) -> Self {
+        let name = NameKey::new(&rec.name);
+        let hot = Hot::new(rec, &name);
+        Prep { name, hot }
+    }
+}
+
+/// Everything but the name readings, in 48 bytes and without pointers: the fuzzy tier
+/// copies it into its block lists and decides most candidate pairs from it alone, reading
+/// memory in order (see [`super::block`]). Texts are interned ([`intern`]): equal numbers
+/// are equal texts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hot {
+    pub birth: Option<NaiveDate>,
+    /// A hash of the normalised name, never 0; 0 when the name is empty. Equal names have
+    /// equal hashes (the converse almost always holds: [`super::block`] treats equal hashes
+    /// as "maybe equal", which keeps its bound safe).
+    pub name: u64,
+    /// Town stem ([`town_stem`]) and village stem ([`village_stem`]), or [`NONE`].
+    pub town: u32,
+    pub village: u32,
+    /// 社 / 组 number, or [`NONE`].
+    pub group: u32,
+    /// First character of the name, or [`NONE`].
+    pub surname: u32,
+    /// The `name_pinyin` block key, or [`NONE`].
+    pub pinyin: u32,
+    pub sex: Option<Sex>,
+    /// 0: no comparable 18-character ID; 1: comparable but not valid; 2: valid.
+    pub id_kind: u8,
+    /// The 18 characters when `id_kind > 0`.
+    pub id: [u8; 18],
+}
+
+impl Default for Hot {
+    fn default() -> Self {
+        Hot {
+            birth: None,
+            name: 0,
+            town: NONE,
+            village: NONE,
+            group: NONE,
+            surname: NONE,
+            pinyin: NONE,
+            sex: None,
+            id_kind: 0,
+            id: [0; 18],
+        }
+    }
+}
+
+impl Hot {
+    pub fn new(rec: &LinkRec, name: &NameKey) -> Self {
         fn nonempty(s: &Option<String>) -> Option<&str> {
             s.as_deref().filter(|t| !t.is_empty())
         }
-        Prep {
-            name: NameKey::new(&rec.name),
-            town: nonempty(&rec.town).map(|t| town_stem(t).to_string()),
-            village: nonempty(&rec.village).map(|v| village_stem(v).to_string()),
-            surname: rec.name.chars().next(),
+        let mut hot = Hot {
+            birth: rec.birth,
+            name: name_hash(&rec.name),
+            town: nonempty(&rec.town).map_or(NONE, |t| intern(town_stem(t))),
+            village: nonempty(&rec.village).map_or(NONE, |v| intern(village_stem(v))),
+            group: rec.group.unwrap_or(NONE),
+            surname: rec.name.chars().next().map_or(NONE, u32::from),
+            pinyin: name.block_key,
+            sex: rec.sex,
+            ..Hot::default()
+        };
+        hot.set_id(rec);
+        hot
+    }
+
+    /// Refreshes the ID part (after a record's ID was filled in from another source).
+    pub fn set_id(&mut self, rec: &LinkRec) {
+        match id18(rec) {
+            Some(text) => {
+                self.id_kind = if rec.id.is_valid() { 2 } else { 1 };
+                self.id.copy_from_slice(text.as_bytes());
+            }
+            None => {
+                self.id_kind = 0;
+                self.id = [0; 18];
+            }
         }
     }
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::Hasher;
+    if name.is_empty() {
+        return 0;
+    }
+    let mut h = super::intern::Fnv::default();
+    h.write(name.as_bytes());
+    h.finish() | 1
 }
 
 /// Prepares every record, in parallel, in order.
@@ -110,13 +191,57 @@ pub(crate) fn name_rank(level: Level) -> u8 {
 
 /// The levels of a pair (no allocation).
 pub(crate) fn levels(a: One, b: One) -> Levels {
+    let (x, y) = (&a.prep.hot, &b.prep.hot);
     Levels([
-        id_level(a.rec, b.rec).0,
+        id_level_hot(x, y),
         name_level(&a.prep.name, &b.prep.name),
-        birth_level(a.rec.birth, b.rec.birth).0,
-        sex_level(a.rec, b.rec),
-        address_level(a, b),
+        birth_level(x.birth, y.birth).0,
+        sex_level(x.sex, y.sex),
+        address_level(x, y),
     ])
+}
+
+/// The levels of every field but the name, from the [`Hot`] parts alone. Equal to the
+/// corresponding levels of [`levels`].
+pub(crate) fn hot_levels(x: &Hot, y: &Hot) -> [Level; 4] {
+    [id_level_hot(x, y), birth_level(x.birth, y.birth).0, sex_level(x.sex, y.sex), address_level(x, y)]
+}
+
+/// The ID level from the [`Hot`] parts (the same as [`id_level`]'s, without allocating).
+fn id_level_hot(x: &Hot, y: &Hot) -> Level {
+    if x.id_kind == 0 || y.id_kind == 0 {
+        return Level::IdMissing;
+    }
+    if x.id == y.id {
+        return Level::IdSame;
+    }
+    let mut diff = [0usize; 2];
+    let mut n = 0;
+    for i in 0..18 {
+        if x.id[i] != y.id[i] {
+            if n == 2 {
+                n = 3;
+                break;
+            }
+            diff[n] = i;
+            n += 1;
+        }
+    }
+    let one_edit = match n {
+        1 => true,
+        2 => {
+            let (i, j) = (diff[0], diff[1]);
+            j == i + 1 && x.id[i] == y.id[j] && x.id[j] == y.id[i]
+        }
+        _ => false,
+    };
+    if one_edit {
+        Level::IdOneEdit
+    } else if x.id_kind == 2 && y.id_kind == 2 {
+        Level::IdDifferentValid
+    } else {
+        Level::IdDifferent
+    }
 }
 
 /// Extra information a level carries into the evidence sentence.
@@ -201,8 +326,8 @@ pub(crate) fn compare(a: One, b: One, w: &Weights) -> Comparison {
         (id, id_detail),
         (name, name_detail),
         (birth, near.map(Detail::Birth)),
-        (sex_level(a.rec, b.rec), None),
-        (address_level(a, b), None),
+        (sex_level(a.rec.sex, b.rec.sex), None),
+        (address_level(&a.prep.hot, &b.prep.hot), None),
     ];
     let fields: Vec<FieldComparison> = parts
         .into_iter()
@@ -323,7 +448,7 @@ fn name_detail(level: Level, a: &NameKey, b: &NameKey) -> Option<Detail> {
     }
 }
 
-fn birth_level(a: Option<NaiveDate>, b: Option<NaiveDate>) -> (Level, Option<BirthNear>) {
+pub(crate) fn birth_level(a: Option<NaiveDate>, b: Option<NaiveDate>) -> (Level, Option<BirthNear>) {
     let (Some(a), Some(b)) = (a, b) else {
         return (Level::BirthMissing, None);
     };
@@ -348,30 +473,25 @@ fn birth_level(a: Option<NaiveDate>, b: Option<NaiveDate>) -> (Level, Option<Bir
     }
 }
 
-fn sex_level(a: &LinkRec, b: &LinkRec) -> Level {
-    match (a.sex, b.sex) {
+fn sex_level(a: Option<Sex>, b: Option<Sex>) -> Level {
+    match (a, b) {
         (Some(x), Some(y)) if x == y => Level::SexSame,
         (Some(_), Some(_)) => Level::SexDifferent,
         _ => Level::SexMissing,
     }
 }
 
-fn address_level(a: One, b: One) -> Level {
-    let (pa, pb) = (a.prep, b.prep);
-    let town = match (&pa.town, &pb.town) {
-        (Some(x), Some(y)) => Some(x == y),
-        _ => None,
-    };
+/// Address level from interned town and village stems (equal numbers: equal stems).
+fn address_level(a: &Hot, b: &Hot) -> Level {
+    let both = |x: u32, y: u32| (x != NONE && y != NONE).then_some(x == y);
+    let town = both(a.town, b.town);
     if town == Some(false) {
         return Level::AddressDifferent;
     }
-    let village = match (&pa.village, &pb.village) {
-        (Some(x), Some(y)) => Some(x == y),
-        _ => None,
-    };
+    let village = both(a.village, b.village);
     match village {
         Some(true) => {
-            if a.rec.group.is_some() && a.rec.group == b.rec.group {
+            if a.group != NONE && a.group == b.group {
                 Level::AddressSameGroup
             } else {
                 Level::AddressSameVillage

@@ -10,15 +10,16 @@
 //!
 //! Cost: the same-ID pairs come from a polars self-join; fuzzy pairs are only formed
 //! around records without a valid ID (two valid, different IDs are never the same person),
-//! each compared with the others in its blocks.
+//! each compared with the others in its blocks ([`block`]: streamed, most pairs judged on
+//! a bound of their score).
 
 use std::collections::{BTreeMap, HashMap};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
+use super::block;
 use super::compare::{self, Comparison, Records};
-use super::fuzzy::{block_keys, Scored};
+use super::fuzzy::Scored;
 use super::model::{Field, Level, LinkConfig, Method};
 use super::{LinkRec, Review, ReviewReason, SideLabels};
 use crate::frame;
@@ -80,7 +81,12 @@ pub fn person_keys(clusters: &[Cluster], n: usize) -> Vec<usize> {
 /// Only on an internal polars error (see [`crate::frame::join_keys`]).
 pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Vec<Cluster> {
     let preps = compare::prepare(recs);
-    let side = Records { recs, preps: &preps };
+    dedupe_records(Records { recs, preps: &preps }, cfg)
+}
+
+/// [`dedupe`] of records prepared already.
+pub(crate) fn dedupe_records(side: Records, cfg: &LinkConfig) -> Vec<Cluster> {
+    let recs = side.recs;
     let mut uf = UnionFind::new(recs.len());
     let mut pairs = Vec::new();
     let mut reviews = Vec::new();
@@ -107,32 +113,18 @@ pub fn dedupe(recs: &[LinkRec], cfg: &LinkConfig) -> Vec<Cluster> {
         }
     }
 
-    // Fuzzy, around the records without a valid ID.
-    let mut index: HashMap<(super::BlockKey, String), Vec<u32>> = HashMap::new();
-    for i in 0..recs.len() {
-        for key in block_keys(side, i, &cfg.blocks) {
-            index.entry(key).or_default().push(i as u32);
-        }
-    }
+    // Fuzzy, around the records without a valid ID: only their blocks are indexed.
     let probes: Vec<usize> = (0..recs.len()).filter(|&i| !recs[i].id.is_valid()).collect();
-    let mut cand: Vec<(u32, u32)> = probes
-        .par_iter()
-        .flat_map_iter(|&p| {
-            let mut mine = Vec::new();
-            for key in block_keys(side, p, &cfg.blocks) {
-                for &q in &index[&key] {
-                    let q = q as usize;
-                    if q != p {
-                        mine.push((p.min(q) as u32, p.max(q) as u32));
-                    }
-                }
-            }
-            mine
-        })
-        .collect();
-    cand.par_sort_unstable();
-    cand.dedup();
-    let mut scored: Vec<Scored> = super::fuzzy::score_pairs(side, side, &cand, cfg);
+    let mut is_probe = vec![false; recs.len()];
+    for &p in &probes {
+        is_probe[p] = true;
+    }
+    let everyone: Vec<usize> = (0..recs.len()).collect();
+    let wanted = block::Index::keys_of(side, &probes, &cfg.blocks);
+    let index = block::Index::new(side, &everyone, &cfg.blocks, Some(&wanted));
+    let found = block::scan(side, &probes, side, &index, block::Pairing::Within { is_probe: &is_probe }, cfg);
+    drop(index);
+    let mut scored: Vec<Scored> = found.scored;
     // Best first, so that a record close to two people joins the closer one.
     scored.sort_by(|x, y| y.score.total_cmp(&x.score).then((x.l, x.r).cmp(&(y.l, y.r))));
     // The valid ID of each component (by root), to refuse merging two different people.

@@ -4,14 +4,14 @@
 //! Blocking only the residue keeps the cost proportional to residue × block size: with
 //! 60,000 census rows nearly all linked by ID, a few thousand records on each side are
 //! compared with the few others that share a birth date, a town and surname, or a
-//! full-name pinyin.
+//! full-name pinyin. The blocks are walked and scored without collecting the pairs, most
+//! of them judged from a 48-byte summary of each record ([`block`]).
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::prelude::*;
-
+use super::block;
 use super::compare::{self, Levels, Records};
-use super::model::{BlockKey, LinkConfig, Method};
+use super::model::{LinkConfig, Method};
 use super::{Link, Review, ReviewReason};
 
 /// Scores within this distance are equal (sums of the same weights in another order).
@@ -34,69 +34,6 @@ pub(crate) struct Scored {
     pub score: f64,
 }
 
-/// The blocking keys of one record: `(key kind, key text)`.
-pub(crate) fn block_keys(side: Records, i: usize, blocks: &[BlockKey]) -> Vec<(BlockKey, String)> {
-    let one = side.one(i);
-    let mut keys = Vec::with_capacity(blocks.len());
-    for &b in blocks {
-        let key = match b {
-            BlockKey::BirthDate => one.rec.birth.map(|d| d.format("%Y%m%d").to_string()),
-            BlockKey::TownSurname => match (&one.prep.town, one.prep.surname) {
-                (Some(t), Some(s)) => Some(format!("{t}|{s}")),
-                _ => None,
-            },
-            BlockKey::NamePinyin => Some(one.prep.name.block_key.clone()).filter(|k| !k.is_empty()),
-        };
-        if let Some(k) = key {
-            keys.push((b, k));
-        }
-    }
-    keys
-}
-
-/// Candidate pairs `(left, right)` sharing at least one block, sorted, without repeats.
-pub(crate) fn candidate_pairs(
-    l: Records,
-    r: Records,
-    left: &[usize],
-    right: &[usize],
-    blocks: &[BlockKey],
-) -> Vec<(u32, u32)> {
-    let mut index: HashMap<(BlockKey, String), Vec<u32>> = HashMap::new();
-    for &j in right {
-        for key in block_keys(r, j, blocks) {
-            index.entry(key).or_default().push(j as u32);
-        }
-    }
-    let mut pairs: Vec<(u32, u32)> = left
-        .par_iter()
-        .flat_map_iter(|&i| {
-            let mut mine: Vec<(u32, u32)> = Vec::new();
-            for key in block_keys(l, i, blocks) {
-                if let Some(js) = index.get(&key) {
-                    mine.extend(js.iter().map(|&j| (i as u32, j)));
-                }
-            }
-            mine
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
-}
-
-/// Scores pairs in parallel, keeping those at or above `review`, in input order.
-pub(crate) fn score_pairs(l: Records, r: Records, pairs: &[(u32, u32)], cfg: &LinkConfig) -> Vec<Scored> {
-    pairs
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let levels = compare::levels(l.one(a as usize), r.one(b as usize));
-            let score = levels.score(&cfg.weights);
-            (score >= cfg.review - EPS).then_some(Scored { l: a, r: b, levels, score })
-        })
-        .collect()
-}
-
 /// Runs the tier on the records not yet used, marking linked records as used.
 /// `left_person[i]` is equal for listings of one person (see [`super::link_grouped`]).
 pub(crate) fn tier(
@@ -116,8 +53,15 @@ pub(crate) fn tier(
     }
     let left: Vec<usize> = (0..l.len()).filter(|&i| !used_l[i] && !person_linked.contains(&left_person[i])).collect();
     let right: Vec<usize> = (0..r.len()).filter(|&j| !used_r[j]).collect();
-    let pairs = candidate_pairs(l, r, &left, &right, &cfg.blocks);
-    let scored = score_pairs(l, r, &pairs, cfg);
+    // Index the smaller residue, probe with the larger: the same pairs either way.
+    let found = if right.len() <= left.len() {
+        let index = block::Index::new(r, &right, &cfg.blocks, None);
+        block::scan(l, &left, r, &index, block::Pairing::LeftProbes, cfg)
+    } else {
+        let index = block::Index::new(l, &left, &cfg.blocks, None);
+        block::scan(r, &right, l, &index, block::Pairing::RightProbes, cfg)
+    };
+    let scored = found.scored;
     let (chosen, ties) = assign(&scored, cfg.accept, left_person, &mut person_linked, used_l, used_r);
 
     let links = chosen
@@ -135,7 +79,7 @@ pub(crate) fn tier(
         })
         .collect();
     let reviews = reviews(l, r, &scored, cfg, left_person, &person_linked, used_r);
-    FuzzyResult { links, reviews, candidate_pairs: pairs.len(), ties }
+    FuzzyResult { links, reviews, candidate_pairs: found.pairs, ties }
 }
 
 /// One-to-one assignment, best score first. Candidates of one score are taken together:

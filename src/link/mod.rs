@@ -34,11 +34,13 @@
 //!
 //! Personal data never leaves this module except in the returned values; nothing is logged.
 
+mod block;
 mod compare;
 mod dedupe;
 mod evidence;
 mod exact;
 mod fuzzy;
+mod intern;
 pub mod model;
 mod repair;
 mod similar;
@@ -254,6 +256,96 @@ pub fn link_grouped(left: &[LinkRec], left_person: &[usize], right: &[LinkRec], 
     let rp = compare::prepare(right);
     let l = compare::Records { recs: left, preps: &lp };
     let r = compare::Records { recs: right, preps: &rp };
+    link_records(l, left_person, r, cfg)
+}
+
+/// [`link`] of two [`Prepared`] sides: the same result, without preparing the records
+/// again (people links its persons to five sources in turn).
+pub fn link_prepared(left: &Prepared, right: &Prepared, cfg: &LinkConfig) -> Linkage {
+    let persons: Vec<usize> = (0..left.len()).collect();
+    link_records(left.records(), &persons, right.records(), cfg)
+}
+
+/// The records of one side with what comparisons need (name readings, interned texts),
+/// prepared once, in parallel. Worth it for a side linked several times.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    recs: Vec<LinkRec>,
+    preps: Vec<compare::Prep>,
+}
+
+impl Prepared {
+    pub fn new(recs: Vec<LinkRec>) -> Self {
+        let preps = compare::prepare(&recs);
+        Prepared { recs, preps }
+    }
+
+    pub fn recs(&self) -> &[LinkRec] {
+        &self.recs
+    }
+
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// Adds a record at the end.
+    pub fn push(&mut self, rec: LinkRec) {
+        self.preps.push(compare::Prep::new(&rec));
+        self.recs.push(rec);
+    }
+
+    /// Replaces the ID of record `i` (a valid ID from another source filling a gap).
+    pub fn set_id(&mut self, i: usize, id: IdNumber) {
+        self.recs[i].id = id;
+        self.preps[i].hot.set_id(&self.recs[i]);
+    }
+
+    /// Prepares `recs`, each of which has the name, town, village and group of record
+    /// `like[i]` of `base` (people: a person and its census listing): the preparation is
+    /// copied and only the ID, birth date and sex parts are redone. The same result as
+    /// [`Prepared::new`], in a fraction of the time; a record that does not match its
+    /// model is prepared anew.
+    pub fn derived(base: &Prepared, recs: Vec<LinkRec>, like: &[usize]) -> Prepared {
+        use rayon::prelude::*;
+        assert_eq!(recs.len(), like.len(), "Prepared::derived: one model per record");
+        let preps = recs
+            .par_iter()
+            .zip(like.par_iter())
+            .map(|(rec, &i)| {
+                let model = &base.recs[i];
+                let same = rec.name == model.name
+                    && rec.town == model.town
+                    && rec.village == model.village
+                    && rec.group == model.group;
+                if !same {
+                    return compare::Prep::new(rec);
+                }
+                let mut prep = base.preps[i].clone();
+                prep.hot.birth = rec.birth;
+                prep.hot.sex = rec.sex;
+                prep.hot.set_id(rec);
+                prep
+            })
+            .collect();
+        Prepared { recs, preps }
+    }
+
+    /// Finds duplicate records ([`dedupe`]) of this side.
+    pub fn dedupe(&self, cfg: &LinkConfig) -> Vec<Cluster> {
+        dedupe::dedupe_records(self.records(), cfg)
+    }
+
+    fn records(&self) -> compare::Records<'_> {
+        compare::Records { recs: &self.recs, preps: &self.preps }
+    }
+}
+
+fn link_records(l: compare::Records, left_person: &[usize], r: compare::Records, cfg: &LinkConfig) -> Linkage {
+    let (left, right) = (l.recs, r.recs);
     let mut used_l = vec![false; left.len()];
     let mut used_r = vec![false; right.len()];
 

@@ -7,9 +7,10 @@
 //! character at all with the character it replaced. Comparing position by position, by
 //! character and by pinyin, says what actually happened.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
+use super::intern::intern;
 use crate::normalize::name;
 
 /// How two characters at the same position of two names relate, best first.
@@ -29,36 +30,63 @@ pub enum CharSim {
 #[derive(Clone, Debug, Default)]
 pub struct NameKey {
     pub chars: Vec<char>,
-    /// Toneless readings of each character.
-    pub readings: Vec<Vec<&'static str>>,
-    /// The readings folded by [`fuzzy_syllable`].
-    pub fuzzy: Vec<Vec<String>>,
-    /// Full-name key of the `name_pinyin` block: the first reading of each character, folded.
-    pub block_key: String,
+    /// Readings of each character (shared, computed once per distinct character).
+    info: Vec<&'static CharInfo>,
+    /// The `name_pinyin` block key, interned ([`intern`]; `NONE` for an empty name): the
+    /// first reading of each character, folded, joined with `'`.
+    pub block_key: u32,
+}
+
+/// The readings of one character.
+#[derive(Debug, Default)]
+struct CharInfo {
+    /// Toneless readings.
+    readings: Vec<&'static str>,
+    /// The readings folded by [`fuzzy_syllable`], without repeats next to each other.
+    fuzzy: Vec<&'static str>,
+}
+
+impl CharInfo {
+    fn new(c: char) -> Self {
+        let readings = name::readings(c);
+        let mut fuzzy: Vec<&'static str> =
+            readings.iter().map(|r| &*Box::leak(fuzzy_syllable(r).into_boxed_str())).collect();
+        fuzzy.dedup();
+        CharInfo { readings, fuzzy }
+    }
+}
+
+/// The readings of a character, computed once per process: names use a few thousand
+/// distinct characters, and looking readings up is most of the cost of preparing a name.
+/// The common CJK block is a lock-free table; other characters go through a map.
+fn char_info(c: char) -> &'static CharInfo {
+    const FIRST: u32 = 0x4E00;
+    const LAST: u32 = 0x9FFF;
+    static TABLE: OnceLock<Vec<OnceLock<&'static CharInfo>>> = OnceLock::new();
+    static OTHERS: OnceLock<Mutex<HashMap<char, &'static CharInfo>>> = OnceLock::new();
+    let n = u32::from(c);
+    if (FIRST..=LAST).contains(&n) {
+        let table = TABLE.get_or_init(|| (FIRST..=LAST).map(|_| OnceLock::new()).collect());
+        return table[(n - FIRST) as usize].get_or_init(|| Box::leak(Box::new(CharInfo::new(c))));
+    }
+    let mut others = OTHERS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    others.entry(c).or_insert_with(|| Box::leak(Box::new(CharInfo::new(c))))
 }
 
 impl NameKey {
     pub fn new(name_text: &str) -> Self {
         let chars: Vec<char> = name_text.chars().collect();
-        let readings: Vec<Vec<&'static str>> = chars.iter().map(|&c| name::readings(c)).collect();
-        let fuzzy: Vec<Vec<String>> = readings
-            .iter()
-            .map(|rs| {
-                let mut f: Vec<String> = rs.iter().map(|r| fuzzy_syllable(r)).collect();
-                f.dedup();
-                f
-            })
-            .collect();
-        let mut block_key = String::new();
-        for (c, f) in chars.iter().zip(&fuzzy) {
-            match f.first() {
-                Some(s) => block_key.push_str(s),
-                None => block_key.push(*c),
+        let info: Vec<&'static CharInfo> = chars.iter().map(|&c| char_info(c)).collect();
+        let mut key = String::with_capacity(chars.len() * 8);
+        for (c, i) in chars.iter().zip(&info) {
+            match i.fuzzy.first() {
+                Some(s) => key.push_str(s),
+                None => key.push(*c),
             }
             // A separator keeps `xi'an` apart from `xian`.
-            block_key.push('\'');
+            key.push('\'');
         }
-        NameKey { chars, readings, fuzzy, block_key }
+        NameKey { chars, info, block_key: intern(&key) }
     }
 
     /// How the characters at `i` (here) and `j` (there) relate.
@@ -67,10 +95,11 @@ impl NameKey {
         if a == b {
             return CharSim::Same;
         }
-        if self.readings[i].iter().any(|r| other.readings[j].contains(r)) {
+        let (x, y) = (self.info[i], other.info[j]);
+        if x.readings.iter().any(|r| y.readings.contains(r)) {
             return CharSim::Homophone;
         }
-        if self.fuzzy[i].iter().any(|r| other.fuzzy[j].contains(r)) {
+        if x.fuzzy.iter().any(|r| y.fuzzy.contains(r)) {
             return CharSim::NearSound;
         }
         if lookalike(a, b) {

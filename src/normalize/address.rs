@@ -73,7 +73,7 @@ fn strip_prefix_region(s: &str) -> &str {
     }
     // Any other 省/市/区/县 prefix, as long as something follows it.
     for marker in ["省", "市", "自治州", "区", "县"] {
-        if let Some(pos) = s.find(marker) {
+        if let Some(pos) = find(s, marker) {
             let rest = &s[pos + marker.len()..];
             let head = &s[..pos];
             // Only strip administrative prefixes of 2-4 characters (荣昌区, 永川区…), not a
@@ -81,13 +81,23 @@ fn strip_prefix_region(s: &str) -> &str {
             if !rest.is_empty()
                 && (2..=4).contains(&head.chars().count())
                 && !head.contains('镇')
-                && !head.contains("街道")
+                && find(head, "街道").is_none()
             {
                 s = rest;
             }
         }
     }
     s
+}
+
+/// Byte position of the first `needle` in `hay`, as `str::find` gives it, without building
+/// a two-way searcher per call (addresses are parsed millions of times in a city run).
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    let mut chars = needle.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => hay.find(c),
+        _ => memchr::memmem::find(hay.as_bytes(), needle.as_bytes()),
+    }
 }
 
 /// Parses a group designation: `3`, `3社`, `三社`, `第三组`, `03组`, `十二社`.
@@ -141,7 +151,7 @@ pub fn parse(raw: &str) -> Address {
     let mut addr = Address::default();
     // Town: up to and including 街道办事处 / 街道 / 镇 / 乡.
     for marker in ["街道办事处", "街道", "镇", "乡"] {
-        if let Some(pos) = rest.find(marker) {
+        if let Some(pos) = find(rest, marker) {
             let end = pos + marker.len();
             if pos > 0 {
                 addr.town = Some(canon_town(&rest[..end]));
@@ -152,7 +162,7 @@ pub fn parse(raw: &str) -> Address {
     }
     // Village: up to 村 or 社区 (村委会 / 居委会 forms included).
     for marker in ["社区居委会", "社区", "村民委员会", "村委会", "村"] {
-        if let Some(pos) = rest.find(marker) {
+        if let Some(pos) = find(rest, marker) {
             let end = pos + marker.len();
             if pos > 0 {
                 addr.village = Some(canon_village(&rest[..end]));

@@ -136,7 +136,8 @@ pub fn check_char(first17: &str) -> Option<char> {
     Some(CHECK[(sum % 11) as usize] as char)
 }
 
-fn birth_of(id: &str) -> Option<NaiveDate> {
+/// The birth date in characters 7-14 of an ID: a real date in 1900-2100, else `None`.
+pub(crate) fn birth_of(id: &str) -> Option<NaiveDate> {
     let s = id.get(6..14)?;
     let y: i32 = s[0..4].parse().ok()?;
     let m: u32 = s[4..6].parse().ok()?;
@@ -156,12 +157,15 @@ fn sex_of(id: &str) -> Option<Sex> {
 /// every kind of space, apostrophes and quotes; lower-case x becomes X.
 pub fn clean(raw: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    raw.nfkc()
-        .filter(|c| {
-            !c.is_whitespace() && !matches!(c, '\'' | '‘' | '’' | '"' | '“' | '”' | '`' | '\u{200b}' | '\u{feff}')
-        })
-        .map(|c| if c == 'x' { 'X' } else { c })
-        .collect()
+    let keep = |c: &char| {
+        !c.is_whitespace() && !matches!(c, '\'' | '‘' | '’' | '"' | '“' | '”' | '`' | '\u{200b}' | '\u{feff}')
+    };
+    let upper_x = |c: char| if c == 'x' { 'X' } else { c };
+    if super::nfkc_already(raw) {
+        // NFKC would change nothing: skip it (the common case, and the costly step).
+        return raw.chars().filter(keep).map(upper_x).collect();
+    }
+    raw.nfkc().filter(keep).map(upper_x).collect()
 }
 
 /// Normalises typed ID text. See the module docs for the rules.

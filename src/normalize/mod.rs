@@ -14,11 +14,26 @@ pub mod values;
 /// trims it. The first step of every normaliser here.
 pub fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    if nfkc_already(s) {
+        return s.trim().to_string();
+    }
     s.nfkc().collect::<String>().trim().to_string()
 }
 
 /// [`fold`], then every whitespace character removed.
 pub fn compact(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    if nfkc_already(s) {
+        return s.chars().filter(|c| !c.is_whitespace()).collect();
+    }
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether NFKC would leave `s` as it is, by the quick check (most cells: plain CJK, ASCII
+/// digits). Saves the full normalisation, the hottest step of building records.
+pub(crate) fn nfkc_already(s: &str) -> bool {
+    // ASCII and the CJK Unified Ideographs are NFKC-stable one by one and never combine:
+    // most cells are only these, and this test is much cheaper than the quick check.
+    s.chars().all(|c| c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
 }

@@ -70,8 +70,15 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
     }
 
     // Files in parallel; `collect` keeps the job order.
-    let reads: Vec<FileRead> =
-        jobs.par_iter().map(|(i, path)| read_file(*i, &plan.sources[*i], &matchers[*i], path, base)).collect();
+    crate::progress::begin("read", Some(jobs.len() as u64));
+    let reads: Vec<FileRead> = jobs
+        .par_iter()
+        .map(|(i, path)| {
+            let read = read_file(*i, &plan.sources[*i], &matchers[*i], path, base);
+            crate::progress::inc(1);
+            read
+        })
+        .collect();
 
     out.sources = plan
         .sources
@@ -229,7 +236,7 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
                         .push(format!("文件 {shown}：扩展名为 .{ext}，内容实为 {actual} 格式，已按 {actual} 读取"));
                 }
                 info.format = actual.to_string();
-                read_workbook(&mut book, src, &ctx, &shown, &mut out);
+                read_workbook(&mut book, &bytes, src, &ctx, &shown, &mut out);
             }
         }
     }
@@ -271,6 +278,7 @@ fn read_csv(bytes: &[u8], src: &SourcePlan, ctx: &SheetCtx<'_>, shown: &str, out
 
 fn read_workbook(
     book: &mut calamine::Sheets<std::io::Cursor<&[u8]>>,
+    bytes: &[u8],
     src: &SourcePlan,
     ctx: &SheetCtx<'_>,
     shown: &str,
@@ -287,6 +295,10 @@ fn read_workbook(
         }
     }
     let explicit = !src.sheets.is_empty();
+    let mut parts = match book {
+        calamine::Sheets::Xlsx(_) => workbook::XlsxParts::new(bytes),
+        _ => None,
+    };
     for entry in entries.iter().filter(|e| !explicit || src.sheets.contains(&e.name)) {
         let at = format!("文件 {shown}［{}］", entry.name);
         if !entry.worksheet {
@@ -296,7 +308,7 @@ fn read_workbook(
         if entry.hidden {
             out.notes.push(format!("{at}：这是隐藏的工作表，仍已读取 (hidden sheet read)"));
         }
-        match workbook::load(book, &entry.name) {
+        match workbook::load(book, parts.as_mut(), &entry.name) {
             Err(e) => {
                 let reason = workbook::sheet_error(&e);
                 out.problems.push(format!("{at}：{reason}"));

@@ -156,18 +156,169 @@ pub(crate) fn sheets(book: &Sheets<Cursor<&[u8]>>) -> Vec<SheetEntry> {
 }
 
 /// Reads one sheet: its cells and, for xlsx and xls, its merged regions (`None` for formats
-/// where calamine does not report them).
+/// where calamine does not report them). `parts` (xlsx only, see [`XlsxParts`]) finds the
+/// merged regions without calamine's second XML pass over the sheet.
 pub(crate) fn load(
     book: &mut Sheets<Cursor<&[u8]>>,
+    parts: Option<&mut XlsxParts<'_>>,
     name: &str,
 ) -> Result<(SheetGrid, Option<Vec<Dimensions>>), calamine::Error> {
     let range = book.worksheet_range(name)?;
     let merges = match book {
-        Sheets::Xlsx(x) => Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xlsx)?),
+        Sheets::Xlsx(x) => match parts.and_then(|p| p.merges(name)) {
+            Some(found) => Some(found),
+            None => Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xlsx)?),
+        },
         Sheets::Xls(x) => Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xls)?),
         Sheets::Xlsb(_) | Sheets::Ods(_) => None,
     };
     Ok((SheetGrid::new(range), merges))
+}
+
+/// Where each worksheet of an xlsx lives in its zip, so that its merged regions can be read
+/// from the end of its XML. calamine reads them with a second full XML parse of the sheet,
+/// which cost a quarter of the read stage; here the sheet is inflated again (cheap) and
+/// only what follows `</sheetData>` is parsed. Anything unexpected (another package
+/// layout, an unparsable reference) gives `None`, and calamine is asked instead.
+pub(crate) struct XlsxParts<'a> {
+    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    /// Sheet name → part path (`xl/worksheets/sheet1.xml`).
+    paths: Vec<(String, String)>,
+}
+
+impl<'a> XlsxParts<'a> {
+    /// The sheet parts of an xlsx, from `xl/workbook.xml` and its relationships.
+    pub(crate) fn new(bytes: &'a [u8]) -> Option<Self> {
+        use quick_xml::events::Event;
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+        let rels = read_part(&mut zip, "xl/_rels/workbook.xml.rels")?;
+        let mut targets: Vec<(String, String)> = Vec::new();
+        let mut reader = quick_xml::Reader::from_reader(rels.as_slice());
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf).ok()? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                    let id = attr(&e, "Id", false)?;
+                    let target = attr(&e, "Target", false)?;
+                    targets.push((id, target));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        let book = read_part(&mut zip, "xl/workbook.xml")?;
+        let mut paths = Vec::new();
+        let mut reader = quick_xml::Reader::from_reader(book.as_slice());
+        loop {
+            match reader.read_event_into(&mut buf).ok()? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
+                    let name = attr(&e, "name", false)?;
+                    let id = attr(&e, "id", true)?;
+                    let target = &targets.iter().find(|(i, _)| *i == id)?.1;
+                    let path = match target.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{target}"),
+                    };
+                    paths.push((name, path));
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        Some(XlsxParts { zip, paths })
+    }
+
+    /// The merged regions of a sheet, as calamine's `merge_cells_by_sheet_name` gives them.
+    pub(crate) fn merges(&mut self, sheet: &str) -> Option<Vec<Dimensions>> {
+        let path = self.paths.iter().find(|(n, _)| n == sheet)?.1.clone();
+        let xml = read_part(&mut self.zip, &path)?;
+        merges_after_sheet_data(&xml)
+    }
+}
+
+/// Inflates one part of the package.
+fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, path: &str) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = zip.by_name(path).ok()?;
+    let mut out = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0).min(1 << 28));
+    file.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// An attribute's unescaped value, by local name (`id` matches `r:id`) or exact key.
+fn attr(e: &quick_xml::events::BytesStart<'_>, key: &str, local: bool) -> Option<String> {
+    for a in e.attributes() {
+        let a = a.ok()?;
+        let name: &str = if local { a.key.local_name().into_inner() } else { a.key.into_inner() };
+        if name == key {
+            return quick_xml::escape::unescape(&a.value).ok().map(|v| v.into_owned());
+        }
+    }
+    None
+}
+
+/// The `<mergeCell ref="A1:B2"/>` regions after the sheet's cells (where the schema puts
+/// them): the text after the last `sheetData` tag is parsed, not the cells before it.
+fn merges_after_sheet_data(xml: &[u8]) -> Option<Vec<Dimensions>> {
+    use quick_xml::events::Event;
+    let tail_at = memchr::memmem::rfind(xml, b"sheetData")?;
+    let tail = &xml[tail_at..];
+    if memchr::memmem::find(tail, b"mergeCell").is_none() {
+        // No merged region in the sheet at all, unless one hides before the cells (not
+        // where the schema allows it): then let calamine decide.
+        return memchr::memmem::find(&xml[..tail_at], b"mergeCell").is_none().then(Vec::new);
+    }
+    // Skip the rest of the `sheetData` tag itself.
+    let tail = &tail[memchr::memchr(b'>', tail)? + 1..];
+    let mut reader = quick_xml::Reader::from_reader(tail);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {
+                let value = e.try_get_attribute("ref").ok()?;
+                if let Some(a) = value {
+                    out.push(dimension(&a.value)?);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "mergeCells" => return Some(out),
+            Event::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// `A1` or `A1:C3` as 0-based (row, column) corners, as calamine reads them.
+fn dimension(text: &str) -> Option<Dimensions> {
+    let mut parts = text.split(':');
+    let start = cell_ref(parts.next()?)?;
+    let end = match parts.next() {
+        Some(p) => cell_ref(p)?,
+        None => start,
+    };
+    parts.next().is_none().then_some(Dimensions { start, end })
+}
+
+/// `C12` → (11, 2). Letters then digits, both required.
+fn cell_ref(text: &str) -> Option<(u32, u32)> {
+    let b = text.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let digits = &b[letters..];
+    if letters == 0 || digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for c in &b[..letters] {
+        col = col.checked_mul(26)?.checked_add(u32::from(c.to_ascii_uppercase() - b'A') + 1)?;
+    }
+    let mut row: u32 = 0;
+    for d in digits {
+        row = row.checked_mul(10)?.checked_add(u32::from(d - b'0'))?;
+    }
+    Some((row.checked_sub(1)?, col - 1))
 }
 
 /// A calamine range as a [`Grid`]. Grid (0, 0) is the range's first used cell.
@@ -308,6 +459,16 @@ mod tests {
         assert_eq!(to_cell(Data::Bool(true)), Cell::Bool(true));
         assert_eq!(to_cell(Data::Error(CellErrorType::NA)), Cell::Error("#N/A".into()));
         assert_eq!(to_cell(Data::Empty), Cell::Empty);
+    }
+
+    #[test]
+    fn merged_regions_are_read_after_the_cells() {
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>mergeCell</t></is></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:C1"/><mergeCell ref="B3"/></mergeCells><pageMargins/></worksheet>"#;
+        let found = merges_after_sheet_data(xml).unwrap();
+        assert_eq!(found, vec![Dimensions { start: (0, 0), end: (0, 2) }, Dimensions { start: (2, 1), end: (2, 1) }]);
+        assert_eq!(merges_after_sheet_data(b"<worksheet><sheetData/></worksheet>"), Some(Vec::new()));
+        assert_eq!(cell_ref("AB12"), Some((11, 27)));
+        assert_eq!(cell_ref("12"), None);
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub fn write_ledgers(
             let path = ledger_dir.join(&name);
             let town_changes: Vec<&crate::history::DiffRow> = changes.iter().filter(|r| r.town == *town).collect();
             ledger::write_town(&path, town, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
+            crate::progress::inc(1);
             let mut files = vec![format!("问题台账/{name}")];
             if plan.per_village {
                 let vdir = ledger_dir.join(ledger::safe_file(town));
@@ -184,6 +185,7 @@ pub fn write_district(
             let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
             let path = cdir.join(&name);
             children::write_town(&path, town, rows, people, data, plan).map_err(xlsx_err(&path))?;
+            crate::progress::inc(1);
             Ok(format!("适龄儿童台账/{name}"))
         })
         .collect();

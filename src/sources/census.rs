@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 
 use super::row::Columns;
+use super::Rejects;
 use crate::normalize::address::{self, Address};
 use crate::normalize::id_number::{IdNumber, Sex};
 use crate::normalize::values::{self, SchoolClaim, ValueConfig};
-use crate::table::{Inputs, Prov, RawTable};
+use crate::table::{Prov, RawTable};
 
 /// One child as listed in a census sheet.
 #[derive(Clone, Debug)]
@@ -64,7 +65,7 @@ impl CensusRec {
 }
 
 /// Builds census records; rows with neither a name nor an ID are rejected.
-pub fn extract(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<CensusRec> {
+pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<CensusRec> {
     let cols = Columns::new(table);
     let mut out = Vec::with_capacity(table.rows.len());
     for raw in &table.rows {

@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::row::Columns;
+use super::Rejects;
 use crate::normalize::address::{self, Address};
 use crate::normalize::id_number::{self, IdNumber, IdStatus, Sex};
 use crate::normalize::values::{self, Status, ValueConfig};
-use crate::table::{Inputs, Prov, RawTable};
+use crate::table::{Prov, RawTable};
 
 /// One row of a 学籍 export.
 #[derive(Clone, Debug)]
@@ -72,7 +73,7 @@ fn is_junior_school(school: &str) -> bool {
 }
 
 /// Builds 学籍 records; rows with neither a name nor an ID/学籍号 are rejected.
-pub fn extract(table: &RawTable, source: usize, inputs: &mut Inputs, values: &ValueConfig) -> Vec<EnrollRec> {
+pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &ValueConfig) -> Vec<EnrollRec> {
     let cols = Columns::new(table);
     let mut out = Vec::with_capacity(table.rows.len());
     for raw in &table.rows {
@@ -155,16 +156,23 @@ impl Student {
 /// Groups records into students: by valid ID, else by 全国学籍号, else by name + birth date +
 /// school. Deterministic: students ordered by their first record.
 pub fn students(recs: &[EnrollRec]) -> Vec<Student> {
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    /// What identifies a student's rows (borrowed: no allocation per row).
+    #[derive(Hash, PartialEq, Eq)]
+    enum Key<'a> {
+        Id(&'a str),
+        StudentNo(&'a str),
+        Person(&'a str, Option<NaiveDate>, &'a str),
+    }
+    let mut by_key: HashMap<Key<'_>, usize> = HashMap::with_capacity(recs.len());
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut no_to_group: HashMap<&str, usize> = HashMap::new();
+    let mut no_to_group: HashMap<&str, usize> = HashMap::with_capacity(recs.len());
     for (i, r) in recs.iter().enumerate() {
         let key = if let Some(id) = r.id.valid() {
-            format!("I{id}")
+            Key::Id(id)
         } else if !r.student_no.is_empty() {
-            format!("N{}", r.student_no)
+            Key::StudentNo(&r.student_no)
         } else {
-            format!("P{}|{:?}|{}", r.name, r.birth, r.school)
+            Key::Person(&r.name, r.birth, &r.school)
         };
         // A student number seen with a valid ID joins rows that lack the ID.
         let existing = by_key.get(&key).copied().or_else(|| {

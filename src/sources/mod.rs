@@ -109,27 +109,76 @@ pub struct Data {
     pub weekly_tables: Vec<(SourceKind, usize, crate::table::RawTable)>,
 }
 
+/// Rows an extractor turned down. Tables are built in parallel, so each keeps its own list;
+/// [`build`] records them in the read accounting ([`Inputs::reject`]) in input order.
+#[derive(Debug, Default)]
+pub struct Rejects(Vec<(crate::table::Prov, Option<&'static str>, &'static str)>);
+
+impl Rejects {
+    /// Rejects a row the read stage passed on: the column at fault (if one is) and why.
+    pub fn reject(&mut self, prov: crate::table::Prov, column: Option<&'static str>, reason: &'static str) {
+        self.0.push((prov, column, reason));
+    }
+}
+
+/// The records of one table.
+enum Built {
+    Census(Vec<CensusRec>),
+    Enrollment(Vec<EnrollRec>),
+    Poverty(Vec<PovertyRec>),
+    Disability(Vec<DisabilityRec>),
+    Visits(Vec<VisitRec>),
+    Exemptions(Vec<ExemptionRec>),
+    Roster(Vec<RosterRec>),
+    Verification(Vec<VerificationRec>),
+    Weekly(SourceKind, usize, crate::table::RawTable),
+}
+
 /// Turns the read stage's tables into typed records, recording row rejects in `inputs`.
+/// Tables are built in parallel (each table is dropped once built, which keeps the peak
+/// memory near that of the read stage) and assembled in input order, so the records and
+/// the accounting are the same whatever the thread count.
 pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfig) -> Data {
+    use rayon::prelude::*;
+    let jobs: Vec<(SourceKind, usize, crate::table::RawTable)> = tables
+        .into_iter()
+        .filter_map(|st| st.kind.map(|kind| (kind, st.source, st.tables)))
+        .flat_map(|(kind, source, tables)| tables.into_iter().map(move |t| (kind, source, t)))
+        .collect();
+    let built: Vec<(Built, Rejects)> = jobs
+        .into_par_iter()
+        .map(|(kind, source, table)| {
+            let mut rejects = Rejects::default();
+            let r = &mut rejects;
+            let built = match kind {
+                SourceKind::Census => Built::Census(census::extract(&table, r, values)),
+                SourceKind::Enrollment => Built::Enrollment(enrollment::extract(&table, source, r, values)),
+                SourceKind::Poverty => Built::Poverty(others::extract_poverty(&table, r, values)),
+                SourceKind::Disability => Built::Disability(others::extract_disability(&table, r, values)),
+                SourceKind::HomeTeaching => Built::Visits(others::extract_visits(&table, r, values)),
+                SourceKind::Exemption => Built::Exemptions(others::extract_exemptions(&table, r, values)),
+                SourceKind::Roster => Built::Roster(others::extract_roster(&table, r)),
+                SourceKind::Verification => Built::Verification(others::extract_verification(&table, r, values)),
+                SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),
+            };
+            (built, rejects)
+        })
+        .collect();
     let mut data = Data::default();
-    for st in tables {
-        let Some(kind) = st.kind else { continue };
-        for table in st.tables {
-            match kind {
-                SourceKind::Census => data.census.extend(census::extract(&table, inputs, values)),
-                SourceKind::Enrollment => {
-                    data.enrollment.extend(enrollment::extract(&table, st.source, inputs, values))
-                }
-                SourceKind::Poverty => data.poverty.extend(others::extract_poverty(&table, inputs, values)),
-                SourceKind::Disability => data.disability.extend(others::extract_disability(&table, inputs, values)),
-                SourceKind::HomeTeaching => data.visits.extend(others::extract_visits(&table, inputs, values)),
-                SourceKind::Exemption => data.exemptions.extend(others::extract_exemptions(&table, inputs, values)),
-                SourceKind::Roster => data.roster.extend(others::extract_roster(&table, inputs)),
-                SourceKind::Verification => {
-                    data.verification.extend(others::extract_verification(&table, inputs, values))
-                }
-                SourceKind::Attendance | SourceKind::Persuasion => data.weekly_tables.push((kind, st.source, table)),
-            }
+    for (built, rejects) in built {
+        for (prov, column, reason) in rejects.0 {
+            inputs.reject(prov, column, reason);
+        }
+        match built {
+            Built::Census(v) => data.census.extend(v),
+            Built::Enrollment(v) => data.enrollment.extend(v),
+            Built::Poverty(v) => data.poverty.extend(v),
+            Built::Disability(v) => data.disability.extend(v),
+            Built::Visits(v) => data.visits.extend(v),
+            Built::Exemptions(v) => data.exemptions.extend(v),
+            Built::Roster(v) => data.roster.extend(v),
+            Built::Verification(v) => data.verification.extend(v),
+            Built::Weekly(kind, source, table) => data.weekly_tables.push((kind, source, table)),
         }
     }
     data

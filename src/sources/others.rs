@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 
 use super::row::Columns;
+use super::Rejects;
 use crate::normalize::address::{self, Address};
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
 use crate::normalize::values::{self, ExemptionKind, Outcome, PovertySchooling, ValueConfig};
-use crate::table::{Inputs, Prov, RawTable};
+use crate::table::{Prov, RawTable};
 
 /// A person on the 建档立卡 list.
 #[derive(Clone, Debug)]
@@ -133,7 +134,7 @@ type RowReject = (Option<&'static str>, &'static str);
 /// rejected with `nobody`, and `build` may reject a row for a reason of its own.
 fn person_rows<T>(
     table: &RawTable,
-    inputs: &mut Inputs,
+    inputs: &mut Rejects,
     nobody: &'static str,
     id_of: impl Fn(&super::row::Row) -> IdNumber,
     mut build: impl FnMut(&super::row::Row, IdNumber, String) -> Result<T, RowReject>,
@@ -164,7 +165,7 @@ fn birth_of(id: &IdNumber, fallback: Option<NaiveDate>) -> Option<NaiveDate> {
     id.valid().and(id.birth()).or(fallback).or_else(|| id.birth())
 }
 
-pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<PovertyRec> {
+pub fn extract_poverty(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<PovertyRec> {
     person_rows(table, inputs, "姓名和证件号码均为空 (no name and no ID)", id_column, |r, id, name| {
         let schooling_text = r.text("school_status");
         Ok(PovertyRec {
@@ -186,7 +187,7 @@ pub fn extract_poverty(table: &RawTable, inputs: &mut Inputs, values: &ValueConf
     })
 }
 
-pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<DisabilityRec> {
+pub fn extract_disability(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<DisabilityRec> {
     // The list may carry only the 残疾人证号, whose first 18 characters are the ID.
     let id_of = |r: &super::row::Row| {
         let id = r.id("id_number");
@@ -216,7 +217,7 @@ pub fn extract_disability(table: &RawTable, inputs: &mut Inputs, values: &ValueC
     })
 }
 
-pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VisitRec> {
+pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<VisitRec> {
     person_rows(table, inputs, "学生姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
         let date = r.date("visit_date");
         if date.is_none() && !r.text("visit_date").is_empty() {
@@ -239,7 +240,7 @@ pub fn extract_visits(table: &RawTable, inputs: &mut Inputs, values: &ValueConfi
     })
 }
 
-pub fn extract_exemptions(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<ExemptionRec> {
+pub fn extract_exemptions(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<ExemptionRec> {
     person_rows(table, inputs, "姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
         let valid_until = r.date("valid_until").ok_or((
             Some("有效期至"),
@@ -267,7 +268,7 @@ fn person_name(s: &str) -> String {
     crate::normalize::name::normalize(s)
 }
 
-pub fn extract_roster(table: &RawTable, inputs: &mut Inputs) -> Vec<RosterRec> {
+pub fn extract_roster(table: &RawTable, inputs: &mut Rejects) -> Vec<RosterRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
@@ -291,7 +292,7 @@ pub fn extract_roster(table: &RawTable, inputs: &mut Inputs) -> Vec<RosterRec> {
     out
 }
 
-pub fn extract_verification(table: &RawTable, inputs: &mut Inputs, values: &ValueConfig) -> Vec<VerificationRec> {
+pub fn extract_verification(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<VerificationRec> {
     let cols = Columns::new(table);
     let mut out = Vec::new();
     for raw in &table.rows {
