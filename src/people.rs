@@ -143,7 +143,10 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     // preparation) and kept in step with `persons` (new people appended, IDs filled in)
     // across the five linkages below.
     let primaries: Vec<usize> = persons.iter().map(|p| p.primary.unwrap_or(0)).collect();
-    let mut side = link::Prepared::derived(&census, persons.iter().map(Person::link_rec).collect(), &primaries);
+    let mut side = {
+        use rayon::prelude::*;
+        link::Prepared::derived(&census, persons.par_iter().map(Person::link_rec).collect(), &primaries)
+    };
     drop(census);
 
     // Poverty register: attach to census people, the rest become people of their own.
@@ -371,29 +374,32 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Per
         "census",
         &[("records", census.len() as u64), ("persons", clusters.len() as u64), ("ms", t.elapsed().as_millis() as u64)],
     );
-    let mut persons = Vec::with_capacity(clusters.len());
-    for cluster in clusters {
-        let mut listings = cluster.members.clone();
-        listings.sort_unstable();
-        let primary =
-            listings.iter().copied().find(|&i| data.census[i].is_registration_listing()).unwrap_or(listings[0]);
-        let p = &data.census[primary];
-        let id = listings.iter().map(|&i| &data.census[i].id).find(|id| id.is_valid()).unwrap_or(&p.id).clone();
-        let birth = id.valid().and(id.birth()).or(p.birth);
-        let mut person = Person::empty(Origin::Census);
-        person.primary = Some(primary);
-        person.sex = p.sex.or_else(|| id.sex());
-        person.id = id;
-        person.name = p.name.clone();
-        person.birth = birth;
-        person.town = p.town.clone();
-        person.village = p.village.clone();
-        person.group_text = p.group_text.clone();
-        person.householder = p.householder.clone();
-        person.duplicate_evidence = cluster.evidence.clone();
-        person.listings = listings;
-        persons.push(person);
-    }
+    use rayon::prelude::*;
+    let persons: Vec<Person> = clusters
+        .into_par_iter()
+        .map(|cluster| {
+            let mut listings = cluster.members;
+            listings.sort_unstable();
+            let primary =
+                listings.iter().copied().find(|&i| data.census[i].is_registration_listing()).unwrap_or(listings[0]);
+            let p = &data.census[primary];
+            let id = listings.iter().map(|&i| &data.census[i].id).find(|id| id.is_valid()).unwrap_or(&p.id).clone();
+            let birth = id.valid().and(id.birth()).or(p.birth);
+            let mut person = Person::empty(Origin::Census);
+            person.primary = Some(primary);
+            person.sex = p.sex.or_else(|| id.sex());
+            person.id = id;
+            person.name = p.name.clone();
+            person.birth = birth;
+            person.town = p.town.clone();
+            person.village = p.village.clone();
+            person.group_text = p.group_text.clone();
+            person.householder = p.householder.clone();
+            person.duplicate_evidence = cluster.evidence;
+            person.listings = listings;
+            person
+        })
+        .collect();
     (persons, census)
 }
 

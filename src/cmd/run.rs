@@ -156,7 +156,8 @@ pub fn run(args: Args) -> Result<()> {
 
     let t = Instant::now();
     progress::begin("rules", None);
-    let mut cases = rules::evaluate(&people, &data, &plan, &inputs);
+    let facts = rules::all_facts(&people, &data, &plan);
+    let mut cases = rules::evaluate(&people, &data, &plan, &inputs, &facts);
     let label = args.label.clone().unwrap_or_else(|| report::default_label(&plan.output_dir));
     mark_corrections(&mut cases, &people, &corrections);
     verify::apply_outcomes(&mut cases, &data, &inputs, previous.as_ref(), &label, &corrections, &mut verify_report);
@@ -171,9 +172,33 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     progress::begin("report", None);
     let dir = RunDir::create(&plan.output_dir, &label)?;
-    let mut outputs = report::write_ledgers(&dir, &cases, &changes, &plan)?;
-    outputs.extend(report::write_district(&dir, &cases, &changes, &verify_report, &people, &data, &inputs, &plan)?);
-    outputs.extend(report::write_csvs(&dir, &cases, &inputs, &plan)?);
+    // The town ledgers, the district's workbooks and the CSVs side by side: each part is
+    // itself parallel where it can be, and the sequential parts of one fill the gaps of the
+    // other. The list of outputs keeps this order.
+    let (ledgers, (district, csvs)) = rayon::join(
+        || report::write_ledgers(&dir, &cases, &changes, &plan),
+        || {
+            rayon::join(
+                || {
+                    report::write_district(
+                        &dir,
+                        &cases,
+                        &changes,
+                        &verify_report,
+                        &people,
+                        &facts,
+                        &data,
+                        &inputs,
+                        &plan,
+                    )
+                },
+                || report::write_csvs(&dir, &cases, &inputs, &plan),
+            )
+        },
+    );
+    let mut outputs = ledgers?;
+    outputs.extend(district?);
+    outputs.extend(csvs?);
     outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     timings.insert("report", t.elapsed().as_millis());
     progress::end("report", &[("files", outputs.len() as u64)]);

@@ -69,16 +69,24 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
         jobs.extend(files.into_iter().map(|p| (i, p)));
     }
 
-    // Files in parallel; `collect` keeps the job order.
+    // Files in parallel, the largest first so that no large file is left to one thread at
+    // the end; the results are put back in job order.
     crate::progress::begin("read", Some(jobs.len() as u64));
-    let reads: Vec<FileRead> = jobs
+    let mut order: Vec<(u64, usize)> =
+        jobs.iter().enumerate().map(|(k, (_, p))| (std::fs::metadata(p).map_or(0, |m| m.len()), k)).collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut reads: Vec<(usize, FileRead)> = order
         .par_iter()
-        .map(|(i, path)| {
+        .with_max_len(1)
+        .map(|&(_, k)| {
+            let (i, path) = &jobs[k];
             let read = read_file(*i, &plan.sources[*i], &matchers[*i], path, base);
             crate::progress::inc(1);
-            read
+            (k, read)
         })
         .collect();
+    reads.sort_unstable_by_key(|r| r.0);
+    let reads = reads.into_iter().map(|(_, r)| r);
 
     out.sources = plan
         .sources

@@ -159,38 +159,39 @@ pub fn write_district(
     changes: &[crate::history::DiffRow],
     verify: &crate::verify::VerifyReport,
     people: &crate::people::People,
+    facts: &[crate::rules::Facts],
     data: &crate::sources::Data,
     inputs: &Inputs,
     plan: &Plan,
 ) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    let path = dir.path("汇总.xlsx");
-    summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
-    out.push("汇总.xlsx".to_string());
-    // The working ledgers below follow open cases only; the children's ledger shows what a
-    // town found for a closed case too.
-    let all = cases;
-    let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
-    let cases = open.as_slice();
-    let path = dir.path("辍学学生花名册.xlsx");
-    dropouts::write(&path, cases, people, data, plan).map_err(xlsx_err(&path))?;
-    out.push("辍学学生花名册.xlsx".to_string());
-    let cdir = dir.path("适龄儿童台账");
-    fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
-    let towns: Vec<(String, Vec<children::ChildRow>)> =
-        children::rows_by_town(people, data, plan, all).into_iter().collect();
-    let written: Vec<Result<String>> = towns
-        .par_iter()
-        .map(|(town, rows)| {
-            let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
-            let path = cdir.join(&name);
-            children::write_town(&path, town, rows, people, data, plan).map_err(xlsx_err(&path))?;
-            crate::progress::inc(1);
-            Ok(format!("适龄儿童台账/{name}"))
-        })
-        .collect();
-    for w in written {
-        out.push(w?);
-    }
+    let summary_and_roster = || -> Result<Vec<String>> {
+        let path = dir.path("汇总.xlsx");
+        summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
+        // The 花名册 follows open cases only; the children's ledger shows what a town found
+        // for a closed case too.
+        let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
+        let path = dir.path("辍学学生花名册.xlsx");
+        dropouts::write(&path, &open, people, data, plan).map_err(xlsx_err(&path))?;
+        Ok(vec!["汇总.xlsx".to_string(), "辍学学生花名册.xlsx".to_string()])
+    };
+    let children_ledgers = || -> Result<Vec<String>> {
+        let cdir = dir.path("适龄儿童台账");
+        fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
+        let towns: Vec<(String, Vec<children::ChildRow>)> =
+            children::rows_by_town(people, facts, cases).into_iter().collect();
+        towns
+            .par_iter()
+            .map(|(town, rows)| {
+                let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
+                let path = cdir.join(&name);
+                children::write_town(&path, town, rows, people, plan).map_err(xlsx_err(&path))?;
+                crate::progress::inc(1);
+                Ok(format!("适龄儿童台账/{name}"))
+            })
+            .collect()
+    };
+    let (first, children) = rayon::join(summary_and_roster, children_ledgers);
+    let mut out = first?;
+    out.extend(children?);
     Ok(out)
 }

@@ -99,6 +99,10 @@ fn cross_table(
     ]);
     let mut rows: Vec<String> = counts.iter().map(|(k, _)| k[0].clone()).collect();
     rows.dedup();
+    let count_of: std::collections::HashMap<(&str, &str), u64> =
+        counts.iter().map(|(k, n)| ((k[0].as_str(), k[1].as_str()), *n)).collect();
+    let poor_of: std::collections::HashMap<&str, u64> =
+        poor.iter().filter(|(k, _)| k[1] == "1").map(|(k, n)| (k[0].as_str(), *n)).collect();
     let ws = wb.add_worksheet();
     ws.set_name(sheet)?;
     let n = problems.len() as u16;
@@ -119,11 +123,11 @@ fn cross_table(
         ws.write_string_with_format(row, 0, key, &f.cell)?;
         let mut total = 0;
         for (k, p) in problems.iter().enumerate() {
-            let c = counts.iter().find(|(kk, _)| &kk[0] == key && kk[1] == p.key()).map_or(0, |(_, c)| *c);
+            let c = count_of.get(&(key.as_str(), p.key())).copied().unwrap_or(0);
             total += c;
             ws.write_number_with_format(row, k as u16 + 1, c as f64, &f.number)?;
         }
-        let poor_n = poor.iter().find(|(kk, _)| &kk[0] == key && kk[1] == "1").map_or(0, |(_, c)| *c);
+        let poor_n = poor_of.get(key.as_str()).copied().unwrap_or(0);
         ws.write_number_with_format(row, n + 1, total as f64, &f.number)?;
         ws.write_number_with_format(row, n + 2, poor_n as f64, &f.number)?;
         let share = if total == 0 { 0.0 } else { poor_n as f64 / total as f64 };
@@ -142,7 +146,8 @@ fn cross_table(
     ws.write_number_with_format(total_row, n + 3, share, &pct)?;
     ws.set_freeze_panes(3, 1)?;
     xlsx::print_setup(ws, (2, 2))?;
-    if !rows.is_empty() && !problems.is_empty() {
+    // A chart of more than 100 bars is not readable (a city has thousands of schools).
+    if !rows.is_empty() && rows.len() <= 100 && !problems.is_empty() {
         let mut chart = Chart::new(ChartType::BarStacked);
         for (k, p) in problems.iter().enumerate() {
             let col = k as u16 + 1;

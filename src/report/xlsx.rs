@@ -30,6 +30,11 @@ pub struct Formats {
     pub bold: Format,
 }
 
+/// The font of every table body: 宋体 9, vertically centred.
+pub fn body_font() -> Format {
+    Format::new().set_font_name("宋体").set_font_size(9).set_align(FormatAlign::VerticalCenter)
+}
+
 impl Formats {
     pub fn new() -> Self {
         let base = Format::new().set_font_name("宋体").set_font_size(9).set_border(FormatBorder::Thin);

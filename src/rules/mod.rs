@@ -92,13 +92,19 @@ pub struct Ctx<'a> {
     pub people: &'a People,
     pub data: &'a Data,
     pub plan: &'a Plan,
-    /// Facts per person, same order as `people.persons`.
-    pub facts: Vec<Facts<'a>>,
+    /// Facts per person, same order as `people.persons` ([`all_facts`]).
+    pub facts: &'a [Facts<'a>],
+}
+
+/// The facts of every person, in the order of `people.persons` (computed once a run, in
+/// parallel; the rules and the children's ledger read them).
+pub fn all_facts<'a>(people: &'a People, data: &'a Data, plan: &'a Plan) -> Vec<Facts<'a>> {
+    use rayon::prelude::*;
+    people.persons.par_iter().map(|p| Facts::of(p, people, data, &plan.params)).collect()
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(people: &'a People, data: &'a Data, plan: &'a Plan, inputs: &'a Inputs) -> Self {
-        let facts = people.persons.iter().map(|p| Facts::of(p, people, data, &plan.params)).collect();
+    pub fn new(people: &'a People, data: &'a Data, plan: &'a Plan, inputs: &'a Inputs, facts: &'a [Facts<'a>]) -> Self {
         Ctx { inputs, people, data, plan, facts }
     }
 
@@ -227,18 +233,38 @@ pub fn case_id(problem: Problem, key: &str) -> String {
 }
 
 /// Runs every rule; cases sorted by town, village, poverty first, problem, name, case id.
-pub fn evaluate(people: &People, data: &Data, plan: &Plan, inputs: &Inputs) -> Vec<Case> {
-    let ctx = Ctx::new(people, data, plan, inputs);
-    let mut cases = Vec::new();
-    exemption_expired::check(&ctx, &mut cases);
-    not_enrolled::check(&ctx, &mut cases);
-    disabled_unplaced::check(&ctx, &mut cases);
-    non_completer::check(&ctx, &mut cases);
-    home_teaching::check(&ctx, &mut cases);
-    id_invalid::check(&ctx, &mut cases);
-    duplicate_registration::check(&ctx, &mut cases);
-    enrolled_not_in_census::check(&ctx, &mut cases);
-    match_review::check(&ctx, &mut cases);
+pub fn evaluate<'a>(
+    people: &'a People,
+    data: &'a Data,
+    plan: &'a Plan,
+    inputs: &'a Inputs,
+    facts: &'a [Facts<'a>],
+) -> Vec<Case> {
+    let ctx = Ctx::new(people, data, plan, inputs, facts);
+    type Check = fn(&Ctx, &mut Vec<Case>);
+    let checks: [Check; 9] = [
+        exemption_expired::check,
+        not_enrolled::check,
+        disabled_unplaced::check,
+        non_completer::check,
+        home_teaching::check,
+        id_invalid::check,
+        duplicate_registration::check,
+        enrolled_not_in_census::check,
+        match_review::check,
+    ];
+    // The rules in parallel, each on its own list; joined in this fixed order, then sorted.
+    use rayon::prelude::*;
+    let found: Vec<Vec<Case>> = checks
+        .par_iter()
+        .with_max_len(1)
+        .map(|check| {
+            let mut cases = Vec::new();
+            check(&ctx, &mut cases);
+            cases
+        })
+        .collect();
+    let mut cases: Vec<Case> = found.into_iter().flatten().collect();
     sort_cases(&mut cases);
     disambiguate(&mut cases);
     cases

@@ -145,9 +145,14 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
         .filter_map(|st| st.kind.map(|kind| (kind, st.source, st.tables)))
         .flat_map(|(kind, source, tables)| tables.into_iter().map(move |t| (kind, source, t)))
         .collect();
-    let built: Vec<(Built, Rejects)> = jobs
+    // The largest tables first (no large table left to one thread at the end), then back
+    // in input order.
+    let mut jobs: Vec<(usize, (SourceKind, usize, crate::table::RawTable))> = jobs.into_iter().enumerate().collect();
+    jobs.sort_by(|a, b| b.1 .2.rows.len().cmp(&a.1 .2.rows.len()).then(a.0.cmp(&b.0)));
+    let mut built: Vec<(usize, (Built, Rejects))> = jobs
         .into_par_iter()
-        .map(|(kind, source, table)| {
+        .with_max_len(1)
+        .map(|(k, (kind, source, table))| {
             let mut rejects = Rejects::default();
             let r = &mut rejects;
             let built = match kind {
@@ -161,11 +166,16 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
                 SourceKind::Verification => Built::Verification(others::extract_verification(&table, r, values)),
                 SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),
             };
-            (built, rejects)
+            (k, (built, rejects))
         })
         .collect();
+    built.sort_unstable_by_key(|b| b.0);
     let mut data = Data::default();
-    for (built, rejects) in built {
+    let count = |f: fn(&Built) -> Option<usize>| built.iter().filter_map(|(_, (b, _))| f(b)).sum::<usize>();
+    data.census.reserve_exact(count(|b| if let Built::Census(v) = b { Some(v.len()) } else { None }));
+    data.enrollment.reserve_exact(count(|b| if let Built::Enrollment(v) = b { Some(v.len()) } else { None }));
+    data.poverty.reserve_exact(count(|b| if let Built::Poverty(v) = b { Some(v.len()) } else { None }));
+    for (_, (built, rejects)) in built {
         for (prov, column, reason) in rejects.0 {
             inputs.reject(prov, column, reason);
         }
