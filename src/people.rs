@@ -143,16 +143,13 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     // preparation) and kept in step with `persons` (new people appended, IDs filled in)
     // across the five linkages below.
     let primaries: Vec<usize> = persons.iter().map(|p| p.primary.unwrap_or(0)).collect();
-    let mut side = {
-        use rayon::prelude::*;
-        link::Prepared::derived(&census, persons.par_iter().map(Person::link_rec).collect(), &primaries)
-    };
+    let mut side = link::Prepared::derived(&census, persons.par_iter().map(Person::link_rec).collect(), &primaries);
     drop(census);
 
     // Poverty register: attach to census people, the rest become people of their own.
     let poverty_recs: Vec<LinkRec> = data
         .poverty
-        .iter()
+        .par_iter()
         .map(|r| LinkRec {
             id: r.id.clone(),
             name: r.name.clone(),
@@ -185,7 +182,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
 
     let disability_recs: Vec<LinkRec> = data
         .disability
-        .iter()
+        .par_iter()
         .map(|r| LinkRec {
             id: r.id.clone(),
             name: r.name.clone(),
@@ -255,7 +252,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     // Exemptions only matter for people already known.
     let exemption_recs: Vec<LinkRec> = data
         .exemptions
-        .iter()
+        .par_iter()
         .map(|r| LinkRec {
             id: r.id.clone(),
             name: r.name.clone(),
@@ -271,7 +268,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     // 学籍: students, each represented by its current record.
     let students = enrollment::students(&data.enrollment);
     let student_recs: Vec<LinkRec> = students
-        .iter()
+        .par_iter()
         .map(|s| {
             let r = &data.enrollment[s.current];
             // Any valid ID among the student's rows.
@@ -334,9 +331,15 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         });
     }
 
-    let mut towns: Vec<String> = data.census.iter().map(|c| c.town.clone()).filter(|t| !t.is_empty()).collect();
-    towns.sort();
-    towns.dedup();
+    let towns: Vec<String> = data
+        .census
+        .iter()
+        .map(|c| c.town.as_str())
+        .filter(|t| !t.is_empty())
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     // A valid ID held by two people (same number, names that disagree) is a data fault in
     // itself, and the two must still get distinct case ids.
     let mut holders: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -356,7 +359,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
 fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Person>, link::Prepared) {
     let recs: Vec<LinkRec> = data
         .census
-        .iter()
+        .par_iter()
         .map(|c| LinkRec {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -374,7 +377,6 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Per
         "census",
         &[("records", census.len() as u64), ("persons", clusters.len() as u64), ("ms", t.elapsed().as_millis() as u64)],
     );
-    use rayon::prelude::*;
     let persons: Vec<Person> = clusters
         .into_par_iter()
         .map(|cluster| {
