@@ -79,6 +79,9 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> 
         let group_text = r.text("group");
         let hukou_text = r.text("hukou_address");
         let mut hukou = address::parse(&hukou_text);
+        // Most children live where they are registered: the same text is parsed once.
+        let current_text = r.text("current_address");
+        let current = if current_text == hukou_text { hukou.clone() } else { address::parse(&current_text) };
         let town = r.town("town");
         let village = r.village("village");
         // A bare 户籍地址 such as "3社" leaves town and village to the listing itself.
@@ -98,7 +101,7 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> 
             relation: r.text("relation"),
             hukou,
             hukou_text,
-            current: r.address("current_address"),
+            current,
             poverty: r.yes_no("poverty", values),
             disabled: r.yes_no("disabled", values),
             disability_category: if category_text.is_empty() || values.yes_no(&category_text) == Some(false) {

@@ -99,6 +99,10 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &V
         let grade = r.text("grade");
         let inclusive = r.yes_no("inclusive", values).unwrap_or(false) || r.text("attend_mode").contains("随班就读");
         let dtype = r.text("disability_type");
+        let hukou = address::parse(&hukou_text);
+        // Most students live where they are registered: the same text is parsed once.
+        let current_text = r.text("current_address");
+        let current = if current_text == hukou_text { hukou.clone() } else { address::parse(&current_text) };
         out.push(EnrollRec {
             prov: r.prov(),
             school: r.text("school"),
@@ -108,9 +112,9 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &V
             grade,
             class: r.text("class"),
             entry: r.year_month("entry"),
-            hukou: address::parse(&hukou_text),
+            hukou,
             hukou_text,
-            current: r.address("current_address"),
+            current,
             inclusive,
             disability_type: values::disability_category(&dtype).filter(|c| *c != 0),
             status,
