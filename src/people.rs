@@ -449,6 +449,7 @@ fn attach(
         }
     }
     let Some(origin) = origin else { return };
+    let first_new = persons.len();
     for (k, cluster) in clusters.iter().enumerate() {
         if linked[k] {
             continue;
@@ -460,9 +461,9 @@ fn attach(
         for &m in &members {
             add(&mut p, m);
         }
-        side.push(p.link_rec());
         persons.push(p);
     }
+    side.extend(persons[first_new..].iter().map(Person::link_rec).collect());
 }
 
 /// Reports one linkage to the progress log: counts only.

@@ -292,10 +292,10 @@ impl Prepared {
         self.recs.is_empty()
     }
 
-    /// Adds a record at the end.
-    pub fn push(&mut self, rec: LinkRec) {
-        self.preps.push(compare::Prep::new(&rec));
-        self.recs.push(rec);
+    /// Adds records at the end (prepared in parallel).
+    pub fn extend(&mut self, recs: Vec<LinkRec>) {
+        self.preps.extend(compare::prepare(&recs));
+        self.recs.extend(recs);
     }
 
     /// Replaces the ID of record `i` (a valid ID from another source filling a gap).

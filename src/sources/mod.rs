@@ -171,10 +171,19 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
         .collect();
     built.sort_unstable_by_key(|b| b.0);
     let mut data = Data::default();
-    let count = |f: fn(&Built) -> Option<usize>| built.iter().filter_map(|(_, (b, _))| f(b)).sum::<usize>();
-    data.census.reserve_exact(count(|b| if let Built::Census(v) = b { Some(v.len()) } else { None }));
-    data.enrollment.reserve_exact(count(|b| if let Built::Enrollment(v) = b { Some(v.len()) } else { None }));
-    data.poverty.reserve_exact(count(|b| if let Built::Poverty(v) = b { Some(v.len()) } else { None }));
+    // The large record lists are sized once instead of grown table by table.
+    let (mut census, mut enrollment, mut poverty) = (0, 0, 0);
+    for (_, (b, _)) in &built {
+        match b {
+            Built::Census(v) => census += v.len(),
+            Built::Enrollment(v) => enrollment += v.len(),
+            Built::Poverty(v) => poverty += v.len(),
+            _ => {}
+        }
+    }
+    data.census.reserve_exact(census);
+    data.enrollment.reserve_exact(enrollment);
+    data.poverty.reserve_exact(poverty);
     for (_, (built, rejects)) in built {
         for (prov, column, reason) in rejects.0 {
             inputs.reject(prov, column, reason);
