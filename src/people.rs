@@ -138,12 +138,18 @@ pub struct People {
 /// Links every source into people. Deterministic for the same inputs.
 pub fn resolve(data: &Data, plan: &Plan) -> People {
     let cfg = &plan.linkage;
-    let (mut persons, census) = census_persons(data, cfg);
+    // Room for every person the other lists can add, so that neither `persons` nor the
+    // prepared side is copied to a larger allocation while they grow (at city scale each
+    // copy is hundreds of megabytes).
+    let extra = data.poverty.len() + data.disability.len() + data.visits.len();
+    let (mut persons, census) = census_persons(data, cfg, extra);
     // The persons as the link stage sees them, prepared once (from their census listings'
     // preparation) and kept in step with `persons` (new people appended, IDs filled in)
     // across the five linkages below.
     let primaries: Vec<usize> = persons.iter().map(|p| p.primary.unwrap_or(0)).collect();
-    let mut side = link::Prepared::derived(&census, persons.par_iter().map(Person::link_rec).collect(), &primaries);
+    let mut recs = Vec::with_capacity(persons.len() + extra);
+    recs.par_extend(persons.par_iter().map(Person::link_rec));
+    let mut side = link::Prepared::derived(&census, recs, &primaries);
     drop(census);
 
     // Poverty register: attach to census people, the rest become people of their own.
@@ -331,32 +337,28 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         });
     }
 
-    let towns: Vec<String> = data
-        .census
-        .iter()
-        .map(|c| c.town.as_str())
-        .filter(|t| !t.is_empty())
-        .collect::<std::collections::BTreeSet<&str>>()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    let mut towns: Vec<&str> = data.census.par_iter().map(|c| c.town.as_str()).filter(|t| !t.is_empty()).collect();
+    towns.par_sort_unstable();
+    towns.dedup();
+    let towns: Vec<String> = towns.into_iter().map(str::to_string).collect();
     // A valid ID held by two people (same number, names that disagree) is a data fault in
     // itself, and the two must still get distinct case ids.
-    let mut holders: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for p in &persons {
-        if let Some(id) = p.id.valid() {
-            *holders.entry(id).or_default() += 1;
-        }
+    let mut held: Vec<(&str, usize)> =
+        persons.par_iter().enumerate().filter_map(|(i, p)| p.id.valid().map(|id| (id, i))).collect();
+    held.par_sort_unstable();
+    let mut shared = Vec::new();
+    for run in held.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        shared.extend(run.iter().map(|&(_, i)| i));
     }
-    let shared: Vec<bool> = persons.iter().map(|p| p.id.valid().is_some_and(|id| holders[id] > 1)).collect();
-    for (p, s) in persons.iter_mut().zip(shared) {
-        p.id_shared = s;
+    for i in shared {
+        persons[i].id_shared = true;
     }
     People { persons, students, student_owner, towns }
 }
 
 /// Collapses census listings into people (same valid ID, or a fuzzy duplicate).
-fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Person>, link::Prepared) {
+/// `extra`: room to leave for people added later.
+fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig, extra: usize) -> (Vec<Person>, link::Prepared) {
     let recs: Vec<LinkRec> = data
         .census
         .par_iter()
@@ -377,31 +379,29 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig) -> (Vec<Per
         "census",
         &[("records", census.len() as u64), ("persons", clusters.len() as u64), ("ms", t.elapsed().as_millis() as u64)],
     );
-    let persons: Vec<Person> = clusters
-        .into_par_iter()
-        .map(|cluster| {
-            let mut listings = cluster.members;
-            listings.sort_unstable();
-            let primary =
-                listings.iter().copied().find(|&i| data.census[i].is_registration_listing()).unwrap_or(listings[0]);
-            let p = &data.census[primary];
-            let id = listings.iter().map(|&i| &data.census[i].id).find(|id| id.is_valid()).unwrap_or(&p.id).clone();
-            let birth = id.valid().and(id.birth()).or(p.birth);
-            let mut person = Person::empty(Origin::Census);
-            person.primary = Some(primary);
-            person.sex = p.sex.or_else(|| id.sex());
-            person.id = id;
-            person.name = p.name.clone();
-            person.birth = birth;
-            person.town = p.town.clone();
-            person.village = p.village.clone();
-            person.group_text = p.group_text.clone();
-            person.householder = p.householder.clone();
-            person.duplicate_evidence = cluster.evidence;
-            person.listings = listings;
-            person
-        })
-        .collect();
+    let mut persons: Vec<Person> = Vec::with_capacity(clusters.len() + extra);
+    persons.par_extend(clusters.into_par_iter().map(|cluster| {
+        let mut listings = cluster.members;
+        listings.sort_unstable();
+        let primary =
+            listings.iter().copied().find(|&i| data.census[i].is_registration_listing()).unwrap_or(listings[0]);
+        let p = &data.census[primary];
+        let id = listings.iter().map(|&i| &data.census[i].id).find(|id| id.is_valid()).unwrap_or(&p.id).clone();
+        let birth = id.valid().and(id.birth()).or(p.birth);
+        let mut person = Person::empty(Origin::Census);
+        person.primary = Some(primary);
+        person.sex = p.sex.or_else(|| id.sex());
+        person.id = id;
+        person.name = p.name.clone();
+        person.birth = birth;
+        person.town = p.town.clone();
+        person.village = p.village.clone();
+        person.group_text = p.group_text.clone();
+        person.householder = p.householder.clone();
+        person.duplicate_evidence = cluster.evidence;
+        person.listings = listings;
+        person
+    }));
     (persons, census)
 }
 

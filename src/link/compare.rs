@@ -201,14 +201,8 @@ pub(crate) fn levels(a: One, b: One) -> Levels {
     ])
 }
 
-/// The levels of every field but the name, from the [`Hot`] parts alone. Equal to the
-/// corresponding levels of [`levels`].
-pub(crate) fn hot_levels(x: &Hot, y: &Hot) -> [Level; 4] {
-    [id_level_hot(x, y), birth_level(x.birth, y.birth).0, sex_level(x.sex, y.sex), address_level(x, y)]
-}
-
 /// The ID level from the [`Hot`] parts (the same as [`id_level`]'s, without allocating).
-fn id_level_hot(x: &Hot, y: &Hot) -> Level {
+pub(crate) fn id_level_hot(x: &Hot, y: &Hot) -> Level {
     if x.id_kind == 0 || y.id_kind == 0 {
         return Level::IdMissing;
     }
@@ -473,7 +467,7 @@ pub(crate) fn birth_level(a: Option<NaiveDate>, b: Option<NaiveDate>) -> (Level,
     }
 }
 
-fn sex_level(a: Option<Sex>, b: Option<Sex>) -> Level {
+pub(crate) fn sex_level(a: Option<Sex>, b: Option<Sex>) -> Level {
     match (a, b) {
         (Some(x), Some(y)) if x == y => Level::SexSame,
         (Some(_), Some(_)) => Level::SexDifferent,
@@ -482,7 +476,7 @@ fn sex_level(a: Option<Sex>, b: Option<Sex>) -> Level {
 }
 
 /// Address level from interned town and village stems (equal numbers: equal stems).
-fn address_level(a: &Hot, b: &Hot) -> Level {
+pub(crate) fn address_level(a: &Hot, b: &Hot) -> Level {
     let both = |x: u32, y: u32| (x != NONE && y != NONE).then_some(x == y);
     let town = both(a.town, b.town);
     if town == Some(false) {

@@ -312,25 +312,23 @@ impl Prepared {
     pub fn derived(base: &Prepared, recs: Vec<LinkRec>, like: &[usize]) -> Prepared {
         use rayon::prelude::*;
         assert_eq!(recs.len(), like.len(), "Prepared::derived: one model per record");
-        let preps = recs
-            .par_iter()
-            .zip(like.par_iter())
-            .map(|(rec, &i)| {
-                let model = &base.recs[i];
-                let same = rec.name == model.name
-                    && rec.town == model.town
-                    && rec.village == model.village
-                    && rec.group == model.group;
-                if !same {
-                    return compare::Prep::new(rec);
-                }
-                let mut prep = base.preps[i].clone();
-                prep.hot.birth = rec.birth;
-                prep.hot.sex = rec.sex;
-                prep.hot.set_id(rec);
-                prep
-            })
-            .collect();
+        // As much room as `recs` has: the caller may have reserved some for later records.
+        let mut preps = Vec::with_capacity(recs.capacity());
+        preps.par_extend(recs.par_iter().zip(like.par_iter()).map(|(rec, &i)| {
+            let model = &base.recs[i];
+            let same = rec.name == model.name
+                && rec.town == model.town
+                && rec.village == model.village
+                && rec.group == model.group;
+            if !same {
+                return compare::Prep::new(rec);
+            }
+            let mut prep = base.preps[i].clone();
+            prep.hot.birth = rec.birth;
+            prep.hot.sex = rec.sex;
+            prep.hot.set_id(rec);
+            prep
+        }));
         Prepared { recs, preps }
     }
 
