@@ -316,9 +316,9 @@ mod tests {
 
             let mut pairs = 0;
             let mut want = Vec::new();
-            for i in 0..lr.len() {
-                for j in 0..rr.len() {
-                    let (x, y) = (&lp[i].hot, &rp[j].hot);
+            for (i, pi) in lp.iter().enumerate() {
+                for (j, pj) in rp.iter().enumerate() {
+                    let (x, y) = (&pi.hot, &pj.hot);
                     if !cfg.blocks.iter().any(|&b| key(b, x).is_some() && key(b, x) == key(b, y)) {
                         continue;
                     }
