@@ -172,33 +172,8 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     progress::begin("report", None);
     let dir = RunDir::create(&plan.output_dir, &label)?;
-    // The town ledgers, the district's workbooks and the CSVs side by side: each part is
-    // itself parallel where it can be, and the sequential parts of one fill the gaps of the
-    // other. The list of outputs keeps this order.
-    let (ledgers, (district, csvs)) = rayon::join(
-        || report::write_ledgers(&dir, &cases, &changes, &plan),
-        || {
-            rayon::join(
-                || {
-                    report::write_district(
-                        &dir,
-                        &cases,
-                        &changes,
-                        &verify_report,
-                        &people,
-                        &facts,
-                        &data,
-                        &inputs,
-                        &plan,
-                    )
-                },
-                || report::write_csvs(&dir, &cases, &inputs, &plan),
-            )
-        },
-    );
-    let mut outputs = ledgers?;
-    outputs.extend(district?);
-    outputs.extend(csvs?);
+    let mut outputs =
+        report::write_all(&dir, &cases, &changes, &verify_report, &people, &facts, &data, &inputs, &plan)?;
     outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     timings.insert("report", t.elapsed().as_millis());
     progress::end("report", &[("files", outputs.len() as u64)]);

@@ -18,11 +18,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
 use crate::plan::Plan;
-use crate::rules::Case;
+use crate::rules::{Case, Problem};
 use crate::table::Inputs;
 
 /// A run folder being written: `<out>/.<label>.partial-<pid>`, renamed to `<out>/<label>` by
@@ -97,39 +95,27 @@ pub fn by_town(cases: &[Case]) -> BTreeMap<&str, Vec<&Case>> {
     map
 }
 
-/// Writes the town ledgers (in parallel), returning the relative paths written.
-pub fn write_ledgers(
-    dir: &RunDir,
-    cases: &[Case],
+/// Writes one town's ledger (and, with `--per-village`, its village workbooks), returning
+/// the relative paths written.
+fn write_ledger(
+    ledger_dir: &Path,
+    town: &str,
+    cases: &[&Case],
     changes: &[crate::history::DiffRow],
     plan: &Plan,
 ) -> Result<Vec<String>> {
-    let ledger_dir = dir.path("问题台账");
-    fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
-    let towns: Vec<(&str, Vec<&Case>)> = by_town(cases).into_iter().collect();
-    let written: Vec<Result<Vec<String>>> = towns
-        .par_iter()
-        .map(|(town, cases)| {
-            let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
-            let path = ledger_dir.join(&name);
-            let town_changes: Vec<&crate::history::DiffRow> = changes.iter().filter(|r| r.town == *town).collect();
-            ledger::write_town(&path, town, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
-            crate::progress::inc(1);
-            let mut files = vec![format!("问题台账/{name}")];
-            if plan.per_village {
-                let vdir = ledger_dir.join(ledger::safe_file(town));
-                fs::create_dir_all(&vdir).map_err(io_err(&vdir))?;
-                ledger::write_villages(&vdir, town, cases, plan).map_err(xlsx_err(&vdir))?;
-                files.push(format!("问题台账/{}/", ledger::safe_file(town)));
-            }
-            Ok(files)
-        })
-        .collect();
-    let mut out = Vec::new();
-    for w in written {
-        out.extend(w?);
+    let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
+    let path = ledger_dir.join(&name);
+    let town_changes: Vec<&crate::history::DiffRow> = changes.iter().filter(|r| r.town == town).collect();
+    ledger::write_town(&path, town, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
+    let mut files = vec![format!("问题台账/{name}")];
+    if plan.per_village {
+        let vdir = ledger_dir.join(ledger::safe_file(town));
+        fs::create_dir_all(&vdir).map_err(io_err(&vdir))?;
+        ledger::write_villages(&vdir, town, cases, plan).map_err(xlsx_err(&vdir))?;
+        files.push(format!("问题台账/{}/", ledger::safe_file(town)));
     }
-    Ok(out)
+    Ok(files)
 }
 
 /// Writes `cases.csv` and `rejects.csv`.
@@ -151,9 +137,23 @@ pub fn write_json(dir: &RunDir, name: &str, value: &impl serde::Serialize) -> Re
     Ok(name.to_string())
 }
 
-/// Writes the district's own workbooks (汇总.xlsx, 辍学学生花名册.xlsx) and the 适龄儿童台账
-/// per town (in parallel).
-pub fn write_district(
+/// One workbook (or pair of CSVs) of the report stage.
+enum Job<'a> {
+    Ledger(&'a str, &'a [&'a Case]),
+    Summary,
+    Dropouts,
+    Children(&'a str, &'a [children::ChildRow]),
+    Csvs,
+}
+
+/// Writes every output of a run: the town ledgers, the district's own workbooks (汇总.xlsx,
+/// 辍学学生花名册.xlsx), the 适龄儿童台账 per town and the CSVs. Returns the relative paths
+/// written, in that order.
+///
+/// The workbooks are independent jobs taken from one queue by every thread, the costliest
+/// first (estimated from their row and cell counts), so that no large workbook is left to
+/// one thread at the end while the other waits.
+pub fn write_all(
     dir: &RunDir,
     cases: &[Case],
     changes: &[crate::history::DiffRow],
@@ -164,34 +164,74 @@ pub fn write_district(
     inputs: &Inputs,
     plan: &Plan,
 ) -> Result<Vec<String>> {
-    let summary_and_roster = || -> Result<Vec<String>> {
-        let path = dir.path("汇总.xlsx");
-        summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
-        // The 花名册 follows open cases only; the children's ledger shows what a town found
-        // for a closed case too.
-        let open: Vec<Case> = cases.iter().filter(|c| !c.history.closed).cloned().collect();
-        let path = dir.path("辍学学生花名册.xlsx");
-        dropouts::write(&path, &open, people, data, plan).map_err(xlsx_err(&path))?;
-        Ok(vec!["汇总.xlsx".to_string(), "辍学学生花名册.xlsx".to_string()])
-    };
-    let children_ledgers = || -> Result<Vec<String>> {
-        let cdir = dir.path("适龄儿童台账");
-        fs::create_dir_all(&cdir).map_err(io_err(&cdir))?;
-        let towns: Vec<(String, Vec<children::ChildRow>)> =
-            children::rows_by_town(people, facts, cases).into_iter().collect();
-        towns
-            .par_iter()
-            .map(|(town, rows)| {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    let ledger_dir = dir.path("问题台账");
+    fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
+    let children_dir = dir.path("适龄儿童台账");
+    fs::create_dir_all(&children_dir).map_err(io_err(&children_dir))?;
+    let towns: Vec<(&str, Vec<&Case>)> = by_town(cases).into_iter().collect();
+    let child_rows: Vec<(String, Vec<children::ChildRow>)> =
+        children::rows_by_town(people, facts, cases).into_iter().collect();
+    let open = || cases.iter().filter(|c| !c.history.closed);
+
+    // Jobs in output order, each with a cost in written cells: a case is written on three
+    // sheets of its town's ledger (全部问题, its category, its village) with 30 columns, a
+    // child's row has 16 plain cells.
+    let mut jobs: Vec<(Job, usize)> = Vec::new();
+    for (town, list) in &towns {
+        jobs.push((Job::Ledger(town, list), 90 * list.len()));
+    }
+    jobs.push((Job::Summary, 20 * cases.len()));
+    jobs.push((
+        Job::Dropouts,
+        30 * open().filter(|c| matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled)).count(),
+    ));
+    for (town, rows) in &child_rows {
+        jobs.push((Job::Children(town, rows), 10 * rows.len()));
+    }
+    jobs.push((Job::Csvs, 40 * cases.len()));
+
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&k| (std::cmp::Reverse(jobs[k].1), k));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<Result<Vec<String>>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let run = |job: &Job| -> Result<Vec<String>> {
+        match *job {
+            Job::Ledger(town, list) => write_ledger(&ledger_dir, town, list, changes, plan),
+            Job::Summary => {
+                let path = dir.path("汇总.xlsx");
+                summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
+                Ok(vec!["汇总.xlsx".to_string()])
+            }
+            Job::Dropouts => {
+                // The 花名册 follows open cases only; the children's ledger shows what a
+                // town found for a closed case too.
+                let open: Vec<Case> = open().cloned().collect();
+                let path = dir.path("辍学学生花名册.xlsx");
+                dropouts::write(&path, &open, people, data, plan).map_err(xlsx_err(&path))?;
+                Ok(vec!["辍学学生花名册.xlsx".to_string()])
+            }
+            Job::Children(town, rows) => {
                 let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
-                let path = cdir.join(&name);
+                let path = children_dir.join(&name);
                 children::write_town(&path, town, rows, people, plan).map_err(xlsx_err(&path))?;
-                crate::progress::inc(1);
-                Ok(format!("适龄儿童台账/{name}"))
-            })
-            .collect()
+                Ok(vec![format!("适龄儿童台账/{name}")])
+            }
+            Job::Csvs => write_csvs(dir, cases, inputs, plan),
+        }
     };
-    let (first, children) = rayon::join(summary_and_roster, children_ledgers);
-    let mut out = first?;
-    out.extend(children?);
+    rayon::broadcast(|_| loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&k) = order.get(i) else { break };
+        let result = run(&jobs[k].0);
+        crate::progress::inc(1);
+        done.lock().expect("report queue")[k] = Some(result);
+    });
+    let mut out = Vec::new();
+    for result in done.into_inner().expect("report queue") {
+        out.extend(result.expect("every job ran")?);
+    }
     Ok(out)
 }
