@@ -132,7 +132,9 @@ impl Bound {
     /// (exactly when one is missing), the other fields at their own weights — the birth
     /// date's and the ID's first, stopping as soon as the rest at their best could not
     /// make up the difference (most pairs of a large block stop there).
-    fn may_reach(&self, x: &Hot, y: &Hot, cfg: &LinkConfig) -> bool {
+    ///
+    /// Returns the ID, birth date, sex and address levels of a pair that may reach it.
+    fn may_reach(&self, x: &Hot, y: &Hot, cfg: &LinkConfig) -> Option<[Level; 4]> {
         let name = if x.name == 0 || y.name == 0 {
             self.name_missing
         } else if x.name == y.name {
@@ -144,17 +146,20 @@ impl Bound {
         let w = &cfg.weights;
         let [id_best, birth_best, sex_best, address_best] = self.best;
         let mut total = name + id_best + birth_best + sex_best + address_best;
-        total += w.of(compare::birth_level(x.birth, y.birth).0) - birth_best;
+        let birth = compare::birth_level(x.birth, y.birth).0;
+        total += w.of(birth) - birth_best;
         if total < self.floor {
-            return false;
+            return None;
         }
-        total += w.of(compare::id_level_hot(x, y)) - id_best;
+        let id = compare::id_level_hot(x, y);
+        total += w.of(id) - id_best;
         if total < self.floor {
-            return false;
+            return None;
         }
-        total += w.of(compare::sex_level(x.sex, y.sex)) - sex_best;
-        total += w.of(compare::address_level(x, y)) - address_best;
-        total >= self.floor
+        let sex = compare::sex_level(x.sex, y.sex);
+        let address = compare::address_level(x, y);
+        total += w.of(sex) - sex_best + w.of(address) - address_best;
+        (total >= self.floor).then_some([id, birth, sex, address])
     }
 }
 
@@ -211,18 +216,22 @@ pub(crate) fn scan(
                             continue;
                         }
                         pairs += 1;
-                        if !bound.may_reach(hp, &e.hot, cfg) {
-                            continue;
-                        }
-                        let (l, r, lo, ro) = match pairing {
-                            Pairing::LeftProbes => (p, q, probe_side.one(p), index_side.one(q)),
-                            Pairing::RightProbes => (q, p, index_side.one(q), probe_side.one(p)),
-                            Pairing::Within { .. } => {
-                                let (a, b) = (p.min(q), p.max(q));
-                                (a, b, probe_side.one(a), probe_side.one(b))
-                            }
+                        // The pair as (left, right): the bound's levels are those of
+                        // `compare::levels` on the same two records.
+                        let (l, r, hl, hr) = match pairing {
+                            Pairing::LeftProbes => (p, q, hp, &e.hot),
+                            Pairing::RightProbes => (q, p, &e.hot, hp),
+                            Pairing::Within { .. } if p < q => (p, q, hp, &e.hot),
+                            Pairing::Within { .. } => (q, p, &e.hot, hp),
                         };
-                        let levels = compare::levels(lo, ro);
+                        let Some([id, birth, sex, address]) = bound.may_reach(hl, hr, cfg) else { continue };
+                        let (lo, ro) = match pairing {
+                            Pairing::LeftProbes => (probe_side.one(l), index_side.one(r)),
+                            Pairing::RightProbes => (index_side.one(l), probe_side.one(r)),
+                            Pairing::Within { .. } => (probe_side.one(l), probe_side.one(r)),
+                        };
+                        let name = compare::name_level(&lo.prep.name, &ro.prep.name);
+                        let levels = compare::Levels([id, name, birth, sex, address]);
                         let score = levels.score(&cfg.weights);
                         if score >= cfg.review - EPS {
                             scored.push(Scored { l: l as u32, r: r as u32, levels, score });
@@ -333,6 +342,9 @@ mod tests {
             assert_eq!(found.pairs, pairs, "review {review}");
             assert!(want.len() > 10 && want.len() < pairs, "a test that can fail: {} of {pairs}", want.len());
             assert!(got == want, "review {review}: {} pairs found, {} expected", got.len(), want.len());
+            for f in &found.scored {
+                assert_eq!(f.levels, compare::levels(l.one(f.l as usize), r.one(f.r as usize)));
+            }
         }
     }
 }

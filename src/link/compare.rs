@@ -374,7 +374,7 @@ fn id_level(a: &LinkRec, b: &LinkRec) -> (Level, Option<Detail>) {
     }
 }
 
-fn name_level(a: &NameKey, b: &NameKey) -> Level {
+pub(crate) fn name_level(a: &NameKey, b: &NameKey) -> Level {
     let (n, m) = (a.chars.len(), b.chars.len());
     if n == 0 || m == 0 {
         return Level::NameMissing;
