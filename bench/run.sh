@@ -7,6 +7,7 @@
 # Usage: bench/run.sh                      (everything; about an hour on two cores)
 #        SCALES=district bench/run.sh      (one scale)
 #        RUNS_CITY=3 RUNS_DISTRICT=5 PEER_RUNS_CITY=1 bench/run.sh
+#        PEER_RUNS_CITY=0 bench/run.sh      (keep the previous city peer rows)
 #
 # Not run by CI. Needs cargo, python3 (for the venv) and GNU time (installed with apt-get if
 # missing). Data sets are generated once into bench/data/ (git-ignored).
@@ -65,6 +66,9 @@ measure() {
     echo "bench: $scale $tool run $run: ${wall}s, ${rss} KiB, exit $status" >&2
 }
 
+# A scale whose peer is not re-run (PEER_RUNS_CITY=0: the city peer takes a quarter of an
+# hour) keeps the peer's rows from the previous results.
+old_peer=$(awk -F'\t' '$2 == "peer"' "$TIMES" 2>/dev/null || true)
 : >"$TIMES"
 for scale in $SCALES; do
     if [ "$scale" = city ]; then runs=$RUNS_CITY; peer_runs=$PEER_RUNS_CITY; else runs=$RUNS_DISTRICT; peer_runs=$PEER_RUNS_DISTRICT; fi
@@ -80,6 +84,10 @@ for scale in $SCALES; do
         rm -rf "$out/peer"
         measure "$scale" peer "$i" "$PY" bench/peer/peer.py "$DATA/$scale/pipeline.toml" --out "$out/peer"
     done
+    if [ "$peer_runs" = 0 ] && [ -n "$old_peer" ]; then
+        echo "bench: $scale peer not re-run; keeping its previous rows" >&2
+        printf '%s\n' "$old_peer" | awk -F'\t' -v s="$scale" '$1 == s' >>"$TIMES"
+    fi
     # The run's own stage timings (the last kcbx run), for the notes.
     cp "$out/run$runs/run.json" "$DATA/run-$scale.json" 2>/dev/null || true
 done

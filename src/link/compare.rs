@@ -279,8 +279,10 @@ pub struct FieldComparison {
     pub field: Field,
     pub level: Level,
     pub weight: f64,
+    /// Boxed: most fields have none, and a run holds a comparison for every link made
+    /// (a million at city scale) until its evidence sentence is written.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<Detail>,
+    pub detail: Option<Box<Detail>>,
 }
 
 /// A pair compared on every field: the explanation of a link or review.
@@ -325,7 +327,12 @@ pub(crate) fn compare(a: One, b: One, w: &Weights) -> Comparison {
     ];
     let fields: Vec<FieldComparison> = parts
         .into_iter()
-        .map(|(level, detail)| FieldComparison { field: level.field(), level, weight: w.of(level), detail })
+        .map(|(level, detail)| FieldComparison {
+            field: level.field(),
+            level,
+            weight: w.of(level),
+            detail: detail.map(Box::new),
+        })
         .collect();
     let score = fields.iter().map(|f| f.weight).sum();
     Comparison { fields, score }

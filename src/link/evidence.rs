@@ -34,12 +34,12 @@ impl<'a> SideLabels<'a> {
 /// The sentence for a comparison; `repair` names the mistyped side of a repaired ID.
 pub fn sentence(c: &Comparison, repair: Option<&Repair>, sides: SideLabels) -> String {
     let id = c.get(Field::Id);
-    let (id_clause, id_agrees) = id_clause(id.level, id.detail.as_ref(), repair, sides);
+    let (id_clause, id_agrees) = id_clause(id.level, id.detail.as_deref(), repair, sides);
     let mut notes: Vec<String> = Vec::new();
     let mut agree: Vec<&str> = Vec::new();
     for field in [Field::Name, Field::Birth, Field::Sex, Field::Address] {
         let f = c.get(field);
-        match field_clause(f.level, f.detail.as_ref()) {
+        match field_clause(f.level, f.detail.as_deref()) {
             Clause::Agree(what) => agree.push(what),
             Clause::Note(text) => notes.push(text),
             Clause::Silent => {}

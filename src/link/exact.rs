@@ -32,7 +32,7 @@ pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], use
         })
         .collect();
     scored.sort_by_key(|s| (s.0, s.1, s.2));
-    let mut links = Vec::new();
+    let mut links = Vec::with_capacity(scored.len());
     for (_, a, b, comparison) in scored {
         if used_l[a] || used_r[b] {
             continue;

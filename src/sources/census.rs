@@ -30,7 +30,6 @@ pub struct CensusRec {
     pub relation: String,
     pub hukou: Address,
     pub hukou_text: String,
-    pub current: Address,
     pub poverty: Option<bool>,
     pub disabled: Option<bool>,
     pub disability_category: Option<u8>,
@@ -78,10 +77,9 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> 
         }
         let group_text = r.text("group");
         let hukou_text = r.text("hukou_address");
+        // 现居住地址 is recognised (so that it is not an unknown column) but nothing in the
+        // census rules uses it: it is not kept.
         let mut hukou = address::parse(&hukou_text);
-        // Most children live where they are registered: the same text is parsed once.
-        let current_text = r.text("current_address");
-        let current = if current_text == hukou_text { hukou.clone() } else { address::parse(&current_text) };
         let town = r.town("town");
         let village = r.village("village");
         // A bare 户籍地址 such as "3社" leaves town and village to the listing itself.
@@ -101,7 +99,6 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> 
             relation: r.text("relation"),
             hukou,
             hukou_text,
-            current,
             poverty: r.yes_no("poverty", values),
             disabled: r.yes_no("disabled", values),
             disability_category: if category_text.is_empty() || values.yes_no(&category_text) == Some(false) {
