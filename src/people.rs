@@ -142,7 +142,17 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     // prepared side is copied to a larger allocation while they grow (at city scale each
     // copy is hundreds of megabytes).
     let extra = data.poverty.len() + data.disability.len() + data.visits.len();
-    let (mut persons, census) = census_persons(data, cfg, extra);
+    // The census people, and meanwhile everything that does not depend on them: the poverty
+    // and disability lists collapsed and prepared, the 学籍 students and their link records.
+    let ((mut persons, census), ((poverty, disability), (students, student_side))) = rayon::join(
+        || census_persons(data, cfg, extra),
+        || {
+            rayon::join(
+                || rayon::join(|| Source::new(&poverty_recs(data), cfg), || Source::new(&disability_recs(data), cfg)),
+                || student_side(data),
+            )
+        },
+    );
     // The persons as the link stage sees them, prepared once (from their census listings'
     // preparation) and kept in step with `persons` (new people appended, IDs filled in)
     // across the five linkages below.
@@ -153,24 +163,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     drop(census);
 
     // Poverty register: attach to census people, the rest become people of their own.
-    let poverty_recs: Vec<LinkRec> = data
-        .poverty
-        .par_iter()
-        .map(|r| LinkRec {
-            id: r.id.clone(),
-            name: r.name.clone(),
-            birth: r.birth,
-            sex: r.sex,
-            town: non_empty(&r.town),
-            village: non_empty(&r.village),
-            group: address::parse_group(&r.group_text),
-        })
-        .collect();
     attach(
         "poverty",
         &mut persons,
         &mut side,
-        &poverty_recs,
+        poverty,
         cfg,
         Some(Origin::PovertyOnly),
         |p, i| p.poverty.push(i),
@@ -186,24 +183,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         },
     );
 
-    let disability_recs: Vec<LinkRec> = data
-        .disability
-        .par_iter()
-        .map(|r| LinkRec {
-            id: r.id.clone(),
-            name: r.name.clone(),
-            birth: r.birth,
-            sex: r.sex,
-            town: non_empty(&r.town).or_else(|| r.address.town.clone()),
-            village: non_empty(&r.village).or_else(|| r.address.village.clone()),
-            group: r.address.group,
-        })
-        .collect();
     attach(
         "disability",
         &mut persons,
         &mut side,
-        &disability_recs,
+        disability,
         cfg,
         Some(Origin::DisabilityOnly),
         |p, i| p.disability.push(i),
@@ -240,7 +224,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         "home_teaching",
         &mut persons,
         &mut side,
-        &visit_recs,
+        Source::new(&visit_recs, cfg),
         cfg,
         Some(Origin::HomeTeachingOnly),
         |p, k| p.visits.extend(visit_rows[k].iter().copied()),
@@ -269,34 +253,23 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             group: None,
         })
         .collect();
-    attach("exemption", &mut persons, &mut side, &exemption_recs, cfg, None, |p, i| p.exemptions.push(i), |_, _| {});
+    attach(
+        "exemption",
+        &mut persons,
+        &mut side,
+        Source::new(&exemption_recs, cfg),
+        cfg,
+        None,
+        |p, i| p.exemptions.push(i),
+        |_, _| {},
+    );
 
     // 学籍: students, each represented by its current record.
-    let students = enrollment::students(&data.enrollment);
-    let student_recs: Vec<LinkRec> = students
-        .par_iter()
-        .map(|s| {
-            let r = &data.enrollment[s.current];
-            // Any valid ID among the student's rows.
-            let id =
-                s.records.iter().map(|&i| &data.enrollment[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
-            let addr = if r.hukou.town.is_some() { &r.hukou } else { &r.current };
-            LinkRec {
-                id,
-                name: r.name.clone(),
-                birth: r.birth,
-                sex: r.sex,
-                town: addr.town.clone(),
-                village: addr.village.clone(),
-                group: addr.group,
-            }
-        })
-        .collect();
     let t = std::time::Instant::now();
-    let right = link::Prepared::new(student_recs);
+    let right = student_side;
     let linkage = link::link_prepared(&side, &right, cfg);
     let (left, student_recs) = (side.recs(), right.recs());
-    report_link("enrollment", t, &linkage.stats);
+    report_link("enrollment", t.elapsed(), &linkage.stats);
     let mut student_owner = vec![None; students.len()];
     // Evidence sentences in parallel; each link (with its comparison) is dropped once its
     // sentence is written, which keeps the peak memory of a city run down.
@@ -356,6 +329,64 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     People { persons, students, student_owner, towns }
 }
 
+/// The poverty register's records as the link stage sees them.
+fn poverty_recs(data: &Data) -> Vec<LinkRec> {
+    data.poverty
+        .par_iter()
+        .map(|r| LinkRec {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            birth: r.birth,
+            sex: r.sex,
+            town: non_empty(&r.town),
+            village: non_empty(&r.village),
+            group: address::parse_group(&r.group_text),
+        })
+        .collect()
+}
+
+/// The disability list's records as the link stage sees them (the address column fills a
+/// missing town or village).
+fn disability_recs(data: &Data) -> Vec<LinkRec> {
+    data.disability
+        .par_iter()
+        .map(|r| LinkRec {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            birth: r.birth,
+            sex: r.sex,
+            town: non_empty(&r.town).or_else(|| r.address.town.clone()),
+            village: non_empty(&r.village).or_else(|| r.address.village.clone()),
+            group: r.address.group,
+        })
+        .collect()
+}
+
+/// The 学籍 students, each represented by its current record, prepared for linking.
+fn student_side(data: &Data) -> (Vec<Student>, link::Prepared) {
+    let students = enrollment::students(&data.enrollment);
+    let recs: Vec<LinkRec> = students
+        .par_iter()
+        .map(|s| {
+            let r = &data.enrollment[s.current];
+            // Any valid ID among the student's rows.
+            let id =
+                s.records.iter().map(|&i| &data.enrollment[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
+            let addr = if r.hukou.town.is_some() { &r.hukou } else { &r.current };
+            LinkRec {
+                id,
+                name: r.name.clone(),
+                birth: r.birth,
+                sex: r.sex,
+                town: addr.town.clone(),
+                village: addr.village.clone(),
+                group: addr.group,
+            }
+        })
+        .collect();
+    (students, link::Prepared::new(recs))
+}
+
 /// Collapses census listings into people (same valid ID, or a fuzzy duplicate).
 /// `extra`: room to leave for people added later.
 fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig, extra: usize) -> (Vec<Person>, link::Prepared) {
@@ -405,35 +436,52 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig, extra: usiz
     (persons, census)
 }
 
-/// Links `recs` to the existing people. Records of one person are first collapsed among
-/// themselves (a renewed exemption, a child on two poverty sheets, every visit of one
-/// child), so that all of them attach to the same person; each group linked to nobody
-/// becomes a new person of `origin` (or is left alone when `origin` is `None`).
+/// A source's records ready to attach: collapsed into groups (a renewed exemption, a child
+/// on two poverty sheets, every visit of one child), each group represented by one record,
+/// and the representatives prepared for linking. Independent of the people, so it is
+/// built while the census is being de-duplicated.
+struct Source {
+    clusters: Vec<link::Cluster>,
+    /// Per group, the representative record: a member with a valid ID where there is one.
+    reps: Vec<usize>,
+    right: link::Prepared,
+    /// How long the preparation took (for the progress log).
+    took: std::time::Duration,
+}
+
+impl Source {
+    fn new(recs: &[LinkRec], cfg: &crate::link::model::LinkConfig) -> Source {
+        let start = std::time::Instant::now();
+        let clusters = if recs.is_empty() { Vec::new() } else { link::dedupe(recs, cfg) };
+        let reps: Vec<usize> = clusters
+            .iter()
+            .map(|c| c.members.iter().copied().find(|&m| recs[m].id.is_valid()).unwrap_or(c.members[0]))
+            .collect();
+        let rep_recs: Vec<LinkRec> = reps.iter().map(|&r| recs[r].clone()).collect();
+        Source { clusters, reps, right: link::Prepared::new(rep_recs), took: start.elapsed() }
+    }
+}
+
+/// Links a source's record groups ([`Source`]) to the existing people; each group linked to
+/// nobody becomes a new person of `origin` (or is left alone when `origin` is `None`).
 fn attach(
     what: &str,
     persons: &mut Vec<Person>,
     side: &mut link::Prepared,
-    recs: &[LinkRec],
+    source: Source,
     cfg: &crate::link::model::LinkConfig,
     origin: Option<Origin>,
     add: impl Fn(&mut Person, usize),
     init: impl Fn(&mut Person, usize),
 ) {
-    if recs.is_empty() {
+    let Source { clusters, reps, right, took } = source;
+    if clusters.is_empty() {
         return;
     }
     let t = std::time::Instant::now();
-    let clusters = link::dedupe(recs, cfg);
-    // Each group is represented by a member with a valid ID where there is one.
-    let reps: Vec<usize> = clusters
-        .iter()
-        .map(|c| c.members.iter().copied().find(|&m| recs[m].id.is_valid()).unwrap_or(c.members[0]))
-        .collect();
-    let rep_recs: Vec<LinkRec> = reps.iter().map(|&r| recs[r].clone()).collect();
-    let right = link::Prepared::new(rep_recs);
     let linkage: Linkage = link::link_prepared(side, &right, cfg);
     let rep_recs = right.recs();
-    report_link(what, t, &linkage.stats);
+    report_link(what, took + t.elapsed(), &linkage.stats);
     let mut linked = vec![false; clusters.len()];
     for l in &linkage.links {
         let mut members = clusters[l.right].members.clone();
@@ -467,7 +515,7 @@ fn attach(
 }
 
 /// Reports one linkage to the progress log: counts only.
-fn report_link(what: &str, t: std::time::Instant, s: &link::LinkStats) {
+fn report_link(what: &str, took: std::time::Duration, s: &link::LinkStats) {
     let n = |x: usize| x as u64;
     crate::progress::step(
         what,
@@ -481,7 +529,7 @@ fn report_link(what: &str, t: std::time::Instant, s: &link::LinkStats) {
             ("residue_left", n(s.residue_left)),
             ("residue_right", n(s.residue_right)),
             ("candidate_pairs", n(s.candidate_pairs)),
-            ("ms", t.elapsed().as_millis() as u64),
+            ("ms", took.as_millis() as u64),
         ],
     );
 }
