@@ -4,12 +4,14 @@
 //! Why it is built this way: in a city (1.5 million census rows, towns of the same name in
 //! several districts) one `town_surname` block can hold thousands of records, and the
 //! residue of a linkage meets hundreds of millions of candidate pairs. Each index entry
-//! therefore carries a copy of the record's [`Hot`] part (48 bytes, no pointers), so that
+//! therefore carries a copy of the record's [`Hot`] part (52 bytes, no pointers), so that
 //! walking a block reads memory in order; a pair is first judged on an upper bound of its
-//! score — every level but the name's exactly, the name's at its best possible weight
-//! unless one name is missing or their hashes differ — and only a pair whose bound reaches
-//! `review` is compared in full. The outcome is exactly that of scoring every pair: a
-//! pair whose bound is below `review` scores below it too.
+//! score — every level but the name's exactly (the birth date's and the ID's first, most
+//! pairs stop there), the name's at its best possible weight unless one name is missing
+//! or the two certainly differ (no sound in common: [`similar::names_certainly_differ`])
+//! — and only a pair whose bound reaches `review` is compared in full. The outcome is
+//! exactly that of scoring every pair: a pair whose bound is below `review` scores below
+//! it too.
 //!
 //! A pair sharing several blocks is counted and scored once: in the first block (in the
 //! configured order) the two records share.
@@ -20,6 +22,7 @@ use super::compare::{self, Hot, Records};
 use super::fuzzy::Scored;
 use super::intern::{FastMap, NONE};
 use super::model::{BlockKey, Field, Level, LinkConfig};
+use super::similar;
 
 /// Scores within this distance are equal (sums of the same weights in another order).
 const EPS: f64 = 1e-9;
@@ -105,6 +108,7 @@ struct Bound {
     name_other: f64,
     name_exact: f64,
     name_missing: f64,
+    name_different: f64,
     /// Best weight of the ID, birth date, sex and address levels.
     best: [f64; 4],
     /// The score a pair must be able to reach, with the headroom for rounding.
@@ -123,6 +127,7 @@ impl Bound {
             name_other,
             name_exact: w.of(Level::NameExact),
             name_missing: w.of(Level::NameMissing),
+            name_different: w.of(Level::NameDifferent),
             best,
             floor: cfg.review - EPS - SLACK,
         }
@@ -140,6 +145,8 @@ impl Bound {
         } else if x.name == y.name {
             // Equal hashes: most likely the same name, but not certainly.
             self.name_exact.max(self.name_other)
+        } else if similar::names_certainly_differ(x.sound, y.sound) {
+            self.name_different
         } else {
             self.name_other
         };
@@ -271,7 +278,7 @@ mod tests {
     /// Records drawn from few names, dates, towns and IDs, so that blocks are crowded and
     /// every level of every field occurs.
     fn records(rng: &mut Lcg, n: usize) -> Vec<LinkRec> {
-        let names = ["张伟", "张巍", "章伟", "张伟伟", "李娜", "李那", "王芳", "", "刘洋", "刘阳"];
+        let names = ["张伟", "张巍", "章伟", "张伟伟", "李娜", "李那", "王芳", "", "刘洋", "刘阳", "伟", "玉", "王"];
         let towns = ["龙水镇", "昌元街道", "双河街道"];
         let villages = ["石河村", "玉屏村", "河包社区"];
         (0..n)

@@ -30,7 +30,7 @@ impl Prep {
     }
 }
 
-/// Everything but the name readings, in 48 bytes and without pointers: the fuzzy tier
+/// Everything but the name readings, in 52 bytes and without pointers: the fuzzy tier
 /// copies it into its block lists and decides most candidate pairs from it alone, reading
 /// memory in order (see [`super::block`]). Texts are interned ([`intern`]): equal numbers
 /// are equal texts.
@@ -40,7 +40,9 @@ pub(crate) struct Hot {
     /// A hash of the normalised name, never 0; 0 when the name is empty. Equal names have
     /// equal hashes (the converse almost always holds: [`super::block`] treats equal hashes
     /// as "maybe equal", which keeps its bound safe).
-    pub name: u64,
+    pub name: u32,
+    /// [`NameKey::sound_mask`] of the name.
+    pub sound: u32,
     /// Town stem ([`town_stem`]) and village stem ([`village_stem`]), or [`NONE`].
     pub town: u32,
     pub village: u32,
@@ -62,6 +64,7 @@ impl Default for Hot {
         Hot {
             birth: None,
             name: 0,
+            sound: 0,
             town: NONE,
             village: NONE,
             group: NONE,
@@ -82,6 +85,7 @@ impl Hot {
         let mut hot = Hot {
             birth: rec.birth,
             name: name_hash(&rec.name),
+            sound: name.sound_mask(),
             town: nonempty(&rec.town).map_or(NONE, |t| intern(town_stem(t))),
             village: nonempty(&rec.village).map_or(NONE, |v| intern(village_stem(v))),
             group: rec.group.unwrap_or(NONE),
@@ -109,14 +113,15 @@ impl Hot {
     }
 }
 
-fn name_hash(name: &str) -> u64 {
+fn name_hash(name: &str) -> u32 {
     use std::hash::Hasher;
     if name.is_empty() {
         return 0;
     }
     let mut h = super::intern::Fnv::default();
     h.write(name.as_bytes());
-    h.finish() | 1
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32 | 1
 }
 
 /// Prepares every record, in parallel, in order.
@@ -523,6 +528,62 @@ mod tests {
         assert_eq!(lvl("张晓红", "张晓"), Level::NameOneChar);
         assert_eq!(lvl("张晓红", "刘德华"), Level::NameDifferent);
         assert_eq!(lvl("", "刘德华"), Level::NameMissing);
+    }
+
+    /// The block lists copy [`Hot`] for every record: it stays small and pointer-free.
+    #[test]
+    fn hot_part_is_52_bytes() {
+        assert_eq!(std::mem::size_of::<Hot>(), 52);
+    }
+
+    /// The quick test never calls a pair "different" that any other level fits.
+    #[test]
+    fn certainly_different_names_are_different() {
+        let names = [
+            "张晓红",
+            "张小宏",
+            "章晓红",
+            "李晓红",
+            "张晓明",
+            "张晓",
+            "晓红",
+            "刘德华",
+            "李玲",
+            "李琳",
+            "李未兰",
+            "李末兰",
+            "王",
+            "玉",
+            "汪",
+            "李",
+            "伟",
+            "张伟",
+            "张伟伟",
+            "Anna",
+            "阿娜",
+            "王芳",
+            "王方",
+            "黄芳",
+            "欧阳娜娜",
+            "欧阳那",
+            "未",
+            "末",
+            "宁",
+            "林",
+            "张·明",
+            "张明",
+        ];
+        let keys: Vec<NameKey> = names.iter().map(|n| NameKey::new(n)).collect();
+        let mut pruned = 0;
+        for (a, ka) in names.iter().zip(&keys) {
+            for (b, kb) in names.iter().zip(&keys) {
+                if crate::link::similar::names_certainly_differ(ka.sound_mask(), kb.sound_mask()) {
+                    pruned += 1;
+                    assert_eq!(name_level(ka, kb), Level::NameDifferent, "{a} / {b}");
+                }
+            }
+        }
+        assert!(pruned > 100, "the test prunes pairs: {pruned}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! 60,000 census rows nearly all linked by ID, a few thousand records on each side are
 //! compared with the few others that share a birth date, a town and surname, or a
 //! full-name pinyin. The blocks are walked and scored without collecting the pairs, most
-//! of them judged from a 48-byte summary of each record ([`block`]).
+//! of them judged from a 52-byte summary of each record ([`block`]).
 
 use std::collections::{HashMap, HashSet};
 

@@ -44,6 +44,8 @@ struct CharInfo {
     readings: Vec<&'static str>,
     /// The readings folded by [`fuzzy_syllable`], without repeats next to each other.
     fuzzy: Vec<&'static str>,
+    /// [`NameKey::sound_mask`] bits of this character.
+    sound: u32,
 }
 
 impl CharInfo {
@@ -52,7 +54,17 @@ impl CharInfo {
         let mut fuzzy: Vec<&'static str> =
             readings.iter().map(|r| &*Box::leak(fuzzy_syllable(r).into_boxed_str())).collect();
         fuzzy.dedup();
-        CharInfo { readings, fuzzy }
+        // One bit per folded reading; a character without readings, a bit of its own.
+        let bit = |bytes: &[u8]| {
+            let h = bytes.iter().fold(0x811c_9dc5_u32, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+            1u32 << (h % 31)
+        };
+        let sound = if fuzzy.is_empty() {
+            bit(c.encode_utf8(&mut [0; 4]).as_bytes())
+        } else {
+            fuzzy.iter().fold(0, |m, f| m | bit(f.as_bytes()))
+        };
+        CharInfo { readings, fuzzy, sound }
     }
 }
 
@@ -89,6 +101,29 @@ impl NameKey {
         NameKey { chars, info, block_key: intern(&key) }
     }
 
+    /// A summary of the name's sounds for a quick "certainly different" test: bit 31 set
+    /// when the name has two characters or more, bits 0-30 a bloom set of the characters'
+    /// folded readings (a character without readings sets a bit of its own); 0 for an
+    /// empty name.
+    ///
+    /// Two characters that are the same, homophones or near sounds share a folded reading
+    /// or are one character, so they share a bit. Every name level above `name_different`
+    /// needs, between two names one of which has two characters or more, at least one such
+    /// position (all but one position agree, or — different lengths — all of the shorter
+    /// name's characters reappear in the longer). So two such names whose bits 0-30 have
+    /// nothing in common are `name_different` ([`names_certainly_differ`]).
+    pub fn sound_mask(&self) -> u32 {
+        if self.chars.is_empty() {
+            return 0;
+        }
+        let bits = self.info.iter().fold(0, |m, i| m | i.sound);
+        if self.chars.len() >= 2 {
+            bits | 1 << 31
+        } else {
+            bits
+        }
+    }
+
     /// How the characters at `i` (here) and `j` (there) relate.
     pub fn char_sim(&self, i: usize, other: &NameKey, j: usize) -> CharSim {
         let (a, b) = (self.chars[i], other.chars[j]);
@@ -107,6 +142,13 @@ impl NameKey {
         }
         CharSim::Different
     }
+}
+
+/// Whether two names with these [`NameKey::sound_mask`]s are certainly at the level
+/// `name_different` (both present, one of two characters or more, no sound in common).
+pub fn names_certainly_differ(a: u32, b: u32) -> bool {
+    const LONG: u32 = 1 << 31;
+    a != 0 && b != 0 && (a | b) & LONG != 0 && a & b & !LONG == 0
 }
 
 /// Folds the fuzzy-sound pairs that input methods offer and that people in the southwest
