@@ -372,7 +372,7 @@ fn student_side(data: &Data) -> (Vec<Student>, link::Prepared) {
             // Any valid ID among the student's rows.
             let id =
                 s.records.iter().map(|&i| &data.enrollment[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
-            let addr = if r.hukou.town.is_some() { &r.hukou } else { &r.current };
+            let addr = if r.hukou.town.is_some() { &r.hukou } else { r.current() };
             LinkRec {
                 id,
                 name: r.name.clone(),

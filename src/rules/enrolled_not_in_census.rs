@@ -32,8 +32,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let r = &recs[student.current];
         let addr = if in_towns(&r.hukou, towns) {
             &r.hukou
-        } else if in_towns(&r.current, towns) {
-            &r.current
+        } else if in_towns(r.current(), towns) {
+            r.current()
         } else {
             continue;
         };

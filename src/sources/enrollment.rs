@@ -31,7 +31,10 @@ pub struct EnrollRec {
     pub hukou: Address,
     /// 户口所在地 as written (for rosters that print the address).
     pub hukou_text: String,
-    pub current: Address,
+    /// 现住址, when it is written differently from 户口所在地 (most students live where they
+    /// are registered; a million copies of the same address are not kept): see
+    /// [`EnrollRec::current`].
+    pub current_other: Option<Box<Address>>,
     pub inclusive: bool,
     pub disability_type: Option<u8>,
     /// The status this row records: 异动类型 when given, else 学籍状态.
@@ -46,6 +49,11 @@ pub struct EnrollRec {
 }
 
 impl EnrollRec {
+    /// 现住址 as parsed (the registered address when it is written the same).
+    pub fn current(&self) -> &Address {
+        self.current_other.as_deref().unwrap_or(&self.hukou)
+    }
+
     /// `荣昌中学 初二(3)班` — for evidence.
     pub fn placement(&self) -> String {
         let mut s = self.school.clone();
@@ -102,7 +110,7 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &V
         let hukou = address::parse(&hukou_text);
         // Most students live where they are registered: the same text is parsed once.
         let current_text = r.text("current_address");
-        let current = if current_text == hukou_text { hukou.clone() } else { address::parse(&current_text) };
+        let current_other = (current_text != hukou_text).then(|| Box::new(address::parse(&current_text)));
         out.push(EnrollRec {
             prov: r.prov(),
             school: r.text("school"),
@@ -114,7 +122,7 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &V
             entry: r.year_month("entry"),
             hukou,
             hukou_text,
-            current,
+            current_other,
             inclusive,
             disability_type: values::disability_category(&dtype).filter(|c| *c != 0),
             status,
