@@ -73,16 +73,21 @@ old_peer=$(awk -F'\t' '$2 == "peer"' "$TIMES" 2>/dev/null || true)
 for scale in $SCALES; do
     if [ "$scale" = city ]; then runs=$RUNS_CITY; peer_runs=$PEER_RUNS_CITY; else runs=$RUNS_DISTRICT; peer_runs=$PEER_RUNS_DISTRICT; fi
     out=$DATA/out-$scale
-    for i in $(seq 1 "$runs"); do
-        rm -rf "$out"
-        measure "$scale" kcbx "$i" "$KCBX" run "$DATA/$scale/pipeline.toml" --out "$out" --label "run$i" --quiet --no-previous
-    done
-    for i in $(seq 1 "$runs"); do
-        measure "$scale" raw_read "$i" "$RAW" "$DATA/$scale/pipeline.toml"
-    done
-    for i in $(seq 1 "$peer_runs"); do
-        rm -rf "$out/peer"
-        measure "$scale" peer "$i" "$PY" bench/peer/peer.py "$DATA/$scale/pipeline.toml" --out "$out/peer"
+    # The tools take turns (kcbx, raw read, peer, kcbx, ...): this machine's speed drifts by
+    # a third over minutes, and a ratio of two tools measured in different minutes says
+    # more about the drift than about the tools.
+    rm -rf "$out"
+    for i in $(seq 1 "$(( runs > peer_runs ? runs : peer_runs ))"); do
+        if [ "$i" -le "$runs" ]; then
+            measure "$scale" kcbx "$i" "$KCBX" run "$DATA/$scale/pipeline.toml" --out "$out" --label "run$i" --quiet --no-previous
+            # Only the last run's folder is kept.
+            [ "$i" -lt "$runs" ] && rm -rf "$out/run$i"
+            measure "$scale" raw_read "$i" "$RAW" "$DATA/$scale/pipeline.toml"
+        fi
+        if [ "$i" -le "$peer_runs" ]; then
+            rm -rf "$out/peer"
+            measure "$scale" peer "$i" "$PY" bench/peer/peer.py "$DATA/$scale/pipeline.toml" --out "$out/peer"
+        fi
     done
     if [ "$peer_runs" = 0 ] && [ -n "$old_peer" ]; then
         echo "bench: $scale peer not re-run; keeping its previous rows" >&2
