@@ -44,7 +44,7 @@ pub fn working_days_after(as_of: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// Writes the roster. One row per child (a child with both problems appears once).
-pub fn write(path: &Path, cases: &[Case], people: &People, data: &Data, plan: &Plan) -> Result<(), XlsxError> {
+pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &Plan) -> Result<(), XlsxError> {
     let as_of = plan.params.as_of;
     let title = "义务教育辍学学生花名册日报表";
     let mut wb = xlsx::workbook(title, as_of);
@@ -56,7 +56,7 @@ pub fn write(path: &Path, cases: &[Case], people: &People, data: &Data, plan: &P
 
     let mut seen = std::collections::BTreeSet::new();
     let mut rows: Vec<&Case> = Vec::new();
-    for c in cases {
+    for &c in cases {
         if !matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled) {
             continue;
         }

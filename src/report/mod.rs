@@ -208,7 +208,7 @@ pub fn write_all(
             Job::Dropouts => {
                 // The 花名册 follows open cases only; the children's ledger shows what a
                 // town found for a closed case too.
-                let open: Vec<Case> = open().cloned().collect();
+                let open: Vec<&Case> = open().collect();
                 let path = dir.path("辍学学生花名册.xlsx");
                 dropouts::write(&path, &open, people, data, plan).map_err(xlsx_err(&path))?;
                 Ok(vec!["辍学学生花名册.xlsx".to_string()])
