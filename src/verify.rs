@@ -168,11 +168,66 @@ fn unmatched(inputs: &Inputs, v: &VerificationRec, reason: &str) -> Unmatched {
     }
 }
 
-/// Whether 核实说明 names a school (needed before 已在校就读并注册学籍 closes a case).
+/// Words that name a school, or a kind of school, in 核实说明 / 整改情况: what
+/// 已在校就读并注册学籍 needs before it closes a case. The README quotes this list.
+pub const SCHOOL_WORDS: &[&str] = &[
+    "学校",
+    "小学",
+    "中学",
+    "初中",
+    "高中",
+    "中心校",
+    "完小",
+    "村小",
+    "教学点",
+    "九年制",
+    "一贯制",
+    "附小",
+    "附中",
+    "一中",
+    "二中",
+    "三中",
+    "实验",
+    "学院",
+    "院校",
+    "学堂",
+    "分校",
+    "校区",
+    "职校",
+    "职中",
+    "职高",
+    "中职",
+    "中专",
+    "技校",
+    "技工",
+    "特校",
+    "特教",
+    "特殊教育",
+    "培智",
+    "启智",
+    "聋校",
+    "盲校",
+];
+
+/// Words that, in the same clause as a school word, say the child is not (or no longer) at
+/// that school: `未在学校就读`, `没有学校`, `荣隆中学辍学`, `在荣隆小学但无学籍`.
+pub const NOT_AT_SCHOOL: &[&str] = &[
+    "未", "没", "不在", "不是", "不去", "不上", "不读", "不再", "不愿", "不肯", "拒绝", "无学", "无法", "非", "辍学",
+    "退学", "休学", "失学", "离校", "转出",
+];
+
+/// What separates the clauses of a note: each clause is judged on its own, so that
+/// `学籍原在仁义中学已转出，现在荣隆中学就读` names a school (the second clause).
+const CLAUSE_BREAKS: &[char] =
+    &[',', '，', '.', '。', ';', '；', ':', '：', '!', '！', '?', '？', '、', '(', ')', '（', '）', '\n'];
+
+/// Whether a note (核实说明 and 整改情况) names the school a child attends: some clause
+/// holds a [`SCHOOL_WORDS`] word and none of [`NOT_AT_SCHOOL`].
 pub fn names_school(note: &str) -> bool {
-    ["学校", "小学", "中学", "初中", "学院", "特校", "特教", "学堂", "附中", "一中", "二中", "实验"]
-        .iter()
-        .any(|k| note.contains(k))
+    let text = crate::normalize::fold(note);
+    text.split(CLAUSE_BREAKS).any(|clause| {
+        SCHOOL_WORDS.iter().any(|w| clause.contains(w)) && !NOT_AT_SCHOOL.iter().any(|w| clause.contains(w))
+    })
 }
 
 /// Applies returned outcomes and carries history from the previous run.
@@ -310,7 +365,7 @@ pub fn apply_outcomes(
         c.history.times_returned += 1;
         (c.history.last_outcome, c.history.outcome_note) = answer;
         let settles = match v.outcome {
-            Some(Outcome::InSchoolRegistered) => names_school(&v.outcome_note),
+            Some(Outcome::InSchoolRegistered) => names_school(&joined_note(v)),
             Some(o) => o.settles(),
             None => false,
         };
@@ -339,4 +394,35 @@ fn joined_note(v: &VerificationRec) -> String {
         .copied()
         .collect::<Vec<_>>()
         .join("；")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_school_is_named_unless_the_clause_denies_it() {
+        let cases: &[(&str, bool)] = &[
+            ("已在荣隆镇中心小学就读，学籍已注册", true),
+            ("已在荣隆镇中心校就读", true),
+            ("在双河完小读三年级", true),
+            ("在古昌村小就读", true),
+            ("荣昌区职校", true),
+            ("已到重庆市荣昌区技校就读", true),
+            ("在清江镇九年制学校", true),
+            ("荣昌区特殊教育学校随班就读", true),
+            ("学籍原在仁义中学已转出，现在荣隆中学就读", true),
+            ("已入学", false),
+            ("已在校就读", false),
+            ("未在学校就读", false),
+            ("没有学校接收", false),
+            ("不在学校，在家务农", false),
+            ("在荣隆小学就读但无学籍", false),
+            ("已从荣隆中学辍学", false),
+            ("", false),
+        ];
+        for (note, named) in cases {
+            assert_eq!(names_school(note), *named, "{note}");
+        }
+    }
 }
