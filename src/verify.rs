@@ -18,15 +18,63 @@ use crate::rules::{Case, Problem};
 use crate::sources::{Data, VerificationRec};
 use crate::table::{Inputs, Prov};
 
-/// A correction applied to a census record.
+/// A correction applied to a census record: what the record said before, and the new ID
+/// or name. Personal data: shown in the evidence of the person's cases (ledger and
+/// cases.csv), never in messages.
 #[derive(Clone, Debug)]
 pub struct Correction {
     /// The returned row it came from.
     pub from: Prov,
     /// The census record corrected.
     pub census: usize,
+    /// The record's ID text before the correction (empty when it had none, `（已损坏）` for
+    /// a number damaged by a numeric cell).
+    pub old_id: String,
+    pub old_name: String,
     pub new_id: Option<String>,
     pub new_name: Option<String>,
+}
+
+impl Correction {
+    /// What the correction changed, for the evidence: `清查表身份证号已按镇街核实反馈由 A
+    /// 更正为 B，姓名由 X 更正为 Y`. None when the record already held the corrected values
+    /// (the census itself was corrected since).
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(id) = self.new_id.as_ref().filter(|id| **id != self.old_id) {
+            parts.push(("身份证号", self.old_id.as_str(), id.as_str()));
+        }
+        if let Some(name) = self.new_name.as_ref().filter(|n| **n != self.old_name) {
+            parts.push(("姓名", self.old_name.as_str(), name.as_str()));
+        }
+        let text: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(k, (what, old, new))| {
+                let old = if old.is_empty() { "（空）" } else { old };
+                if k == 0 {
+                    format!("{what}已按镇街核实反馈由 {old} 更正为 {new}")
+                } else {
+                    format!("{what}由 {old} 更正为 {new}")
+                }
+            })
+            .collect();
+        (!text.is_empty()).then(|| format!("清查表{}", text.join("，")))
+    }
+}
+
+/// Shows in the evidence (匹配依据) of every case of a corrected person what the returned
+/// ledger corrected in the census record.
+pub fn mark_corrections(cases: &mut [Case], people: &crate::people::People, corrections: &[Correction]) {
+    for c in cases {
+        let Some(p) = c.person else { continue };
+        let listings = &people.persons[p].listings;
+        for corr in corrections.iter().filter(|k| listings.contains(&k.census)) {
+            if let Some(what) = corr.describe() {
+                c.evidence.push_str(&format!("（{what}）"));
+            }
+        }
+    }
 }
 
 /// A returned row that could not be applied, and why. No personal data.
@@ -142,6 +190,12 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
         }
         for &t in &targets {
             let rec = &mut data.census[t];
+            let old_id = match rec.id.status {
+                _ if !rec.id.text.is_empty() => rec.id.text.clone(),
+                id_number::IdStatus::Damaged => "（已损坏）".to_string(),
+                _ => String::new(),
+            };
+            let old_name = rec.name.clone();
             if let Some(id) = &new_id {
                 rec.id = id_number::parse(id);
                 rec.birth = rec.id.birth().or(rec.birth);
@@ -150,7 +204,14 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
             if let Some(name) = &new_name {
                 rec.name = name.clone();
             }
-            out.push(Correction { from: v.prov, census: t, new_id: new_id.clone(), new_name: new_name.clone() });
+            out.push(Correction {
+                from: v.prov,
+                census: t,
+                old_id,
+                old_name,
+                new_id: new_id.clone(),
+                new_name: new_name.clone(),
+            });
         }
         report.corrections += 1;
     }
@@ -424,5 +485,26 @@ mod tests {
         for (note, named) in cases {
             assert_eq!(names_school(note), *named, "{note}");
         }
+    }
+
+    #[test]
+    fn a_correction_says_what_it_changed() {
+        let corr = |old_id: &str, old_name: &str, new_id: Option<&str>, new_name: Option<&str>| Correction {
+            from: Prov::default(),
+            census: 0,
+            old_id: old_id.into(),
+            old_name: old_name.into(),
+            new_id: new_id.map(str::to_string),
+            new_name: new_name.map(str::to_string),
+        };
+        assert_eq!(
+            corr("A1", "付子航", Some("B2"), Some("傅子航")).describe().as_deref(),
+            Some("清查表身份证号已按镇街核实反馈由 A1 更正为 B2，姓名由 付子航 更正为 傅子航")
+        );
+        assert_eq!(
+            corr("", "傅子航", Some("B2"), Some("傅子航")).describe().as_deref(),
+            Some("清查表身份证号已按镇街核实反馈由 （空） 更正为 B2")
+        );
+        assert_eq!(corr("B2", "傅子航", Some("B2"), None).describe(), None, "nothing left to correct");
     }
 }

@@ -255,7 +255,7 @@ fn a_month_of_returned_ledgers() {
     // and the evidence says so.
     let f = get("not_enrolled", "傅子航");
     assert_eq!(f["case_id"], m1_ids[&("not_enrolled".to_string(), "付子航".to_string())]);
-    assert!(f["evidence"].contains("（清查表姓名已按镇街核实反馈更正）"), "{}", f["evidence"]);
+    assert!(f["evidence"].ends_with("（清查表姓名已按镇街核实反馈由 付子航 更正为 傅子航）"), "{}", f["evidence"]);
     assert_eq!(history("not_enrolled", "傅子航"), h("m1", "1", "身份证号或姓名错误", "姓名应为傅子航"));
 
     // The m2 ledgers: the note carried into 上次核实结果; closed cases on 已销号 only.
@@ -433,7 +433,7 @@ fn last_months_returns_left_in_the_folder_are_not_counted_again() {
     assert_eq!(history("not_enrolled", "韩梦琪"), h("open", "1", "随父母外出无法联系", ""));
     assert_eq!(history("not_enrolled", "傅子航"), h("open", "1", "身份证号或姓名错误", ""));
     // Corrections keep applying (the census sheet itself was not corrected).
-    assert!(get("not_enrolled", "傅子航")["evidence"].contains("清查表姓名已按镇街核实反馈更正"));
+    assert!(get("not_enrolled", "傅子航")["evidence"].contains("清查表姓名已按镇街核实反馈由 付子航 更正为 傅子航"));
     assert!(!cases.contains_key(&("id_invalid".to_string(), "邓佳琪".to_string())));
 
     let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(m3.join("run.json")).unwrap()).unwrap();
@@ -500,7 +500,12 @@ fn a_corrected_id_keeps_the_other_cases_history() {
         ("open", "m1", "1")
     );
     assert_eq!(ne2["last_outcome"], "省外就读无学籍");
-    assert!(ne2["evidence"].contains("已按镇街核实反馈更正"), "{}", ne2["evidence"]);
+    let note = format!("（清查表身份证号已按镇街核实反馈由 （空） 更正为 {}）", x.id);
+    assert!(ne2["evidence"].ends_with(&note), "{}", ne2["evidence"]);
+    // The ledger shows the same evidence in 匹配依据.
+    let ledger = sheet_text(&m2.join("问题台账/荣隆镇问题台账.xlsx"), "全部问题");
+    let col = ledger[2].iter().position(|c| c == "匹配依据").unwrap();
+    assert!(ledger[3][col].ends_with(&note), "{}", ledger[3][col]);
     let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(m2.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["changes"]["still_open"], 1);
     assert_eq!(run["changes"]["resolved"], 1, "the id_invalid case");
