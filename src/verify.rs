@@ -80,6 +80,9 @@ pub fn mark_corrections(cases: &mut [Case], people: &crate::people::People, corr
 /// A returned row that could not be applied, and why. No personal data.
 #[derive(Clone, Debug, Serialize)]
 pub struct Unmatched {
+    /// Where it is, for input order.
+    #[serde(skip)]
+    pub prov: Prov,
     pub file: String,
     pub sheet: String,
     pub row: u32,
@@ -219,12 +222,17 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
 }
 
 fn unmatched(inputs: &Inputs, v: &VerificationRec, reason: &str) -> Unmatched {
-    let (file, sheet) = inputs.locate(v.prov);
+    row_note(inputs, v.prov, &v.case_id, reason)
+}
+
+fn row_note(inputs: &Inputs, prov: Prov, case_id: &str, reason: &str) -> Unmatched {
+    let (file, sheet) = inputs.locate(prov);
     Unmatched {
+        prov,
         file: file.to_string(),
         sheet: sheet.to_string(),
-        row: v.prov.row,
-        case_id: v.case_id.clone(),
+        row: prov.row,
+        case_id: case_id.to_string(),
         reason: reason.to_string(),
     }
 }
@@ -352,7 +360,18 @@ pub fn apply_outcomes(
     // Per case: the row applied and its answer (outcome label, note).
     let mut applied_to: HashMap<usize, (Prov, (String, String))> = HashMap::new();
 
-    report.rows = data.verification.len();
+    // Rows filled in with neither case_id nor ID were rejected when read (rejects.csv); they
+    // are listed here too, so that a town's answer is never dropped without a word.
+    report.rows = data.verification.len() + data.verification_unidentified.len();
+    report.filled += data.verification_unidentified.len();
+    for &prov in &data.verification_unidentified {
+        report.unmatched.push(row_note(
+            inputs,
+            prov,
+            "",
+            "已填写核实结果，但既无 case_id 也无身份证号，无法对应案件（该行同时记入 rejects.csv）",
+        ));
+    }
     for v in &data.verification {
         if !v.filled() {
             continue;
@@ -440,6 +459,8 @@ pub fn apply_outcomes(
             report.kept_open += 1;
         }
     }
+    // In input order (file, sheet, row), whichever step found them.
+    report.unmatched.sort_by_key(|u| u.prov);
 }
 
 /// The outcome as recorded in history: the canonical label, else the text as returned.

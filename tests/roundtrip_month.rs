@@ -172,12 +172,16 @@ fn two_months(wd: &Workdir) -> Months {
     stranger[col("身份证号")] = id("2011-11-11", 999);
     stranger[col("问题类型")] = "适龄未入学/疑似失学".into();
     stranger[col("核实结果")] = "死亡".into();
+    // And a row filled in with a name only: no case_id (the column is gone), no ID.
+    let mut nameless = vec![String::new(); ry[2].len()];
+    nameless[col("姓名")] = "无号者".into();
+    nameless[col("核实结果")] = "查无此人".into();
     returned(
         &wd.path("returned/仁义镇问题台账.xlsx"),
         &ry,
         &[("龚文博", "已劝返复学", "2020年5月已返回仁义中学就读"), ("韩梦琪", "随父母外出无法联系", "")],
         true,
-        &[stranger],
+        &[stranger, nameless],
     );
 
     // Meanwhile the data team: 蒋子轩 studies outside the district, 康雨欣 got a 学籍, and a
@@ -324,18 +328,45 @@ fn a_month_of_returned_ledgers() {
             n("resolved_since"),
             n("stale")
         ],
-        [11, 8, 6, 2, 4, 2, 1, 0]
+        [12, 9, 6, 2, 4, 2, 1, 0]
     );
     let unmatched = v["unmatched"].as_array().unwrap();
-    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert_eq!(unmatched.len(), 2, "{unmatched:?}");
     let u = &unmatched[0];
     assert!(u["file"].as_str().unwrap().ends_with("returned/仁义镇问题台账.xlsx"), "{u}");
     assert_eq!((u["sheet"].as_str(), u["row"].as_u64(), u["case_id"].as_str()), (Some("全部问题"), Some(7), Some("")));
     assert!(u["reason"].as_str().unwrap().contains("按身份证号+问题类型找不到对应案件"), "{u}");
-    assert!(
-        !u.to_string().contains("无名氏") && !u.to_string().contains(&id("2011-11-11", 999)),
-        "no personal data: {u}"
-    );
+    // The row with neither case_id nor ID: listed here and rejected, and the returned
+    // sheet's accounting still balances (read = used + skipped + rejected).
+    let u = &unmatched[1];
+    assert!(u["file"].as_str().unwrap().ends_with("returned/仁义镇问题台账.xlsx"), "{u}");
+    assert_eq!((u["sheet"].as_str(), u["row"].as_u64()), (Some("全部问题"), Some(8)));
+    assert!(u["reason"].as_str().unwrap().contains("既无 case_id 也无身份证号"), "{u}");
+    for u in unmatched {
+        let text = u.to_string();
+        assert!(
+            !text.contains("无名氏") && !text.contains("无号者") && !text.contains(&id("2011-11-11", 999)),
+            "no personal data: {u}"
+        );
+    }
+    let rejects = read_csv(&m2.join("rejects.csv"));
+    let rejected: Vec<(&str, &str)> = rejects
+        .iter()
+        .filter(|r| r["file"].ends_with("仁义镇问题台账.xlsx"))
+        .map(|r| (r["row"].as_str(), r["reason"].as_str()))
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].0, "8");
+    assert!(rejected[0].1.contains("既无 case_id 也无身份证号"));
+    let returned_file = run["inputs"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("returned/仁义镇问题台账.xlsx"))
+        .expect("the returned file is listed");
+    let sheet = &returned_file["sheets"][0];
+    assert_eq!((sheet["rejected"].as_u64(), sheet["balanced"].as_bool()), (Some(1), Some(true)), "{sheet}");
+    assert_eq!(run["inputs"]["accounting"]["balanced"], true);
     let changes = &run["changes"];
     assert_eq!(
         [&changes["new"], &changes["resolved"], &changes["still_open"], &changes["changed"]]
@@ -349,8 +380,10 @@ fn a_month_of_returned_ledgers() {
     let fb = sheet_text(&summary, "核实反馈");
     let line = fb.iter().find(|r| r[0].ends_with("仁义镇问题台账.xlsx")).expect("unmatched row listed");
     assert_eq!((line[1].as_str(), line[2].as_str()), ("全部问题", "7"));
+    let lines: Vec<&str> = fb.iter().filter(|r| r[0].ends_with("仁义镇问题台账.xlsx")).map(|r| r[2].as_str()).collect();
+    assert_eq!(lines, ["7", "8"], "both unmatched rows are listed");
     let count = |label: &str| fb.iter().find(|r| r[0] == label).map(|r| r[1].clone()).unwrap_or_default();
-    assert_eq!([count("销号"), count("未能对应"), count("更正身份证号/姓名")], ["2", "1", "2"]);
+    assert_eq!([count("销号"), count("未能对应"), count("更正身份证号/姓名")], ["2", "2", "2"]);
     let ch = sheet_text(&summary, "变化情况");
     assert_eq!(ch[2][..6], ["镇街", "村(社区)", "新增", "已解决", "仍未解决", "类型变化"]);
     assert_eq!(ch[3][..6], ["仁义镇", "高峰村", "0", "1", "2", "0"]);
@@ -438,7 +471,7 @@ fn last_months_returns_left_in_the_folder_are_not_counted_again() {
 
     let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(m3.join("run.json")).unwrap()).unwrap();
     let v = &run["verification"];
-    assert_eq!(v["unmatched"].as_array().unwrap().len(), 1, "the stranger's row is still reported: {v}");
+    assert_eq!(v["unmatched"].as_array().unwrap().len(), 2, "the stranger's rows are still reported: {v}");
     assert_eq!((v["applied"].as_u64(), v["closed"].as_u64()), (Some(1), Some(1)), "{v}");
     // m1's rows for 安宇航, 包思雨, 曹一凡, 付子航, 龚文博, 韩梦琪, and 安宇航's 已销号 row.
     assert_eq!(v["stale"].as_u64(), Some(7), "{v}");
