@@ -5,9 +5,10 @@
 //! 身份证号或姓名错误 outcome with a corrected ID or name in 核实说明 is applied to the
 //! census record), and [`apply_outcomes`] runs after the rules (settling outcomes close
 //! cases; others leave them open with the note carried; history is carried from the
-//! previous run). A returned row that matches no case is reported, never ignored.
+//! previous run, and so are the closed cases the rules no longer raise). A returned row
+//! that matches no case is reported, never ignored; so is a row whose case is gone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -77,9 +78,10 @@ pub fn mark_corrections(cases: &mut [Case], people: &crate::people::People, corr
     }
 }
 
-/// A returned row that could not be applied, and why. No personal data.
+/// A returned row the round trip reports: one that could not be applied, and why; or one
+/// whose case is gone, and what was done with it. No personal data.
 #[derive(Clone, Debug, Serialize)]
-pub struct Unmatched {
+pub struct RowNote {
     /// Where it is, for input order.
     #[serde(skip)]
     pub prov: Prov,
@@ -107,10 +109,12 @@ pub struct VerifyReport {
     pub corrections: usize,
     /// Rows whose case the previous run had but this run no longer raises (resolved).
     pub resolved_since: usize,
+    /// Those rows, each with what was done (file, sheet, row, case_id; no personal data).
+    pub resolved_rows: Vec<RowNote>,
     /// Filled rows already counted in an earlier run (a returned ledger of an earlier month
     /// still in the folder, or an 已销号 row read back): skipped.
     pub stale: usize,
-    pub unmatched: Vec<Unmatched>,
+    pub unmatched: Vec<RowNote>,
 }
 
 /// Finds an 18-character ID in free text (after NFKC; spaces inside allowed).
@@ -184,6 +188,12 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
                 .collect()
         };
         if targets.is_empty() {
+            // The census already holds the corrected ID: corrected since (by the data team, or
+            // by another returned row of this run — the same answer read back from an 已销号
+            // sheet, say). Nothing is left to do.
+            if new_id.as_ref().is_some_and(|id| data.census.iter().any(|c| c.id.text == *id)) {
+                continue;
+            }
             report.unmatched.push(unmatched(
                 inputs,
                 v,
@@ -221,13 +231,13 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
     out
 }
 
-fn unmatched(inputs: &Inputs, v: &VerificationRec, reason: &str) -> Unmatched {
+fn unmatched(inputs: &Inputs, v: &VerificationRec, reason: &str) -> RowNote {
     row_note(inputs, v.prov, &v.case_id, reason)
 }
 
-fn row_note(inputs: &Inputs, prov: Prov, case_id: &str, reason: &str) -> Unmatched {
+fn row_note(inputs: &Inputs, prov: Prov, case_id: &str, reason: &str) -> RowNote {
     let (file, sheet) = inputs.locate(prov);
-    Unmatched {
+    RowNote {
         prov,
         file: file.to_string(),
         sheet: sheet.to_string(),
@@ -299,51 +309,91 @@ pub fn names_school(note: &str) -> bool {
     })
 }
 
+/// Whether an outcome (with its note: 核实说明 and 整改情况) closes a case.
+pub fn settles(outcome: Option<Outcome>, note: &str) -> bool {
+    match outcome {
+        Some(Outcome::InSchoolRegistered) => names_school(note),
+        Some(o) => o.settles(),
+        None => false,
+    }
+}
+
+/// How a closed case came to be closed, for the 已销号 sheet: by a settling outcome, or —
+/// a town answered (with any outcome) a case the next run no longer raised — by the data.
+/// Read from the recorded outcome, so it is the same in every later run.
+pub fn closed_by(c: &Case) -> &'static str {
+    let h = &c.history;
+    let outcome = Outcome::from_label(&h.last_outcome).or_else(|| Outcome::parse(&h.last_outcome));
+    if settles(outcome, &h.outcome_note) {
+        "按核实结果销号"
+    } else {
+        "问题已不再出现，按已解决处理"
+    }
+}
+
+/// What happened to a returned row whose case this run no longer raises, for run.json and
+/// the 核实反馈 sheet.
+const GONE_OPEN: &str = "该问题本次已不再出现，按已解决处理：核实结果记入已销号";
+const GONE_CLOSED: &str = "该问题此前已销号，本次也不再出现：核实结果已记录，仍列在已销号";
+const GONE_CORRECTED: &str = "已按此行更正清查表，原问题本次已不再出现，按已解决处理";
+
 /// Applies returned outcomes and carries history from the previous run.
+///
+/// `cases` are the cases the rules raised; on return they also hold the cases carried
+/// forward from the previous run that the rules no longer raise: every closed one (same
+/// case_id and history), and every open one a returned row answered (closed now, with the
+/// town's outcome; the row is listed in [`VerifyReport::resolved_rows`]). An open case
+/// that is gone and unanswered is not carried: 变化情况 counts it as resolved. A closed case
+/// the rules raise again stays closed, unless a returned row gives it an outcome that does
+/// not settle it (then it is open again). The cases are in ledger order on return.
 pub fn apply_outcomes(
-    cases: &mut [Case],
+    cases: &mut Vec<Case>,
     data: &Data,
     inputs: &Inputs,
     previous: Option<&PastRun>,
     label: &str,
+    deadline: chrono::NaiveDate,
     corrections: &[Correction],
     report: &mut VerifyReport,
 ) {
     let past = previous.map(PastRun::by_id).unwrap_or_default();
     let past_identity = previous.map(PastRun::by_identity).unwrap_or_default();
-    // History first: first seen, times returned, closure, last outcome.
-    for c in cases.iter_mut() {
+    let previous_label = previous.map(|r| r.label.as_str()).unwrap_or_default();
+    let identity_of = |c: &Case| {
         let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let same = past.get(c.case_id.as_str()).copied().or_else(|| {
-            past_identity.get(&history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village)).copied()
-        });
+        history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village)
+    };
+    // History first: first seen, times returned, closure, last outcome. A raised case
+    // continues the earlier case of the same id, else of the same identity.
+    let mut continued: HashSet<&str> = HashSet::new();
+    for c in cases.iter_mut() {
+        let same = past.get(c.case_id.as_str()).copied().or_else(|| past_identity.get(&identity_of(c)).copied());
         match same {
             Some(p) => {
-                c.history.first_seen = if p.first_seen.is_empty() {
-                    previous.map(|r| r.label.clone()).unwrap_or_default()
-                } else {
-                    p.first_seen.clone()
-                };
-                c.history.times_returned = p.times_returned;
-                c.history.last_outcome = p.last_outcome.clone();
-                c.history.outcome_note = p.outcome_note.clone();
-                c.history.closed = p.closed;
-                c.history.closed_in = p.closed_in.clone();
+                c.history = p.history(previous_label);
+                continued.insert(p.case_id.as_str());
             }
             None => c.history.first_seen = label.to_string(),
         }
     }
-    let by_id: HashMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.case_id.clone(), i)).collect();
-    let now_identity: HashMap<String, usize> = cases
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
-            (history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village), i)
-        })
-        .collect();
+    // The earlier cases the rules no longer raise, after the raised ones: carried if closed
+    // or answered (below).
+    let raised = cases.len();
+    if let Some(prev) = previous {
+        cases.extend(
+            prev.cases
+                .iter()
+                .filter(|p| !continued.contains(p.case_id.as_str()))
+                .filter_map(|p| p.to_case(previous_label, deadline)),
+        );
+    }
+    // Lookups; a raised case wins over a carried one.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut now_identity: HashMap<String, usize> = HashMap::new();
     let mut by_person: HashMap<(String, Problem), usize> = HashMap::new();
     for (i, c) in cases.iter().enumerate() {
+        by_id.entry(c.case_id.clone()).or_insert(i);
+        now_identity.entry(identity_of(c)).or_insert(i);
         if !c.id_number.is_empty() {
             by_person.entry((c.id_number.clone(), c.problem)).or_insert(i);
         }
@@ -351,7 +401,7 @@ pub fn apply_outcomes(
     let past_by_person: HashMap<(String, String), &str> = previous
         .map(|r| r.cases.iter().map(|c| ((c.id_number.clone(), c.problem_label.clone()), c.case_id.as_str())).collect())
         .unwrap_or_default();
-    let corrected_rows: std::collections::HashSet<Prov> = corrections.iter().map(|c| c.from).collect();
+    let corrected_rows: HashSet<Prov> = corrections.iter().map(|c| c.from).collect();
     // What earlier runs had counted for each case, before this run's rows are applied.
     let carried: Vec<(u32, String, String)> = cases
         .iter()
@@ -387,19 +437,22 @@ pub fn apply_outcomes(
                 by_person.get(&(listed.clone(), p)).copied()
             })
             .or_else(|| {
-                // The case the row answers was raised last time under another id (the
-                // person's ID was corrected since): follow it by its identity.
-                let old = past.get(v.case_id.as_str())?;
+                // The case the row answers was recorded last time under another id or ID
+                // (the person's ID was corrected since): follow it by its identity.
+                let old = past.get(v.case_id.as_str()).copied().or_else(|| {
+                    let id = past_by_person.get(&(listed.clone(), v.problem_label.clone()))?;
+                    past.get(id).copied()
+                })?;
                 now_identity
                     .get(&history::identity(&old.problem_label, &old.name, &old.birth_date, &old.town, &old.village))
                     .copied()
             });
         let Some(i) = target else {
-            let known_before = (!v.case_id.is_empty() && past.contains_key(v.case_id.as_str()))
-                || past_by_person.contains_key(&(listed.clone(), v.problem_label.clone()));
-            if known_before || corrected_rows.contains(&v.prov) {
-                // The case was raised before and no longer is: resolved by the data.
+            if corrected_rows.contains(&v.prov) {
+                // The row's correction removed the case it answered, which was never
+                // recorded (the correction came with the first return).
                 report.resolved_since += 1;
+                report.resolved_rows.push(row_note(inputs, v.prov, &v.case_id, GONE_CORRECTED));
             } else {
                 let why = if v.case_id.is_empty() {
                     "按身份证号+问题类型找不到对应案件（本次与上次运行均无此案件）"
@@ -440,16 +493,23 @@ pub fn apply_outcomes(
             continue;
         }
         applied_to.insert(i, (v.prov, answer.clone()));
-        report.applied += 1;
         let c = &mut cases[i];
         c.history.times_returned += 1;
         (c.history.last_outcome, c.history.outcome_note) = answer;
-        let settles = match v.outcome {
-            Some(Outcome::InSchoolRegistered) => names_school(&joined_note(v)),
-            Some(o) => o.settles(),
-            None => false,
-        };
-        if settles {
+        if i >= raised {
+            // The case is gone from this run's data: resolved, whatever the answer; the
+            // town's outcome is recorded on it in 已销号.
+            report.resolved_since += 1;
+            let what = if c.history.closed { GONE_CLOSED } else { GONE_OPEN };
+            if !c.history.closed {
+                c.history.closed = true;
+                c.history.closed_in = label.to_string();
+            }
+            report.resolved_rows.push(row_note(inputs, v.prov, &v.case_id, what));
+            continue;
+        }
+        report.applied += 1;
+        if settles(v.outcome, &c.history.outcome_note) {
             c.history.closed = true;
             c.history.closed_in = label.to_string();
             report.closed += 1;
@@ -459,8 +519,16 @@ pub fn apply_outcomes(
             report.kept_open += 1;
         }
     }
+    // A gone case that was open and that no row answered is not carried (resolved).
+    let mut k = 0;
+    cases.retain(|c| {
+        k += 1;
+        k <= raised || c.history.closed
+    });
+    crate::rules::sort_cases(cases);
     // In input order (file, sheet, row), whichever step found them.
     report.unmatched.sort_by_key(|u| u.prov);
+    report.resolved_rows.sort_by_key(|u| u.prov);
 }
 
 /// The outcome as recorded in history: the canonical label, else the text as returned.

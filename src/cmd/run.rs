@@ -160,9 +160,24 @@ pub fn run(args: Args) -> Result<()> {
     let mut cases = rules::evaluate(&people, &data, &plan, &inputs, &facts);
     let label = args.label.clone().unwrap_or_else(|| report::default_label(&plan.output_dir));
     verify::mark_corrections(&mut cases, &people, &corrections);
-    verify::apply_outcomes(&mut cases, &data, &inputs, previous.as_ref(), &label, &corrections, &mut verify_report);
+    verify::apply_outcomes(
+        &mut cases,
+        &data,
+        &inputs,
+        previous.as_ref(),
+        &label,
+        plan.params.deadline(),
+        &corrections,
+        &mut verify_report,
+    );
     for u in &verify_report.unmatched {
         say(&format!("核实反馈未能对应：{}［{}］第{}行：{}", u.file, u.sheet, u.row, u.reason));
+    }
+    if !verify_report.resolved_rows.is_empty() {
+        say(&format!(
+            "核实反馈：{} 行所对应的问题本次已不再出现，按已解决处理（逐行列在 run.json 和 汇总.xlsx 的“核实反馈”表）",
+            verify_report.resolved_rows.len()
+        ));
     }
     let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
     let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);

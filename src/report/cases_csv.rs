@@ -51,7 +51,12 @@ pub fn write(out: impl Write, cases: &[Case], inputs: &Inputs, as_of: chrono::Na
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS)?;
     for c in cases {
-        let sources: Vec<String> = c.sources.iter().map(|p| inputs.describe(*p)).collect();
+        let sources: Vec<String> = if c.sources.is_empty() && !c.earlier_sources.is_empty() {
+            // A case carried from an earlier run: the rows as that run described them.
+            vec![c.earlier_sources.clone()]
+        } else {
+            c.sources.iter().map(|p| inputs.describe(*p)).collect()
+        };
         let disability = c
             .disability_category
             .map(|k| {

@@ -64,7 +64,8 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
     wb.save(path)
 }
 
-/// The 已销号 sheet: closed cases with their outcome and the run that closed them.
+/// The 已销号 sheet: closed cases with their outcome, the run that closed them and how
+/// (by the outcome, or because the case was gone — [`crate::verify::closed_by`]).
 fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
     let headers = [
         ("序号", 5.0),
@@ -78,6 +79,7 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
         ("核实说明", 30.0),
         ("首次发现", 14.0),
         ("销号批次", 14.0),
+        ("销号依据", 24.0),
     ];
     let title = format!("{town}已销号问题（基准日 {}）", plan.params.as_of.format("%Y-%m-%d"));
     ws.merge_range(0, 0, 0, headers.len() as u16 - 1, &title, &f.title)?;
@@ -99,6 +101,7 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
             (&c.history.outcome_note, &f.wrap),
             (&c.history.first_seen, &f.text),
             (&c.history.closed_in, &f.text),
+            (crate::verify::closed_by(c), &f.wrap),
         ];
         for (col, (text, fmt)) in cells.iter().enumerate() {
             ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
