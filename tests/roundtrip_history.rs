@@ -161,7 +161,7 @@ fn closed_cases_persist_when_the_rules_no_longer_raise_them() {
     let a = child("安复学", "2010-02-01", 351);
     let b = child("包死亡", "2010-02-02", 353);
     let c = child("曹外出", "2010-02-03", 355);
-    let d = child("邓未答", "2010-02-04", 357);
+    let d = child("邓未答", "2010-02-04", 357).at("荣隆镇", "大南社区");
     let e = child("范仁义", "2010-02-05", 359).at("仁义镇", "高峰村");
     let f = child("冯重开", "2010-02-06", 361);
     let mut set = set_of(&[a.clone(), b.clone(), c.clone(), d.clone(), e.clone(), f.clone()]);
@@ -234,7 +234,21 @@ fn closed_cases_persist_when_the_rules_no_longer_raise_them() {
     assert_eq!((closed.len(), closed[3][4].as_str(), closed[3][10].as_str()), (4, e.name.as_str(), "m2"));
     let all = sheet_text(&m3.join("问题台账/荣隆镇问题台账.xlsx"), "全部问题");
     let names: Vec<&str> = all[3..].iter().map(|r| r[6].as_str()).collect();
-    assert_eq!(names, [f.name.as_str(), d.name.as_str()], "only open cases on the working sheets");
+    assert_eq!(names, [d.name.as_str(), f.name.as_str()], "only open cases on the working sheets");
+
+    // 变化情况 (m2 → m3) in 汇总.xlsx: 荣隆镇's two villages and its 小计; 仁义镇 has no change
+    // (a closed case carried as closed is no change). Then the district's 合计.
+    let ch = sheet_text(&m3.join("汇总.xlsx"), "变化情况");
+    let counts: Vec<&[String]> = ch[3..7].iter().map(|r| &r[..6]).collect();
+    assert_eq!(
+        counts,
+        [
+            ["荣隆镇", "大南社区", "0", "0", "1", "0"],
+            ["荣隆镇", "新峰村", "1", "1", "0", "0"],
+            ["荣隆镇", "小计", "1", "1", "1", "0"],
+            ["合计", "全区", "1", "1", "1", "0"],
+        ]
+    );
 
     // run.json and 核实反馈: the row whose case is gone, and what was done with it.
     let run = run_json(&m3);

@@ -436,16 +436,21 @@ fn a_month_of_returned_ledgers() {
     );
     let ch = sheet_text(&summary, "变化情况");
     assert_eq!(ch[2][..6], ["镇街", "村(社区)", "新增", "已解决", "仍未解决", "类型变化"]);
+    // Each town's villages, the town's 小计, and the district's 合计.
     assert_eq!(ch[3][..6], ["仁义镇", "高峰村", "0", "1", "2", "0"]);
-    assert_eq!(ch[4][..6], ["荣隆镇", "新峰村", "1", "3", "3", "1"]);
-    assert_eq!(ch[5][2..6], ["1", "4", "5", "1"]);
+    assert_eq!(ch[4][..6], ["仁义镇", "小计", "0", "1", "2", "0"]);
+    assert_eq!(ch[5][..6], ["荣隆镇", "新峰村", "1", "3", "3", "1"]);
+    assert_eq!(ch[6][..6], ["荣隆镇", "小计", "1", "3", "3", "1"]);
+    assert_eq!(ch[7][..6], ["合计", "全区", "1", "4", "5", "1"]);
     let changed = ch.iter().find(|r| r[0] == "类型变化").expect("the changed case is listed");
     assert_eq!(
         (changed[5].as_str(), changed[6].as_str(), changed[7].as_str()),
         ("县外就读待核实", "适龄未入学/疑似失学", m1_ids[&("not_enrolled".to_string(), "蒋子轩".to_string())].as_str())
     );
+    // The town's ledger: per village, then 合计 (no 小计 rows).
     let town_ch = sheet_text(&ledger, "变化情况");
     assert_eq!(town_ch[3][..6], ["荣隆镇", "新峰村", "1", "3", "3", "1"]);
+    assert_eq!(town_ch[4][..6], ["合计", "", "1", "3", "3", "1"]);
 
     // `kcbx diff m1 m2` gives the same counts.
     let out = wd.run_ok(&["diff", m1.to_str().unwrap(), m2.to_str().unwrap()]);

@@ -112,8 +112,9 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
     Ok(())
 }
 
-/// The 变化情况 sheet: counts per village (or per town and village in the district summary)
-/// of new, resolved, still-open and changed cases, then the list.
+/// The 变化情况 sheet: counts per village of new, resolved, still-open and changed cases and
+/// their 合计, then the list. In the district summary (`with_town`) each town's villages
+/// are followed by the town's 小计, and the 合计 is the district's (全区).
 pub fn write_changes(
     ws: &mut Worksheet,
     f: &Formats,
@@ -131,21 +132,49 @@ pub fn write_changes(
         ws.set_column_width(c as u16, if c < 2 { 12.0 } else { 10.0 })?;
     }
     let mut r = 3u32;
-    let mut totals = [0usize; 4];
-    for ((town, village), n) in &counts {
-        ws.write_string_with_format(r, 0, town, &f.cell)?;
-        ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
+    let write_counts = |ws: &mut Worksheet, r: u32, n: &[usize; 4]| -> Result<(), XlsxError> {
         for (k, v) in n.iter().enumerate() {
             ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
-            totals[k] += v;
         }
-        r += 1;
+        Ok(())
+    };
+    // Village rows grouped by town (the counts are sorted by town, then village).
+    type Villages<'a> = Vec<(&'a str, &'a [usize; 4])>;
+    let mut towns: Vec<(&str, Villages)> = Vec::new();
+    for ((town, village), n) in &counts {
+        match towns.last_mut() {
+            Some((t, villages)) if *t == town.as_str() => villages.push((village, n)),
+            _ => towns.push((town, vec![(village, n)])),
+        }
+    }
+    let mut totals = [0usize; 4];
+    for (town, villages) in &towns {
+        let mut sub = [0usize; 4];
+        for (village, n) in villages {
+            ws.write_string_with_format(r, 0, *town, &f.cell)?;
+            ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
+            write_counts(ws, r, n)?;
+            for k in 0..4 {
+                sub[k] += n[k];
+                totals[k] += n[k];
+            }
+            r += 1;
+        }
+        // The district summary closes each town with its 小计.
+        if with_town {
+            ws.write_string_with_format(r, 0, *town, &f.bold)?;
+            ws.write_string_with_format(r, 1, "小计", &f.bold)?;
+            write_counts(ws, r, &sub)?;
+            r += 1;
+        }
     }
     ws.write_string_with_format(r, 0, "合计", &f.bold)?;
-    ws.write_blank(r, 1, &f.cell)?;
-    for (k, v) in totals.iter().enumerate() {
-        ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
+    if with_town {
+        ws.write_string_with_format(r, 1, "全区", &f.bold)?;
+    } else {
+        ws.write_blank(r, 1, &f.cell)?;
     }
+    write_counts(ws, r, &totals)?;
     r += 2;
     let list_headers = ["变化", "case_id", "镇街", "村(社区)", "姓名", "问题类型", "原问题类型", "原case_id"];
     for (c, h) in list_headers.iter().enumerate() {
@@ -154,7 +183,6 @@ pub fn write_changes(
     ws.set_column_width(5, 18)?;
     ws.set_column_width(6, 18)?;
     ws.set_column_width(7, 12)?;
-    let _ = with_town;
     for row in changes {
         r += 1;
         let cells = [
