@@ -29,7 +29,7 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
         plan.params.deadline().format("%Y-%m-%d")
     );
 
-    write_summary(&mut wb, &f, &mut taken, town, cases, plan)?;
+    write_summary(&mut wb, &f, &mut taken, town, cases, closed.len(), plan)?;
 
     let ws = wb.add_worksheet();
     ws.set_name(xlsx::sheet_name("全部问题", &mut taken))?;
@@ -244,12 +244,15 @@ pub fn safe_file(name: &str) -> String {
     }
 }
 
+/// The 汇总 sheet: open cases by village × problem type, with 合计 and the poverty count; a
+/// town with no open case gets the 合计 row of zeros and a line saying so.
 fn write_summary(
     wb: &mut Workbook,
     f: &Formats,
     taken: &mut Vec<String>,
     town: &str,
     cases: &[&Case],
+    closed: usize,
     plan: &Plan,
 ) -> Result<(), XlsxError> {
     let problems: Vec<Problem> = Problem::ALL.into_iter().filter(|p| cases.iter().any(|c| c.problem == *p)).collect();
@@ -291,6 +294,14 @@ fn write_summary(
     ws.write_number_with_format(total_row, (problems.len() + 2) as u16, poor as f64, &f.number)?;
     ws.set_freeze_panes(3, 1)?;
     xlsx::print_setup(ws, (2, 2))?;
+    if cases.is_empty() {
+        let note = if closed == 0 {
+            "本次未发现问题。".to_string()
+        } else {
+            format!("本次未发现待核实的问题；已销号的问题 {closed} 个，见“已销号”表。")
+        };
+        ws.write_string_with_format(total_row + 2, 0, &note, &f.subtitle)?;
+    }
 
     if !villages.is_empty() && !problems.is_empty() {
         let mut chart = Chart::new(ChartType::BarStacked);
