@@ -1,5 +1,7 @@
 //! `cases.csv`: the machine-readable case list (UTF-8 with BOM so Excel opens it correctly),
-//! stable English column names, rows in ledger order. Byte-identical for identical inputs.
+//! stable English column names, rows in ledger order. Byte-identical for identical inputs,
+//! label and previous run (the label is written as first_seen / closed_in; the previous
+//! run gives the history).
 
 use std::io::Write;
 
