@@ -95,13 +95,13 @@ pub struct RowNote {
 /// What the round trip did, for run.json, the summary workbook and the console.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct VerifyReport {
-    /// Returned rows read.
+    /// Returned rows read (the rows rejected for naming no case included).
     pub rows: usize,
     /// Rows with something filled in.
     pub filled: usize,
-    /// Filled rows applied to a case of this run.
+    /// Filled rows applied to a case the rules raised in this run.
     pub applied: usize,
-    /// Cases closed (销号) in this run.
+    /// Raised cases a returned row closed (销号) in this run by a settling outcome.
     pub closed: usize,
     /// Cases a returned row left open (outcome needs more evidence).
     pub kept_open: usize,
@@ -114,6 +114,7 @@ pub struct VerifyReport {
     /// Filled rows already counted in an earlier run (a returned ledger of an earlier month
     /// still in the folder, or an 已销号 row read back): skipped.
     pub stale: usize,
+    /// Filled rows that could not be applied, in input order.
     pub unmatched: Vec<RowNote>,
 }
 
