@@ -1,15 +1,19 @@
 //! Month-over-month history: reading an earlier run's `cases.csv`, carrying each case's
-//! history (first raised, times returned, last outcome, closure) into the new run, and the
-//! difference between two runs (new, resolved, still open, changed) that `kcbx diff` prints
-//! and every run writes as 变化情况.
+//! history (first raised, times returned, last outcome, closure) into the new run, turning a
+//! recorded case back into a [`Case`] (a closed case the rules no longer raise is carried
+//! forward as it was recorded), and the difference between two runs (new, resolved, still
+//! open, changed) that `kcbx diff` prints and every run writes as 变化情况.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
 use crate::error::{Error, Result};
-use crate::rules::Case;
+use crate::normalize::values::disability_category_label;
+use crate::rules::{Case, History, Problem};
 
 /// A case as recorded in an earlier run's cases.csv.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +33,90 @@ pub struct PastCase {
     pub last_outcome: String,
     pub outcome_note: String,
     pub closed_in: String,
+    /// The other columns, as written, for carrying the case forward ([`PastCase::to_case`]).
+    pub group: String,
+    pub householder: String,
+    pub gender: String,
+    pub poverty: String,
+    pub disability: String,
+    pub match_method: String,
+    pub score: String,
+    pub school: String,
+    pub student_no: String,
+    pub description: String,
+    pub evidence: String,
+    pub responsible_unit: String,
+    pub responsible_person: String,
+    pub responsible_phone: String,
+    pub deadline: String,
+    pub source: String,
+}
+
+impl PastCase {
+    /// The recorded case as a case of the new run, with its history as recorded: a case the
+    /// rules no longer raise, carried forward (a closed one stays listed in 已销号 and
+    /// cases.csv). It keeps what the earlier run wrote — description, evidence, the rows it
+    /// was found in (`source`, rows of that run's inputs) — and links to no person or 学籍
+    /// record of this run. None for a problem code this version does not know.
+    pub fn to_case(&self, previous_label: &str, default_deadline: NaiveDate) -> Option<Case> {
+        let problem = Problem::from_key(&self.problem)?;
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let (disability_category, disability_grade) = parse_disability(&self.disability);
+        Some(Case {
+            case_id: self.case_id.clone(),
+            problem,
+            person: None,
+            student: None,
+            town: self.town.clone(),
+            village: self.village.clone(),
+            group: self.group.clone(),
+            householder: self.householder.clone(),
+            name: self.name.clone(),
+            sex: self.gender.clone(),
+            id_number: self.id_number.clone(),
+            birth: date(&self.birth_date),
+            poverty: self.poverty == "是",
+            disability_category,
+            disability_grade,
+            description: self.description.clone(),
+            evidence: self.evidence.clone(),
+            match_method: self.match_method.clone(),
+            score: self.score.parse().ok(),
+            school: self.school.clone(),
+            student_no: self.student_no.clone(),
+            responsible_unit: self.responsible_unit.clone(),
+            responsible_person: self.responsible_person.clone(),
+            responsible_phone: self.responsible_phone.clone(),
+            deadline: date(&self.deadline).unwrap_or(default_deadline),
+            sources: Vec::new(),
+            earlier_sources: self.source.clone(),
+            person_ref: self.person_ref.clone(),
+            history: self.history(previous_label),
+        })
+    }
+
+    /// The recorded history; a case recorded without its first run was first seen in the run
+    /// that recorded it.
+    pub fn history(&self, previous_label: &str) -> History {
+        History {
+            first_seen: if self.first_seen.is_empty() { previous_label.to_string() } else { self.first_seen.clone() },
+            times_returned: self.times_returned,
+            last_outcome: self.last_outcome.clone(),
+            outcome_note: self.outcome_note.clone(),
+            closed: self.closed,
+            closed_in: self.closed_in.clone(),
+        }
+    }
+}
+
+/// `肢体残疾2级` (as cases.csv writes it) back to category and grade.
+fn parse_disability(text: &str) -> (Option<u8>, Option<u8>) {
+    let Some(category) = (1..=8).find(|&k| text.starts_with(disability_category_label(k))) else {
+        return (None, None);
+    };
+    let rest = &text[disability_category_label(category).len()..];
+    let grade = rest.strip_suffix("级").and_then(|g| g.parse().ok());
+    (Some(category), grade)
 }
 
 /// An earlier run: its folder, label and cases.
@@ -76,6 +164,22 @@ impl PastRun {
                 last_outcome: get(&rec, "last_outcome"),
                 outcome_note: get(&rec, "outcome_note"),
                 closed_in: get(&rec, "closed_in"),
+                group: get(&rec, "group"),
+                householder: get(&rec, "householder"),
+                gender: get(&rec, "gender"),
+                poverty: get(&rec, "poverty"),
+                disability: get(&rec, "disability"),
+                match_method: get(&rec, "match_method"),
+                score: get(&rec, "score"),
+                school: get(&rec, "school"),
+                student_no: get(&rec, "student_no"),
+                description: get(&rec, "description"),
+                evidence: get(&rec, "evidence"),
+                responsible_unit: get(&rec, "responsible_unit"),
+                responsible_person: get(&rec, "responsible_person"),
+                responsible_phone: get(&rec, "responsible_phone"),
+                deadline: get(&rec, "deadline"),
+                source: get(&rec, "source"),
             });
         }
         let label = std::fs::read_to_string(dir.join("run.json"))

@@ -1,13 +1,15 @@
 //! The parts of the README that are generated from the code, so the user's manual and the
 //! program cannot drift apart: the recognised column names of every source kind (from
 //! [`crate::sources::fields`]) and the linkage model with its default weights (from
-//! [`crate::link::model`]). A test compares them with README.md; run it with
+//! [`crate::link::model`]), and the school words that let 已在校就读并注册学籍 close a case
+//! (from [`crate::verify`]). A test compares them with README.md; run it with
 //! `KCBX_UPDATE_README=1` to rewrite the blocks after changing a table.
 
 use std::fmt::Write;
 
 use crate::link::model::LinkConfig;
 use crate::sources::{fields, SourceKind};
+use crate::verify;
 
 /// The recognised-columns block: one table per source kind.
 pub fn fields_markdown() -> String {
@@ -73,6 +75,23 @@ pub fn linkage_markdown() -> String {
          本次实际使用的模型写入运行目录的 `linkage_model.json`。\n",
     );
     out
+}
+
+/// The school-words block: when 已在校就读并注册学籍 closes a case ([`verify::names_school`]).
+pub fn school_words_markdown() -> String {
+    let quoted = |words: &[&str]| words.join("、");
+    format!(
+        "“已在校就读并注册学籍”在核实说明或整改情况写明学校时销号：两栏合起来按标点（逗号、句号、分号、冒号、\
+         顿号、括号、问号、感叹号、换行）分成若干分句，某一分句含下列**学校字样**之一、且同一分句不含下列\
+         **否定或离校字样**时，视为写明了学校；否则仍为待核实。\n\n\
+         - 学校字样：{}\n\
+         - 否定或离校字样：{}\n\n\
+         例：“已在荣隆镇中心校就读”“在双河完小读三年级”“学籍原在仁义中学已转出，现在荣隆中学就读”（第二个分句）\
+         销号；“已入学”“已在校就读”（未写学校）、“未在学校就读”“没有学校接收”“在荣隆小学就读但无学籍”\
+         “已从荣隆中学辍学”不销号。\n",
+        quoted(verify::SCHOOL_WORDS),
+        quoted(verify::NOT_AT_SCHOOL)
+    )
 }
 
 /// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.

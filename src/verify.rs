@@ -5,9 +5,10 @@
 //! 身份证号或姓名错误 outcome with a corrected ID or name in 核实说明 is applied to the
 //! census record), and [`apply_outcomes`] runs after the rules (settling outcomes close
 //! cases; others leave them open with the note carried; history is carried from the
-//! previous run). A returned row that matches no case is reported, never ignored.
+//! previous run, and so are the closed cases the rules no longer raise). A returned row
+//! that matches no case is reported, never ignored; so is a row whose case is gone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -18,20 +19,72 @@ use crate::rules::{Case, Problem};
 use crate::sources::{Data, VerificationRec};
 use crate::table::{Inputs, Prov};
 
-/// A correction applied to a census record.
+/// A correction applied to a census record: what the record said before, and the new ID
+/// or name. Personal data: shown in the evidence of the person's cases (ledger and
+/// cases.csv), never in messages.
 #[derive(Clone, Debug)]
 pub struct Correction {
     /// The returned row it came from.
     pub from: Prov,
     /// The census record corrected.
     pub census: usize,
+    /// The record's ID text before the correction (empty when it had none, `（已损坏）` for
+    /// a number damaged by a numeric cell).
+    pub old_id: String,
+    pub old_name: String,
     pub new_id: Option<String>,
     pub new_name: Option<String>,
 }
 
-/// A returned row that could not be applied, and why. No personal data.
+impl Correction {
+    /// What the correction changed, for the evidence: `清查表身份证号已按镇街核实反馈由 A
+    /// 更正为 B，姓名由 X 更正为 Y`. None when the record already held the corrected values
+    /// (the census itself was corrected since).
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(id) = self.new_id.as_ref().filter(|id| **id != self.old_id) {
+            parts.push(("身份证号", self.old_id.as_str(), id.as_str()));
+        }
+        if let Some(name) = self.new_name.as_ref().filter(|n| **n != self.old_name) {
+            parts.push(("姓名", self.old_name.as_str(), name.as_str()));
+        }
+        let text: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(k, (what, old, new))| {
+                let old = if old.is_empty() { "（空）" } else { old };
+                if k == 0 {
+                    format!("{what}已按镇街核实反馈由 {old} 更正为 {new}")
+                } else {
+                    format!("{what}由 {old} 更正为 {new}")
+                }
+            })
+            .collect();
+        (!text.is_empty()).then(|| format!("清查表{}", text.join("，")))
+    }
+}
+
+/// Shows in the evidence (匹配依据) of every case of a corrected person what the returned
+/// ledger corrected in the census record.
+pub fn mark_corrections(cases: &mut [Case], people: &crate::people::People, corrections: &[Correction]) {
+    for c in cases {
+        let Some(p) = c.person else { continue };
+        let listings = &people.persons[p].listings;
+        for corr in corrections.iter().filter(|k| listings.contains(&k.census)) {
+            if let Some(what) = corr.describe() {
+                c.evidence.push_str(&format!("（{what}）"));
+            }
+        }
+    }
+}
+
+/// A returned row the round trip reports: one that could not be applied, and why; or one
+/// whose case is gone, and what was done with it. No personal data.
 #[derive(Clone, Debug, Serialize)]
-pub struct Unmatched {
+pub struct RowNote {
+    /// Where it is, for input order.
+    #[serde(skip)]
+    pub prov: Prov,
     pub file: String,
     pub sheet: String,
     pub row: u32,
@@ -42,13 +95,13 @@ pub struct Unmatched {
 /// What the round trip did, for run.json, the summary workbook and the console.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct VerifyReport {
-    /// Returned rows read.
+    /// Returned rows read (the rows rejected for naming no case included).
     pub rows: usize,
     /// Rows with something filled in.
     pub filled: usize,
-    /// Filled rows applied to a case of this run.
+    /// Filled rows applied to a case the rules raised in this run.
     pub applied: usize,
-    /// Cases closed (销号) in this run.
+    /// Raised cases a returned row closed (销号) in this run by a settling outcome.
     pub closed: usize,
     /// Cases a returned row left open (outcome needs more evidence).
     pub kept_open: usize,
@@ -56,10 +109,13 @@ pub struct VerifyReport {
     pub corrections: usize,
     /// Rows whose case the previous run had but this run no longer raises (resolved).
     pub resolved_since: usize,
+    /// Those rows, each with what was done (file, sheet, row, case_id; no personal data).
+    pub resolved_rows: Vec<RowNote>,
     /// Filled rows already counted in an earlier run (a returned ledger of an earlier month
     /// still in the folder, or an 已销号 row read back): skipped.
     pub stale: usize,
-    pub unmatched: Vec<Unmatched>,
+    /// Filled rows that could not be applied, in input order.
+    pub unmatched: Vec<RowNote>,
 }
 
 /// Finds an 18-character ID in free text (after NFKC; spaces inside allowed).
@@ -133,6 +189,12 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
                 .collect()
         };
         if targets.is_empty() {
+            // The census already holds the corrected ID: corrected since (by the data team, or
+            // by another returned row of this run — the same answer read back from an 已销号
+            // sheet, say). Nothing is left to do.
+            if new_id.as_ref().is_some_and(|id| data.census.iter().any(|c| c.id.text == *id)) {
+                continue;
+            }
             report.unmatched.push(unmatched(
                 inputs,
                 v,
@@ -142,6 +204,12 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
         }
         for &t in &targets {
             let rec = &mut data.census[t];
+            let old_id = match rec.id.status {
+                _ if !rec.id.text.is_empty() => rec.id.text.clone(),
+                id_number::IdStatus::Damaged => "（已损坏）".to_string(),
+                _ => String::new(),
+            };
+            let old_name = rec.name.clone();
             if let Some(id) = &new_id {
                 rec.id = id_number::parse(id);
                 rec.birth = rec.id.birth().or(rec.birth);
@@ -150,76 +218,183 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
             if let Some(name) = &new_name {
                 rec.name = name.clone();
             }
-            out.push(Correction { from: v.prov, census: t, new_id: new_id.clone(), new_name: new_name.clone() });
+            out.push(Correction {
+                from: v.prov,
+                census: t,
+                old_id,
+                old_name,
+                new_id: new_id.clone(),
+                new_name: new_name.clone(),
+            });
         }
         report.corrections += 1;
     }
     out
 }
 
-fn unmatched(inputs: &Inputs, v: &VerificationRec, reason: &str) -> Unmatched {
-    let (file, sheet) = inputs.locate(v.prov);
-    Unmatched {
+fn unmatched(inputs: &Inputs, v: &VerificationRec, reason: &str) -> RowNote {
+    row_note(inputs, v.prov, &v.case_id, reason)
+}
+
+fn row_note(inputs: &Inputs, prov: Prov, case_id: &str, reason: &str) -> RowNote {
+    let (file, sheet) = inputs.locate(prov);
+    RowNote {
+        prov,
         file: file.to_string(),
         sheet: sheet.to_string(),
-        row: v.prov.row,
-        case_id: v.case_id.clone(),
+        row: prov.row,
+        case_id: case_id.to_string(),
         reason: reason.to_string(),
     }
 }
 
-/// Whether 核实说明 names a school (needed before 已在校就读并注册学籍 closes a case).
+/// Words that name a school, or a kind of school, in 核实说明 / 整改情况: what
+/// 已在校就读并注册学籍 needs before it closes a case. The README quotes this list.
+pub const SCHOOL_WORDS: &[&str] = &[
+    "学校",
+    "小学",
+    "中学",
+    "初中",
+    "高中",
+    "中心校",
+    "完小",
+    "村小",
+    "教学点",
+    "九年制",
+    "一贯制",
+    "附小",
+    "附中",
+    "一中",
+    "二中",
+    "三中",
+    "实验",
+    "学院",
+    "院校",
+    "学堂",
+    "分校",
+    "校区",
+    "职校",
+    "职中",
+    "职高",
+    "中职",
+    "中专",
+    "技校",
+    "技工",
+    "特校",
+    "特教",
+    "特殊教育",
+    "培智",
+    "启智",
+    "聋校",
+    "盲校",
+];
+
+/// Words that, in the same clause as a school word, say the child is not (or no longer) at
+/// that school: `未在学校就读`, `没有学校`, `荣隆中学辍学`, `在荣隆小学但无学籍`.
+pub const NOT_AT_SCHOOL: &[&str] = &[
+    "未", "没", "不在", "不是", "不去", "不上", "不读", "不再", "不愿", "不肯", "拒绝", "无学", "无法", "非", "辍学",
+    "退学", "休学", "失学", "离校", "转出",
+];
+
+/// What separates the clauses of a note: each clause is judged on its own, so that
+/// `学籍原在仁义中学已转出，现在荣隆中学就读` names a school (the second clause).
+const CLAUSE_BREAKS: &[char] =
+    &[',', '，', '.', '。', ';', '；', ':', '：', '!', '！', '?', '？', '、', '(', ')', '（', '）', '\n'];
+
+/// Whether a note (核实说明 and 整改情况) names the school a child attends: some clause
+/// holds a [`SCHOOL_WORDS`] word and none of [`NOT_AT_SCHOOL`].
 pub fn names_school(note: &str) -> bool {
-    ["学校", "小学", "中学", "初中", "学院", "特校", "特教", "学堂", "附中", "一中", "二中", "实验"]
-        .iter()
-        .any(|k| note.contains(k))
+    let text = crate::normalize::fold(note);
+    text.split(CLAUSE_BREAKS).any(|clause| {
+        SCHOOL_WORDS.iter().any(|w| clause.contains(w)) && !NOT_AT_SCHOOL.iter().any(|w| clause.contains(w))
+    })
 }
 
+/// Whether an outcome (with its note: 核实说明 and 整改情况) closes a case.
+pub fn settles(outcome: Option<Outcome>, note: &str) -> bool {
+    match outcome {
+        Some(Outcome::InSchoolRegistered) => names_school(note),
+        Some(o) => o.settles(),
+        None => false,
+    }
+}
+
+/// How a closed case came to be closed, for the 已销号 sheet: by a settling outcome, or —
+/// a town answered (with any outcome) a case the next run no longer raised — by the data.
+/// Read from the recorded outcome, so it is the same in every later run.
+pub fn closed_by(c: &Case) -> &'static str {
+    let h = &c.history;
+    let outcome = Outcome::from_label(&h.last_outcome).or_else(|| Outcome::parse(&h.last_outcome));
+    if settles(outcome, &h.outcome_note) {
+        "按核实结果销号"
+    } else {
+        "问题已不再出现，按已解决处理"
+    }
+}
+
+/// What happened to a returned row whose case this run no longer raises, for run.json and
+/// the 核实反馈 sheet.
+const GONE_OPEN: &str = "该问题本次已不再出现，按已解决处理：核实结果记入已销号";
+const GONE_CLOSED: &str = "该问题此前已销号，本次也不再出现：核实结果已记录，仍列在已销号";
+const GONE_CORRECTED: &str = "已按此行更正清查表，原问题本次已不再出现，按已解决处理";
+
 /// Applies returned outcomes and carries history from the previous run.
+///
+/// `cases` are the cases the rules raised; on return they also hold the cases carried
+/// forward from the previous run that the rules no longer raise: every closed one (same
+/// case_id and history), and every open one a returned row answered (closed now, with the
+/// town's outcome; the row is listed in [`VerifyReport::resolved_rows`]). An open case
+/// that is gone and unanswered is not carried: 变化情况 counts it as resolved. A closed case
+/// the rules raise again stays closed, unless a returned row gives it an outcome that does
+/// not settle it (then it is open again). The cases are in ledger order on return.
 pub fn apply_outcomes(
-    cases: &mut [Case],
+    cases: &mut Vec<Case>,
     data: &Data,
     inputs: &Inputs,
     previous: Option<&PastRun>,
     label: &str,
+    deadline: chrono::NaiveDate,
     corrections: &[Correction],
     report: &mut VerifyReport,
 ) {
     let past = previous.map(PastRun::by_id).unwrap_or_default();
     let past_identity = previous.map(PastRun::by_identity).unwrap_or_default();
-    // History first: first seen, times returned, closure, last outcome.
-    for c in cases.iter_mut() {
+    let previous_label = previous.map(|r| r.label.as_str()).unwrap_or_default();
+    let identity_of = |c: &Case| {
         let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let same = past.get(c.case_id.as_str()).copied().or_else(|| {
-            past_identity.get(&history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village)).copied()
-        });
+        history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village)
+    };
+    // History first: first seen, times returned, closure, last outcome. A raised case
+    // continues the earlier case of the same id, else of the same identity.
+    let mut continued: HashSet<&str> = HashSet::new();
+    for c in cases.iter_mut() {
+        let same = past.get(c.case_id.as_str()).copied().or_else(|| past_identity.get(&identity_of(c)).copied());
         match same {
             Some(p) => {
-                c.history.first_seen = if p.first_seen.is_empty() {
-                    previous.map(|r| r.label.clone()).unwrap_or_default()
-                } else {
-                    p.first_seen.clone()
-                };
-                c.history.times_returned = p.times_returned;
-                c.history.last_outcome = p.last_outcome.clone();
-                c.history.outcome_note = p.outcome_note.clone();
-                c.history.closed = p.closed;
-                c.history.closed_in = p.closed_in.clone();
+                c.history = p.history(previous_label);
+                continued.insert(p.case_id.as_str());
             }
             None => c.history.first_seen = label.to_string(),
         }
     }
-    let by_id: HashMap<String, usize> = cases.iter().enumerate().map(|(i, c)| (c.case_id.clone(), i)).collect();
-    let now_identity: HashMap<String, usize> = cases
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
-            (history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village), i)
-        })
-        .collect();
+    // The earlier cases the rules no longer raise, after the raised ones: carried if closed
+    // or answered (below).
+    let raised = cases.len();
+    if let Some(prev) = previous {
+        cases.extend(
+            prev.cases
+                .iter()
+                .filter(|p| !continued.contains(p.case_id.as_str()))
+                .filter_map(|p| p.to_case(previous_label, deadline)),
+        );
+    }
+    // Lookups; a raised case wins over a carried one.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut now_identity: HashMap<String, usize> = HashMap::new();
     let mut by_person: HashMap<(String, Problem), usize> = HashMap::new();
     for (i, c) in cases.iter().enumerate() {
+        by_id.entry(c.case_id.clone()).or_insert(i);
+        now_identity.entry(identity_of(c)).or_insert(i);
         if !c.id_number.is_empty() {
             by_person.entry((c.id_number.clone(), c.problem)).or_insert(i);
         }
@@ -227,7 +402,7 @@ pub fn apply_outcomes(
     let past_by_person: HashMap<(String, String), &str> = previous
         .map(|r| r.cases.iter().map(|c| ((c.id_number.clone(), c.problem_label.clone()), c.case_id.as_str())).collect())
         .unwrap_or_default();
-    let corrected_rows: std::collections::HashSet<Prov> = corrections.iter().map(|c| c.from).collect();
+    let corrected_rows: HashSet<Prov> = corrections.iter().map(|c| c.from).collect();
     // What earlier runs had counted for each case, before this run's rows are applied.
     let carried: Vec<(u32, String, String)> = cases
         .iter()
@@ -236,7 +411,18 @@ pub fn apply_outcomes(
     // Per case: the row applied and its answer (outcome label, note).
     let mut applied_to: HashMap<usize, (Prov, (String, String))> = HashMap::new();
 
-    report.rows = data.verification.len();
+    // Rows filled in with neither case_id nor ID were rejected when read (rejects.csv); they
+    // are listed here too, so that a town's answer is never dropped without a word.
+    report.rows = data.verification.len() + data.verification_unidentified.len();
+    report.filled += data.verification_unidentified.len();
+    for &prov in &data.verification_unidentified {
+        report.unmatched.push(row_note(
+            inputs,
+            prov,
+            "",
+            "已填写核实结果，但既无 case_id 也无身份证号，无法对应案件（该行同时记入 rejects.csv）",
+        ));
+    }
     for v in &data.verification {
         if !v.filled() {
             continue;
@@ -252,19 +438,22 @@ pub fn apply_outcomes(
                 by_person.get(&(listed.clone(), p)).copied()
             })
             .or_else(|| {
-                // The case the row answers was raised last time under another id (the
-                // person's ID was corrected since): follow it by its identity.
-                let old = past.get(v.case_id.as_str())?;
+                // The case the row answers was recorded last time under another id or ID
+                // (the person's ID was corrected since): follow it by its identity.
+                let old = past.get(v.case_id.as_str()).copied().or_else(|| {
+                    let id = past_by_person.get(&(listed.clone(), v.problem_label.clone()))?;
+                    past.get(id).copied()
+                })?;
                 now_identity
                     .get(&history::identity(&old.problem_label, &old.name, &old.birth_date, &old.town, &old.village))
                     .copied()
             });
         let Some(i) = target else {
-            let known_before = (!v.case_id.is_empty() && past.contains_key(v.case_id.as_str()))
-                || past_by_person.contains_key(&(listed.clone(), v.problem_label.clone()));
-            if known_before || corrected_rows.contains(&v.prov) {
-                // The case was raised before and no longer is: resolved by the data.
+            if corrected_rows.contains(&v.prov) {
+                // The row's correction removed the case it answered, which was never
+                // recorded (the correction came with the first return).
                 report.resolved_since += 1;
+                report.resolved_rows.push(row_note(inputs, v.prov, &v.case_id, GONE_CORRECTED));
             } else {
                 let why = if v.case_id.is_empty() {
                     "按身份证号+问题类型找不到对应案件（本次与上次运行均无此案件）"
@@ -305,16 +494,23 @@ pub fn apply_outcomes(
             continue;
         }
         applied_to.insert(i, (v.prov, answer.clone()));
-        report.applied += 1;
         let c = &mut cases[i];
         c.history.times_returned += 1;
         (c.history.last_outcome, c.history.outcome_note) = answer;
-        let settles = match v.outcome {
-            Some(Outcome::InSchoolRegistered) => names_school(&v.outcome_note),
-            Some(o) => o.settles(),
-            None => false,
-        };
-        if settles {
+        if i >= raised {
+            // The case is gone from this run's data: resolved, whatever the answer; the
+            // town's outcome is recorded on it in 已销号.
+            report.resolved_since += 1;
+            let what = if c.history.closed { GONE_CLOSED } else { GONE_OPEN };
+            if !c.history.closed {
+                c.history.closed = true;
+                c.history.closed_in = label.to_string();
+            }
+            report.resolved_rows.push(row_note(inputs, v.prov, &v.case_id, what));
+            continue;
+        }
+        report.applied += 1;
+        if settles(v.outcome, &c.history.outcome_note) {
             c.history.closed = true;
             c.history.closed_in = label.to_string();
             report.closed += 1;
@@ -324,6 +520,16 @@ pub fn apply_outcomes(
             report.kept_open += 1;
         }
     }
+    // A gone case that was open and that no row answered is not carried (resolved).
+    let mut k = 0;
+    cases.retain(|c| {
+        k += 1;
+        k <= raised || c.history.closed
+    });
+    crate::rules::sort_cases(cases);
+    // In input order (file, sheet, row), whichever step found them.
+    report.unmatched.sort_by_key(|u| u.prov);
+    report.resolved_rows.sort_by_key(|u| u.prov);
 }
 
 /// The outcome as recorded in history: the canonical label, else the text as returned.
@@ -339,4 +545,56 @@ fn joined_note(v: &VerificationRec) -> String {
         .copied()
         .collect::<Vec<_>>()
         .join("；")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_school_is_named_unless_the_clause_denies_it() {
+        let cases: &[(&str, bool)] = &[
+            ("已在荣隆镇中心小学就读，学籍已注册", true),
+            ("已在荣隆镇中心校就读", true),
+            ("在双河完小读三年级", true),
+            ("在古昌村小就读", true),
+            ("荣昌区职校", true),
+            ("已到重庆市荣昌区技校就读", true),
+            ("在清江镇九年制学校", true),
+            ("荣昌区特殊教育学校随班就读", true),
+            ("学籍原在仁义中学已转出，现在荣隆中学就读", true),
+            ("已入学", false),
+            ("已在校就读", false),
+            ("未在学校就读", false),
+            ("没有学校接收", false),
+            ("不在学校，在家务农", false),
+            ("在荣隆小学就读但无学籍", false),
+            ("已从荣隆中学辍学", false),
+            ("", false),
+        ];
+        for (note, named) in cases {
+            assert_eq!(names_school(note), *named, "{note}");
+        }
+    }
+
+    #[test]
+    fn a_correction_says_what_it_changed() {
+        let corr = |old_id: &str, old_name: &str, new_id: Option<&str>, new_name: Option<&str>| Correction {
+            from: Prov::default(),
+            census: 0,
+            old_id: old_id.into(),
+            old_name: old_name.into(),
+            new_id: new_id.map(str::to_string),
+            new_name: new_name.map(str::to_string),
+        };
+        assert_eq!(
+            corr("A1", "付子航", Some("B2"), Some("傅子航")).describe().as_deref(),
+            Some("清查表身份证号已按镇街核实反馈由 A1 更正为 B2，姓名由 付子航 更正为 傅子航")
+        );
+        assert_eq!(
+            corr("", "傅子航", Some("B2"), Some("傅子航")).describe().as_deref(),
+            Some("清查表身份证号已按镇街核实反馈由 （空） 更正为 B2")
+        );
+        assert_eq!(corr("B2", "傅子航", Some("B2"), None).describe(), None, "nothing left to correct");
+    }
 }

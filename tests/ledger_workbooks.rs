@@ -243,3 +243,50 @@ fn childrens_ledger_district_summary_and_dropout_roster() {
     assert_eq!((roster[3][1].as_str(), roster[3][2].as_str(), roster[3][9].as_str()), ("荣隆中学", "白晓峰", "是"));
     assert!(matches!(&sheet_cells(&run.join("辍学学生花名册.xlsx"), "花名册")[3][4], Data::String(s) if s.len() == 18));
 }
+
+/// Every town of the census gets a ledger, one with no problems too (its 汇总 all zeros,
+/// saying so); a town whose only child left the census still gets one, for its 变化情况.
+#[test]
+fn every_town_gets_a_ledger() {
+    let wd = Workdir::new("ledger-every-town");
+    let plain = child("安子豪", "2011-01-01", 211);
+    let pupil = child("吴学生", "2009-05-06", 213).at("吴家镇", "陈坝村");
+    let alone = child("直独子", "2010-07-07", 215).at("直升镇", "大房子村");
+    let mut set = Set {
+        census: vec![plain, pupil.clone(), alone],
+        students: vec![student(&pupil, "吴家镇中心小学", "五年级")],
+        ..Default::default()
+    };
+    let m1 = set.run(&wd, "m1");
+    let ledgers = |run: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(run.join("问题台账"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ledgers(&m1), ["吴家镇问题台账.xlsx", "直升镇问题台账.xlsx", "荣隆镇问题台账.xlsx"]);
+    let book = m1.join("问题台账/吴家镇问题台账.xlsx");
+    assert_eq!(sheet_names(&book), ["汇总", "全部问题", "已销号", "变化情况"]);
+    let summary = sheet_text(&book, "汇总");
+    assert_eq!(summary[0][0], "吴家镇控辍保学问题汇总（基准日 2020-05-14）");
+    assert_eq!(summary[2][..3], ["村(社区)", "合计", "其中建档立卡"]);
+    assert_eq!(summary[3][..3], ["合计", "0", "0"]);
+    assert_eq!(summary[5][0], "本次未发现问题。");
+    let all = sheet_text(&book, "全部问题");
+    assert!(all[1][0].contains("问题数：0"), "{}", all[1][0]);
+    assert_eq!(all.len(), 3, "title, subtitle and header only: {all:?}");
+
+    // 直升镇's only child left the census: no case, but its ledger shows the case resolved.
+    set.census.retain(|c| c.town != "直升镇");
+    let pipeline = set.write(&wd);
+    let m2 = crate::util::run_dir(&wd.run_ok(&["run", pipeline.to_str().unwrap(), "--label", "m2", "-q"]));
+    assert_eq!(ledgers(&m2), ledgers(&m1));
+    let book = m2.join("问题台账/直升镇问题台账.xlsx");
+    assert_eq!(sheet_text(&book, "汇总")[5][0], "本次未发现问题。");
+    let changes = sheet_text(&book, "变化情况");
+    assert_eq!(changes[3][..6], ["直升镇", "大房子村", "0", "1", "0", "0"]);
+    let listed = changes.iter().find(|r| r[0] == "已解决").expect("the resolved case is listed");
+    assert_eq!(listed[4], "直独子");
+}

@@ -1,5 +1,6 @@
 //! The README is the user's manual: its generated blocks (recognised column names, the
-//! linkage model) must match the code, and its two set-up commands must name real files.
+//! linkage model, the school words of 已在校就读并注册学籍) must match the code, and its two
+//! set-up commands must name real files.
 //! `KCBX_UPDATE_README=1 cargo test readme` rewrites the blocks.
 
 use kcbx::manual;
@@ -11,7 +12,11 @@ fn readme_blocks_match_the_code() {
     let path = repo().join("README.md");
     let text = std::fs::read_to_string(&path).expect("README.md");
     let mut want = text.clone();
-    for (name, body) in [("fields", manual::fields_markdown()), ("linkage", manual::linkage_markdown())] {
+    for (name, body) in [
+        ("fields", manual::fields_markdown()),
+        ("linkage", manual::linkage_markdown()),
+        ("school", manual::school_words_markdown()),
+    ] {
         want = manual::splice(&want, name, &body).unwrap_or_else(|| panic!("README lacks the {name} markers"));
     }
     if want != text {

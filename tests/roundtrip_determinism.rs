@@ -1,10 +1,11 @@
 //! Determinism (issue 6): the shipped sample run twice, into two different output folders,
-//! gives a byte-identical cases.csv and rejects.csv, and workbooks whose every sheet has the
-//! same cells (read back with calamine).
+//! with the same `--label` and the same previous run (none, then the same `--previous`),
+//! gives a byte-identical cases.csv, rejects.csv, linkage_model.json and byte-identical
+//! workbooks; run.json differs only in times and paths.
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{read_csv, repo, run_dir, sheet_cells, sheet_names, Workdir};
+use crate::util::{read_csv, repo, run_dir, Workdir};
 
 /// Every file under `root`, relative, sorted.
 fn files(root: &Path) -> Vec<PathBuf> {
@@ -28,47 +29,51 @@ fn files(root: &Path) -> Vec<PathBuf> {
 fn the_sample_twice_gives_the_same_outputs() {
     let wd = Workdir::new("determinism");
     let pipeline = repo().join("pipelines/clearance.toml");
-    let run = |out: &str| {
+    let run = |out: &str, label: &str, previous: Option<&Path>| {
         let out = wd.path(out);
-        run_dir(&wd.run_ok(&[
-            "run",
-            pipeline.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--no-previous",
-            "--label",
-            "x",
-            "-q",
-        ]))
+        let mut args = vec!["run", pipeline.to_str().unwrap(), "--out", out.to_str().unwrap(), "--label", label, "-q"];
+        match previous {
+            Some(p) => args.extend(["--previous", p.to_str().unwrap()]),
+            None => args.push("--no-previous"),
+        }
+        run_dir(&wd.run_ok(&args))
     };
-    let (a, b) = (run("first"), run("second"));
-    assert_ne!(a, b);
+    let (a, b) = (run("first", "x", None), run("second", "x", None));
+    same_outputs(&a, &b);
     let listed = files(&a);
-    assert_eq!(listed, files(&b));
-    let workbooks: Vec<&PathBuf> = listed.iter().filter(|p| p.extension().is_some_and(|e| e == "xlsx")).collect();
-    // 5 town ledgers, 5 children's ledgers, 汇总, 辍学学生花名册.
-    assert_eq!(workbooks.len(), 12, "{listed:?}");
-
-    for csv in ["cases.csv", "rejects.csv", "linkage_model.json"] {
-        let (x, y) = (std::fs::read(a.join(csv)).unwrap(), std::fs::read(b.join(csv)).unwrap());
-        assert!(x == y, "{csv} differs between the two runs");
-    }
+    let count = |dir: &str| listed.iter().filter(|p| p.parent() == Some(Path::new(dir))).count();
+    // A ledger for each of the sample's 5 census towns, 5 children's ledgers, 汇总, 花名册.
+    assert_eq!((count("问题台账"), count("适龄儿童台账")), (5, 5), "{listed:?}");
     assert!(read_csv(&a.join("cases.csv")).len() > 300, "the sample raises its cases");
 
-    for rel in workbooks {
-        let (x, y) = (a.join(rel), b.join(rel));
-        let names = sheet_names(&x);
-        assert_eq!(names, sheet_names(&y), "{}", rel.display());
-        for sheet in &names {
-            assert!(sheet_cells(&x, sheet) == sheet_cells(&y, sheet), "{} [{sheet}] differs", rel.display());
-        }
-    }
+    // The same again, both compared with the same earlier run (history and 变化情况 from it).
+    let (c, d) = (run("first", "y", Some(&a)), run("second", "y", Some(&a)));
+    same_outputs(&c, &d);
+    let x = json(&c);
+    assert!(x["previous_run"].as_str().unwrap().ends_with("x"), "{}", x["previous_run"]);
+    assert_eq!(x["changes"]["still_open"], x["cases"]["total"], "nothing changed since x");
+}
 
+fn json(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap()
+}
+
+/// Two run folders hold the same files, byte for byte (run.json aside: its counts agree).
+fn same_outputs(a: &Path, b: &Path) {
+    assert_ne!(a, b);
+    let listed = files(a);
+    assert_eq!(listed, files(b));
+    let workbooks = listed.iter().filter(|p| p.extension().is_some_and(|e| e == "xlsx")).count();
+    assert_eq!(workbooks, 12, "{listed:?}");
+    for rel in &listed {
+        if rel == Path::new("run.json") {
+            continue;
+        }
+        let (x, y) = (std::fs::read(a.join(rel)).unwrap(), std::fs::read(b.join(rel)).unwrap());
+        assert!(x == y, "{} differs between the two runs", rel.display());
+    }
     // run.json differs only in times and paths: the counts are the same.
-    let json = |dir: &Path| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap()
-    };
-    let (x, y) = (json(&a), json(&b));
+    let (x, y) = (json(a), json(b));
     for key in ["params", "inputs", "cases", "changes", "verification", "outputs"] {
         assert_eq!(x[key], y[key], "run.json {key}");
     }

@@ -172,12 +172,16 @@ fn two_months(wd: &Workdir) -> Months {
     stranger[col("身份证号")] = id("2011-11-11", 999);
     stranger[col("问题类型")] = "适龄未入学/疑似失学".into();
     stranger[col("核实结果")] = "死亡".into();
+    // And a row filled in with a name only: no case_id (the column is gone), no ID.
+    let mut nameless = vec![String::new(); ry[2].len()];
+    nameless[col("姓名")] = "无号者".into();
+    nameless[col("核实结果")] = "查无此人".into();
     returned(
         &wd.path("returned/仁义镇问题台账.xlsx"),
         &ry,
         &[("龚文博", "已劝返复学", "2020年5月已返回仁义中学就读"), ("韩梦琪", "随父母外出无法联系", "")],
         true,
-        &[stranger],
+        &[stranger, nameless],
     );
 
     // Meanwhile the data team: 蒋子轩 studies outside the district, 康雨欣 got a 学籍, and a
@@ -207,6 +211,9 @@ fn a_month_of_returned_ledgers() {
     let status: Vec<(&str, &str, &str)> =
         now.iter().map(|((p, n), c)| (p.as_str(), n.as_str(), c["status"].as_str())).collect();
     let mut expected = vec![
+        // The ID corrected: the id_invalid case is gone from the data, and carried into
+        // 已销号 with the town's answer.
+        ("id_invalid", "邓佳琪", "closed"),
         ("not_enrolled", "安宇航", "closed"),
         ("not_enrolled", "包思雨", "open"),
         ("not_enrolled", "曹一凡", "open"),
@@ -231,6 +238,20 @@ fn a_month_of_returned_ledgers() {
         );
     }
     assert_eq!(get("non_completer", "龚文博")["last_outcome"], "已劝返复学");
+    let dj = get("id_invalid", "邓佳琪");
+    assert_eq!(dj["case_id"], m1_ids[&("id_invalid".to_string(), "邓佳琪".to_string())]);
+    assert_eq!(
+        [&dj["closed_in"], &dj["first_seen"], &dj["times_returned"], &dj["last_outcome"]],
+        ["m2", "m1", "1", "身份证号或姓名错误"]
+    );
+    assert_eq!(dj["outcome_note"], format!("经核对户口簿，正确身份证号为 {}", p.d.id));
+    // It keeps what m1 recorded: the ID as listed then, and m1's source rows.
+    assert_eq!(dj["id_number"], bad_check(&p.d.id));
+    let cases1 = read_csv(&m1.join("cases.csv"));
+    let m1_dj = crate::builder::case(&cases1, "id_invalid", "邓佳琪");
+    for k in ["description", "evidence", "source", "deadline", "person_ref", "village"] {
+        assert_eq!(dj[k], m1_dj[k], "{k}");
+    }
     // Open, with their history: no school named; needs evidence; a town that could not reach
     // the family; an untouched row.
     let history = |problem: &str, name: &str| {
@@ -255,7 +276,7 @@ fn a_month_of_returned_ledgers() {
     // and the evidence says so.
     let f = get("not_enrolled", "傅子航");
     assert_eq!(f["case_id"], m1_ids[&("not_enrolled".to_string(), "付子航".to_string())]);
-    assert!(f["evidence"].contains("（清查表姓名已按镇街核实反馈更正）"), "{}", f["evidence"]);
+    assert!(f["evidence"].ends_with("（清查表姓名已按镇街核实反馈由 付子航 更正为 傅子航）"), "{}", f["evidence"]);
     assert_eq!(history("not_enrolled", "傅子航"), h("m1", "1", "身份证号或姓名错误", "姓名应为傅子航"));
 
     // The m2 ledgers: the note carried into 上次核实结果; closed cases on 已销号 only.
@@ -282,12 +303,14 @@ fn a_month_of_returned_ledgers() {
             "核实结果",
             "核实说明",
             "首次发现",
-            "销号批次"
+            "销号批次",
+            "销号依据"
         ]
     );
-    assert_eq!(closed.len(), 4, "{closed:?}");
+    assert_eq!(closed.len(), 5, "{closed:?}");
+    let closed_row = |name: &str| closed[3..].iter().find(|r| r[4] == name).unwrap_or_else(|| panic!("{name}"));
     assert_eq!(
-        closed[3][4..],
+        closed_row("安宇航")[4..],
         [
             "安宇航",
             p.a.id.as_str(),
@@ -295,7 +318,22 @@ fn a_month_of_returned_ledgers() {
             "已在校就读并注册学籍",
             "已在荣隆镇中心小学就读，学籍已注册",
             "m1",
-            "m2"
+            "m2",
+            "按核实结果销号"
+        ]
+    );
+    let bad = bad_check(&p.d.id);
+    assert_eq!(
+        closed_row("邓佳琪")[4..],
+        [
+            "邓佳琪",
+            bad.as_str(),
+            "身份证号错误",
+            "身份证号或姓名错误",
+            dj["outcome_note"].as_str(),
+            "m1",
+            "m2",
+            "问题已不再出现，按已解决处理"
         ]
     );
     // The children's ledger says what the town found for a closed case.
@@ -324,45 +362,95 @@ fn a_month_of_returned_ledgers() {
             n("resolved_since"),
             n("stale")
         ],
-        [11, 8, 6, 2, 4, 2, 1, 0]
+        [12, 9, 6, 2, 4, 2, 1, 0]
     );
     let unmatched = v["unmatched"].as_array().unwrap();
-    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert_eq!(unmatched.len(), 2, "{unmatched:?}");
     let u = &unmatched[0];
     assert!(u["file"].as_str().unwrap().ends_with("returned/仁义镇问题台账.xlsx"), "{u}");
     assert_eq!((u["sheet"].as_str(), u["row"].as_u64(), u["case_id"].as_str()), (Some("全部问题"), Some(7), Some("")));
     assert!(u["reason"].as_str().unwrap().contains("按身份证号+问题类型找不到对应案件"), "{u}");
-    assert!(
-        !u.to_string().contains("无名氏") && !u.to_string().contains(&id("2011-11-11", 999)),
-        "no personal data: {u}"
-    );
+    // The row with neither case_id nor ID: listed here and rejected, and the returned
+    // sheet's accounting still balances (read = used + skipped + rejected).
+    let u = &unmatched[1];
+    assert!(u["file"].as_str().unwrap().ends_with("returned/仁义镇问题台账.xlsx"), "{u}");
+    assert_eq!((u["sheet"].as_str(), u["row"].as_u64()), (Some("全部问题"), Some(8)));
+    assert!(u["reason"].as_str().unwrap().contains("既无 case_id 也无身份证号"), "{u}");
+    for u in unmatched {
+        let text = u.to_string();
+        assert!(
+            !text.contains("无名氏") && !text.contains("无号者") && !text.contains(&id("2011-11-11", 999)),
+            "no personal data: {u}"
+        );
+    }
+    let rejects = read_csv(&m2.join("rejects.csv"));
+    let rejected: Vec<(&str, &str)> = rejects
+        .iter()
+        .filter(|r| r["file"].ends_with("仁义镇问题台账.xlsx"))
+        .map(|r| (r["row"].as_str(), r["reason"].as_str()))
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].0, "8");
+    assert!(rejected[0].1.contains("既无 case_id 也无身份证号"));
+    let returned_file = run["inputs"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("returned/仁义镇问题台账.xlsx"))
+        .expect("the returned file is listed");
+    let sheet = &returned_file["sheets"][0];
+    assert_eq!((sheet["rejected"].as_u64(), sheet["balanced"].as_bool()), (Some(1), Some(true)), "{sheet}");
+    assert_eq!(run["inputs"]["accounting"]["balanced"], true);
     let changes = &run["changes"];
     assert_eq!(
         [&changes["new"], &changes["resolved"], &changes["still_open"], &changes["changed"]]
             .map(|x| x.as_u64().unwrap()),
         [1, 4, 5, 1]
     );
-    assert_eq!((run["cases"]["total"].as_u64(), run["cases"]["closed"].as_u64()), (Some(7), Some(2)));
+    assert_eq!((run["cases"]["total"].as_u64(), run["cases"]["closed"].as_u64()), (Some(7), Some(3)));
+    // The one row whose case m2 no longer raises: where it is and what was done.
+    let resolved = v["resolved_rows"].as_array().unwrap();
+    assert_eq!(resolved.len(), 1, "{resolved:?}");
+    let r = &resolved[0];
+    assert!(r["file"].as_str().unwrap().ends_with("returned/荣隆镇问题台账（已核实）.xlsx"), "{r}");
+    assert_eq!((r["sheet"].as_str(), r["case_id"].as_str()), (Some("全部问题"), dj["case_id"].as_str().into()));
+    assert_eq!(r["reason"], "该问题本次已不再出现，按已解决处理：核实结果记入已销号");
+    let rl = sheet_text(&m1.join("问题台账/荣隆镇问题台账.xlsx"), "全部问题");
+    let dj_row = rl.iter().position(|row| row.iter().any(|c| c == "邓佳琪")).unwrap() + 1;
+    assert_eq!(r["row"].as_u64(), Some(dj_row as u64));
 
     // 汇总.xlsx 核实反馈 lists the unmatched row; 变化情况 counts per town and village.
     let summary = m2.join("汇总.xlsx");
     let fb = sheet_text(&summary, "核实反馈");
     let line = fb.iter().find(|r| r[0].ends_with("仁义镇问题台账.xlsx")).expect("unmatched row listed");
     assert_eq!((line[1].as_str(), line[2].as_str()), ("全部问题", "7"));
+    let lines: Vec<&str> = fb.iter().filter(|r| r[0].ends_with("仁义镇问题台账.xlsx")).map(|r| r[2].as_str()).collect();
+    assert_eq!(lines, ["7", "8"], "both unmatched rows are listed");
     let count = |label: &str| fb.iter().find(|r| r[0] == label).map(|r| r[1].clone()).unwrap_or_default();
-    assert_eq!([count("销号"), count("未能对应"), count("更正身份证号/姓名")], ["2", "1", "2"]);
+    assert_eq!([count("销号"), count("未能对应"), count("更正身份证号/姓名")], ["2", "2", "2"]);
+    assert_eq!(count("本次已不再出现（已解决）"), "1");
+    let gone = fb.iter().find(|r| r[0].ends_with("荣隆镇问题台账（已核实）.xlsx")).expect("the resolved row is listed");
+    assert_eq!(
+        (gone[2].as_str(), gone[3].as_str(), gone[4].as_str()),
+        (dj_row.to_string().as_str(), dj["case_id"].as_str(), "该问题本次已不再出现，按已解决处理：核实结果记入已销号")
+    );
     let ch = sheet_text(&summary, "变化情况");
     assert_eq!(ch[2][..6], ["镇街", "村(社区)", "新增", "已解决", "仍未解决", "类型变化"]);
+    // Each town's villages, the town's 小计, and the district's 合计.
     assert_eq!(ch[3][..6], ["仁义镇", "高峰村", "0", "1", "2", "0"]);
-    assert_eq!(ch[4][..6], ["荣隆镇", "新峰村", "1", "3", "3", "1"]);
-    assert_eq!(ch[5][2..6], ["1", "4", "5", "1"]);
+    assert_eq!(ch[4][..6], ["仁义镇", "小计", "0", "1", "2", "0"]);
+    assert_eq!(ch[5][..6], ["荣隆镇", "新峰村", "1", "3", "3", "1"]);
+    assert_eq!(ch[6][..6], ["荣隆镇", "小计", "1", "3", "3", "1"]);
+    assert_eq!(ch[7][..6], ["合计", "全区", "1", "4", "5", "1"]);
     let changed = ch.iter().find(|r| r[0] == "类型变化").expect("the changed case is listed");
     assert_eq!(
         (changed[5].as_str(), changed[6].as_str(), changed[7].as_str()),
         ("县外就读待核实", "适龄未入学/疑似失学", m1_ids[&("not_enrolled".to_string(), "蒋子轩".to_string())].as_str())
     );
+    // The town's ledger: per village, then 合计 (no 小计 rows).
     let town_ch = sheet_text(&ledger, "变化情况");
     assert_eq!(town_ch[3][..6], ["荣隆镇", "新峰村", "1", "3", "3", "1"]);
+    assert_eq!(town_ch[4][..6], ["合计", "", "1", "3", "3", "1"]);
 
     // `kcbx diff m1 m2` gives the same counts.
     let out = wd.run_ok(&["diff", m1.to_str().unwrap(), m2.to_str().unwrap()]);
@@ -433,15 +521,18 @@ fn last_months_returns_left_in_the_folder_are_not_counted_again() {
     assert_eq!(history("not_enrolled", "韩梦琪"), h("open", "1", "随父母外出无法联系", ""));
     assert_eq!(history("not_enrolled", "傅子航"), h("open", "1", "身份证号或姓名错误", ""));
     // Corrections keep applying (the census sheet itself was not corrected).
-    assert!(get("not_enrolled", "傅子航")["evidence"].contains("清查表姓名已按镇街核实反馈更正"));
-    assert!(!cases.contains_key(&("id_invalid".to_string(), "邓佳琪".to_string())));
+    assert!(get("not_enrolled", "傅子航")["evidence"].contains("清查表姓名已按镇街核实反馈由 付子航 更正为 傅子航"));
+    // The id_invalid case resolved in m2 stays in 已销号, its m1 answer not counted again.
+    assert_eq!(history("id_invalid", "邓佳琪"), h("closed", "1", "身份证号或姓名错误", "m2"));
 
     let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(m3.join("run.json")).unwrap()).unwrap();
     let v = &run["verification"];
-    assert_eq!(v["unmatched"].as_array().unwrap().len(), 1, "the stranger's row is still reported: {v}");
+    assert_eq!(v["unmatched"].as_array().unwrap().len(), 2, "the stranger's rows are still reported: {v}");
     assert_eq!((v["applied"].as_u64(), v["closed"].as_u64()), (Some(1), Some(1)), "{v}");
-    // m1's rows for 安宇航, 包思雨, 曹一凡, 付子航, 龚文博, 韩梦琪, and 安宇航's 已销号 row.
-    assert_eq!(v["stale"].as_u64(), Some(7), "{v}");
+    // m1's rows for 安宇航, 包思雨, 曹一凡, 邓佳琪, 付子航, 龚文博, 韩梦琪, and the 已销号 rows of
+    // 安宇航 and 邓佳琪.
+    assert_eq!(v["stale"].as_u64(), Some(9), "{v}");
+    assert_eq!((v["resolved_since"].as_u64(), v["resolved_rows"].as_array().map(Vec::len)), (Some(0), Some(0)));
     let changes = &run["changes"];
     assert_eq!(
         [&changes["new"], &changes["resolved"], &changes["still_open"], &changes["changed"]]
@@ -491,8 +582,8 @@ fn a_corrected_id_keeps_the_other_cases_history() {
     let m2 = run_dir(&wd.run_ok(&["run", pipeline.to_str().unwrap(), "--label", "m2", "-q"]));
 
     let cases2 = read_csv(&m2.join("cases.csv"));
-    assert_eq!(flagged(&cases2), pairs(&[("not_enrolled", "吕思远")]));
-    let ne2 = &cases2[0];
+    assert_eq!(flagged(&cases2), pairs(&[("not_enrolled", "吕思远"), ("id_invalid", "吕思远")]));
+    let ne2 = case(&cases2, "not_enrolled", "吕思远");
     assert_ne!(ne2["case_id"], ne1, "the key is now the corrected ID");
     assert_eq!(ne2["id_number"], x.id);
     assert_eq!(
@@ -500,10 +591,25 @@ fn a_corrected_id_keeps_the_other_cases_history() {
         ("open", "m1", "1")
     );
     assert_eq!(ne2["last_outcome"], "省外就读无学籍");
-    assert!(ne2["evidence"].contains("已按镇街核实反馈更正"), "{}", ne2["evidence"]);
+    let note = format!("（清查表身份证号已按镇街核实反馈由 （空） 更正为 {}）", x.id);
+    assert!(ne2["evidence"].ends_with(&note), "{}", ne2["evidence"]);
+    // The ledger shows the same evidence in 匹配依据.
+    let ledger = sheet_text(&m2.join("问题台账/荣隆镇问题台账.xlsx"), "全部问题");
+    let col = ledger[2].iter().position(|c| c == "匹配依据").unwrap();
+    assert!(ledger[3][col].ends_with(&note), "{}", ledger[3][col]);
     let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(m2.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["changes"]["still_open"], 1);
     assert_eq!(run["changes"]["resolved"], 1, "the id_invalid case");
     assert_eq!(run["changes"]["new"], 0);
     assert_eq!(run["verification"]["unmatched"].as_array().unwrap().len(), 0);
+    // The id_invalid case the correction resolved is carried into 已销号 with the town's answer.
+    let ii = case(&cases2, "id_invalid", "吕思远");
+    assert_eq!(
+        [&ii["status"], &ii["closed_in"], &ii["first_seen"], &ii["times_returned"], &ii["last_outcome"]],
+        ["closed", "m2", "m1", "1", "身份证号或姓名错误"]
+    );
+    assert_eq!(ii["case_id"], cases1[&("id_invalid".to_string(), "吕思远".to_string())]["case_id"]);
+    let resolved = run["verification"]["resolved_rows"].as_array().unwrap();
+    assert_eq!(resolved.len(), 1, "{resolved:?}");
+    assert_eq!(resolved[0]["case_id"], ii["case_id"].as_str());
 }

@@ -15,6 +15,7 @@ mod read_scale;
 mod read_support;
 mod readme;
 mod roundtrip_determinism;
+mod roundtrip_history;
 mod roundtrip_month;
 mod roundtrip_xls;
 mod rules_exemptions;

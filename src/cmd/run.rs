@@ -159,10 +159,25 @@ pub fn run(args: Args) -> Result<()> {
     let facts = rules::all_facts(&people, &data, &plan);
     let mut cases = rules::evaluate(&people, &data, &plan, &inputs, &facts);
     let label = args.label.clone().unwrap_or_else(|| report::default_label(&plan.output_dir));
-    mark_corrections(&mut cases, &people, &corrections);
-    verify::apply_outcomes(&mut cases, &data, &inputs, previous.as_ref(), &label, &corrections, &mut verify_report);
+    verify::mark_corrections(&mut cases, &people, &corrections);
+    verify::apply_outcomes(
+        &mut cases,
+        &data,
+        &inputs,
+        previous.as_ref(),
+        &label,
+        plan.params.deadline(),
+        &corrections,
+        &mut verify_report,
+    );
     for u in &verify_report.unmatched {
         say(&format!("核实反馈未能对应：{}［{}］第{}行：{}", u.file, u.sheet, u.row, u.reason));
+    }
+    if !verify_report.resolved_rows.is_empty() {
+        say(&format!(
+            "核实反馈：{} 行所对应的问题本次已不再出现，按已解决处理（逐行列在 run.json 和 汇总.xlsx 的“核实反馈”表）",
+            verify_report.resolved_rows.len()
+        ));
     }
     let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
     let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
@@ -235,21 +250,4 @@ fn read_counts(outcome: &read::ReadOutcome) -> [(&'static str, u64); 5] {
         ("rows_used", used),
         ("problems", outcome.problems.len() as u64),
     ]
-}
-
-/// Shows in the evidence of every case of a corrected person that the census record was
-/// corrected from a returned ledger.
-fn mark_corrections(cases: &mut [rules::Case], people: &people::People, corrections: &[verify::Correction]) {
-    for c in cases {
-        let Some(p) = c.person else { continue };
-        let listings = &people.persons[p].listings;
-        for corr in corrections.iter().filter(|k| listings.contains(&k.census)) {
-            let what = match (&corr.new_id, &corr.new_name) {
-                (Some(_), Some(_)) => "身份证号和姓名",
-                (Some(_), None) => "身份证号",
-                _ => "姓名",
-            };
-            c.evidence.push_str(&format!("（清查表{what}已按镇街核实反馈更正）"));
-        }
-    }
 }

@@ -1,5 +1,7 @@
 //! `cases.csv`: the machine-readable case list (UTF-8 with BOM so Excel opens it correctly),
-//! stable English column names, rows in ledger order. Byte-identical for identical inputs.
+//! stable English column names, rows in ledger order. Byte-identical for identical inputs,
+//! label and previous run (the label is written as first_seen / closed_in; the previous
+//! run gives the history).
 
 use std::io::Write;
 
@@ -51,7 +53,12 @@ pub fn write(out: impl Write, cases: &[Case], inputs: &Inputs, as_of: chrono::Na
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS)?;
     for c in cases {
-        let sources: Vec<String> = c.sources.iter().map(|p| inputs.describe(*p)).collect();
+        let sources: Vec<String> = if c.sources.is_empty() && !c.earlier_sources.is_empty() {
+            // A case carried from an earlier run: the rows as that run described them.
+            vec![c.earlier_sources.clone()]
+        } else {
+            c.sources.iter().map(|p| inputs.describe(*p)).collect()
+        };
         let disability = c
             .disability_category
             .map(|k| {

@@ -29,7 +29,7 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
         plan.params.deadline().format("%Y-%m-%d")
     );
 
-    write_summary(&mut wb, &f, &mut taken, town, cases, plan)?;
+    write_summary(&mut wb, &f, &mut taken, town, cases, closed.len(), plan)?;
 
     let ws = wb.add_worksheet();
     ws.set_name(xlsx::sheet_name("全部问题", &mut taken))?;
@@ -64,7 +64,8 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
     wb.save(path)
 }
 
-/// The 已销号 sheet: closed cases with their outcome and the run that closed them.
+/// The 已销号 sheet: closed cases with their outcome, the run that closed them and how
+/// (by the outcome, or because the case was gone — [`crate::verify::closed_by`]).
 fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
     let headers = [
         ("序号", 5.0),
@@ -78,6 +79,7 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
         ("核实说明", 30.0),
         ("首次发现", 14.0),
         ("销号批次", 14.0),
+        ("销号依据", 24.0),
     ];
     let title = format!("{town}已销号问题（基准日 {}）", plan.params.as_of.format("%Y-%m-%d"));
     ws.merge_range(0, 0, 0, headers.len() as u16 - 1, &title, &f.title)?;
@@ -99,6 +101,7 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
             (&c.history.outcome_note, &f.wrap),
             (&c.history.first_seen, &f.text),
             (&c.history.closed_in, &f.text),
+            (crate::verify::closed_by(c), &f.wrap),
         ];
         for (col, (text, fmt)) in cells.iter().enumerate() {
             ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
@@ -109,8 +112,9 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
     Ok(())
 }
 
-/// The 变化情况 sheet: counts per village (or per town and village in the district summary)
-/// of new, resolved, still-open and changed cases, then the list.
+/// The 变化情况 sheet: counts per village of new, resolved, still-open and changed cases and
+/// their 合计, then the list. In the district summary (`with_town`) each town's villages
+/// are followed by the town's 小计, and the 合计 is the district's (全区).
 pub fn write_changes(
     ws: &mut Worksheet,
     f: &Formats,
@@ -128,21 +132,49 @@ pub fn write_changes(
         ws.set_column_width(c as u16, if c < 2 { 12.0 } else { 10.0 })?;
     }
     let mut r = 3u32;
-    let mut totals = [0usize; 4];
-    for ((town, village), n) in &counts {
-        ws.write_string_with_format(r, 0, town, &f.cell)?;
-        ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
+    let write_counts = |ws: &mut Worksheet, r: u32, n: &[usize; 4]| -> Result<(), XlsxError> {
         for (k, v) in n.iter().enumerate() {
             ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
-            totals[k] += v;
         }
-        r += 1;
+        Ok(())
+    };
+    // Village rows grouped by town (the counts are sorted by town, then village).
+    type Villages<'a> = Vec<(&'a str, &'a [usize; 4])>;
+    let mut towns: Vec<(&str, Villages)> = Vec::new();
+    for ((town, village), n) in &counts {
+        match towns.last_mut() {
+            Some((t, villages)) if *t == town.as_str() => villages.push((village, n)),
+            _ => towns.push((town, vec![(village, n)])),
+        }
+    }
+    let mut totals = [0usize; 4];
+    for (town, villages) in &towns {
+        let mut sub = [0usize; 4];
+        for (village, n) in villages {
+            ws.write_string_with_format(r, 0, *town, &f.cell)?;
+            ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
+            write_counts(ws, r, n)?;
+            for k in 0..4 {
+                sub[k] += n[k];
+                totals[k] += n[k];
+            }
+            r += 1;
+        }
+        // The district summary closes each town with its 小计.
+        if with_town {
+            ws.write_string_with_format(r, 0, *town, &f.bold)?;
+            ws.write_string_with_format(r, 1, "小计", &f.bold)?;
+            write_counts(ws, r, &sub)?;
+            r += 1;
+        }
     }
     ws.write_string_with_format(r, 0, "合计", &f.bold)?;
-    ws.write_blank(r, 1, &f.cell)?;
-    for (k, v) in totals.iter().enumerate() {
-        ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
+    if with_town {
+        ws.write_string_with_format(r, 1, "全区", &f.bold)?;
+    } else {
+        ws.write_blank(r, 1, &f.cell)?;
     }
+    write_counts(ws, r, &totals)?;
     r += 2;
     let list_headers = ["变化", "case_id", "镇街", "村(社区)", "姓名", "问题类型", "原问题类型", "原case_id"];
     for (c, h) in list_headers.iter().enumerate() {
@@ -151,7 +183,6 @@ pub fn write_changes(
     ws.set_column_width(5, 18)?;
     ws.set_column_width(6, 18)?;
     ws.set_column_width(7, 12)?;
-    let _ = with_town;
     for row in changes {
         r += 1;
         let cells = [
@@ -213,12 +244,15 @@ pub fn safe_file(name: &str) -> String {
     }
 }
 
+/// The 汇总 sheet: open cases by village × problem type, with 合计 and the poverty count; a
+/// town with no open case gets the 合计 row of zeros and a line saying so.
 fn write_summary(
     wb: &mut Workbook,
     f: &Formats,
     taken: &mut Vec<String>,
     town: &str,
     cases: &[&Case],
+    closed: usize,
     plan: &Plan,
 ) -> Result<(), XlsxError> {
     let problems: Vec<Problem> = Problem::ALL.into_iter().filter(|p| cases.iter().any(|c| c.problem == *p)).collect();
@@ -260,6 +294,14 @@ fn write_summary(
     ws.write_number_with_format(total_row, (problems.len() + 2) as u16, poor as f64, &f.number)?;
     ws.set_freeze_panes(3, 1)?;
     xlsx::print_setup(ws, (2, 2))?;
+    if cases.is_empty() {
+        let note = if closed == 0 {
+            "本次未发现问题。".to_string()
+        } else {
+            format!("本次未发现待核实的问题；已销号的问题 {closed} 个，见“已销号”表。")
+        };
+        ws.write_string_with_format(total_row + 2, 0, &note, &f.subtitle)?;
+    }
 
     if !villages.is_empty() && !problems.is_empty() {
         let mut chart = Chart::new(ChartType::BarStacked);

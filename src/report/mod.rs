@@ -95,6 +95,33 @@ pub fn by_town(cases: &[Case]) -> BTreeMap<&str, Vec<&Case>> {
     map
 }
 
+/// The towns that get a 问题台账, each with its cases (open and closed) in ledger order:
+/// every town of the census — one with no problems gets a ledger that says so — and every
+/// town with a case or a change since the previous run (a town whose cases are all gone
+/// still sees them resolved in its 变化情况).
+pub fn ledger_towns<'a>(
+    cases: &'a [Case],
+    changes: &'a [crate::history::DiffRow],
+    data: &'a crate::sources::Data,
+) -> BTreeMap<&'a str, Vec<&'a Case>> {
+    let mut map: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+    let mut last = "";
+    // Census rows come town by town: one look-up per run of rows.
+    for r in &data.census {
+        if r.town != last && !r.town.is_empty() {
+            map.entry(r.town.as_str()).or_default();
+            last = r.town.as_str();
+        }
+    }
+    for r in changes {
+        map.entry(r.town.as_str()).or_default();
+    }
+    for (town, list) in by_town(cases) {
+        map.entry(town).or_default().extend(list);
+    }
+    map
+}
+
 /// Writes one town's ledger (and, with `--per-village`, its village workbooks), returning
 /// the relative paths written.
 fn write_ledger(
@@ -171,7 +198,7 @@ pub fn write_all(
     fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
     let children_dir = dir.path("适龄儿童台账");
     fs::create_dir_all(&children_dir).map_err(io_err(&children_dir))?;
-    let towns: Vec<(&str, Vec<&Case>)> = by_town(cases).into_iter().collect();
+    let towns: Vec<(&str, Vec<&Case>)> = ledger_towns(cases, changes, data).into_iter().collect();
     let child_rows: Vec<(String, Vec<children::ChildRow>)> =
         children::rows_by_town(people, facts, cases).into_iter().collect();
     let open = || cases.iter().filter(|c| !c.history.closed);
@@ -181,7 +208,8 @@ pub fn write_all(
     // child's row has 16 plain cells.
     let mut jobs: Vec<(Job, usize)> = Vec::new();
     for (town, list) in &towns {
-        jobs.push((Job::Ledger(town, list), 90 * list.len()));
+        // A ledger with no case still has its sheets to write.
+        jobs.push((Job::Ledger(town, list), 90 * list.len() + 200));
     }
     jobs.push((Job::Summary, 20 * cases.len()));
     jobs.push((

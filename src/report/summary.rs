@@ -43,7 +43,8 @@ pub fn write(
     wb.save(path)
 }
 
-/// The 核实反馈 sheet: what the round trip did, and every returned row that matched no case.
+/// The 核实反馈 sheet: what the round trip did; every returned row that matched no case;
+/// every row whose case this run no longer raises, with what was done.
 fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("核实反馈")?;
@@ -63,19 +64,28 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
         ws.write_string_with_format(2 + k as u32, 0, *label, &f.cell)?;
         ws.write_number_with_format(2 + k as u32, 1, *n as f64, &f.number)?;
     }
-    let top = 3 + lines.len() as u32;
     let headers = [("文件", 40.0), ("工作表", 14.0), ("行", 6.0), ("case_id", 12.0), ("原因", 50.0)];
-    for (c, (h, w)) in headers.iter().enumerate() {
-        ws.write_string_with_format(top, c as u16, *h, &f.header)?;
+    for (c, (_, w)) in headers.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    for (k, u) in v.unmatched.iter().enumerate() {
-        let r = top + 1 + k as u32;
-        ws.write_string_with_format(r, 0, &u.file, &f.cell)?;
-        ws.write_string_with_format(r, 1, &u.sheet, &f.cell)?;
-        ws.write_number_with_format(r, 2, f64::from(u.row), &f.number)?;
-        ws.write_string_with_format(r, 3, &u.case_id, &f.text)?;
-        ws.write_string_with_format(r, 4, &u.reason, &f.wrap)?;
+    let mut top = 3 + lines.len() as u32;
+    for (title, last, rows) in [
+        ("未能对应的反馈行（请核对后重新交回）", "原因", &v.unmatched),
+        ("所对应的问题本次已不再出现的反馈行", "处理情况", &v.resolved_rows),
+    ] {
+        ws.write_string_with_format(top, 0, title, &f.bold)?;
+        for (c, (h, _)) in headers.iter().enumerate() {
+            ws.write_string_with_format(top + 1, c as u16, if c == 4 { last } else { *h }, &f.header)?;
+        }
+        for (k, u) in rows.iter().enumerate() {
+            let r = top + 2 + k as u32;
+            ws.write_string_with_format(r, 0, &u.file, &f.cell)?;
+            ws.write_string_with_format(r, 1, &u.sheet, &f.cell)?;
+            ws.write_number_with_format(r, 2, f64::from(u.row), &f.number)?;
+            ws.write_string_with_format(r, 3, &u.case_id, &f.text)?;
+            ws.write_string_with_format(r, 4, &u.reason, &f.wrap)?;
+        }
+        top += 3 + rows.len() as u32;
     }
     Ok(())
 }

@@ -75,6 +75,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             responsible_phone: phone,
             deadline: ctx.plan.params.deadline(),
             sources: student.records.iter().map(|&i| recs[i].prov).collect(),
+            earlier_sources: String::new(),
             person_ref: super::person_ref(&key),
             history: Default::default(),
         });

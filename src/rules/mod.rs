@@ -65,6 +65,9 @@ pub struct Case {
     pub deadline: NaiveDate,
     /// The rows behind the case.
     pub sources: Vec<Prov>,
+    /// For a case carried from an earlier run that the rules no longer raise: its `source`
+    /// column as that run wrote it (rows of that run's inputs). Empty for a raised case.
+    pub earlier_sources: String,
     /// A short hash of the person key: the same person across runs, without naming them.
     pub person_ref: String,
     /// The case's history across runs (verification round trip).
@@ -173,6 +176,7 @@ impl<'a> Ctx<'a> {
             responsible_phone: phone,
             deadline: self.plan.params.deadline(),
             sources,
+            earlier_sources: String::new(),
             person_ref: person_ref(&person_key(p)),
             history: History::default(),
         }

@@ -105,6 +105,9 @@ pub struct Data {
     pub exemptions: Vec<ExemptionRec>,
     pub roster: Vec<RosterRec>,
     pub verification: Vec<VerificationRec>,
+    /// Returned rows filled in but naming no case (neither case_id nor ID): rejected, and
+    /// also listed by the round trip among the rows it could not match.
+    pub verification_unidentified: Vec<crate::table::Prov>,
     /// Attendance and 劝返 tables are used by the weekly pipeline as they are.
     pub weekly_tables: Vec<(SourceKind, usize, crate::table::RawTable)>,
 }
@@ -130,7 +133,7 @@ enum Built {
     Visits(Vec<VisitRec>),
     Exemptions(Vec<ExemptionRec>),
     Roster(Vec<RosterRec>),
-    Verification(Vec<VerificationRec>),
+    Verification(Vec<VerificationRec>, Vec<crate::table::Prov>),
     Weekly(SourceKind, usize, crate::table::RawTable),
 }
 
@@ -163,7 +166,10 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
                 SourceKind::HomeTeaching => Built::Visits(others::extract_visits(&table, r, values)),
                 SourceKind::Exemption => Built::Exemptions(others::extract_exemptions(&table, r, values)),
                 SourceKind::Roster => Built::Roster(others::extract_roster(&table, r)),
-                SourceKind::Verification => Built::Verification(others::extract_verification(&table, r, values)),
+                SourceKind::Verification => {
+                    let (recs, unidentified) = others::extract_verification(&table, r, values);
+                    Built::Verification(recs, unidentified)
+                }
                 SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),
             };
             (k, (built, rejects))
@@ -196,7 +202,10 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
             Built::Visits(v) => data.visits.extend(v),
             Built::Exemptions(v) => data.exemptions.extend(v),
             Built::Roster(v) => data.roster.extend(v),
-            Built::Verification(v) => data.verification.extend(v),
+            Built::Verification(v, unidentified) => {
+                data.verification.extend(v);
+                data.verification_unidentified.extend(unidentified);
+            }
             Built::Weekly(kind, source, table) => data.weekly_tables.push((kind, source, table)),
         }
     }

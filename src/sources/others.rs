@@ -292,9 +292,16 @@ pub fn extract_roster(table: &RawTable, inputs: &mut Rejects) -> Vec<RosterRec> 
     out
 }
 
-pub fn extract_verification(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<VerificationRec> {
+/// The returned rows, and the rows filled in without a case_id or an ID (rejected: they
+/// cannot be matched to a case; the round trip lists them too).
+pub fn extract_verification(
+    table: &RawTable,
+    inputs: &mut Rejects,
+    values: &ValueConfig,
+) -> (Vec<VerificationRec>, Vec<Prov>) {
     let cols = Columns::new(table);
     let mut out = Vec::new();
+    let mut unidentified = Vec::new();
     for raw in &table.rows {
         let r = cols.row(raw);
         let outcome_text = r.text("outcome");
@@ -308,6 +315,7 @@ pub fn extract_verification(table: &RawTable, inputs: &mut Rejects, values: &Val
                 None,
                 "已填写核实结果，但既无 case_id 也无身份证号，无法对应案件 (no case_id and no ID)",
             );
+            unidentified.push(r.prov());
             continue;
         }
         // Rows nobody filled in are kept (and counted as used): they simply change nothing.
@@ -328,7 +336,7 @@ pub fn extract_verification(table: &RawTable, inputs: &mut Rejects, values: &Val
             case_id,
         });
     }
-    out
+    (out, unidentified)
 }
 
 /// Town and village of a free-text address, falling back to given columns.
