@@ -399,8 +399,10 @@ pub struct Set {
     pub visits: Vec<Visit>,
     pub exemptions: Vec<Exemption>,
     pub roster: Vec<Roster>,
-    /// More pipeline text (another `[[sources]]`), appended as is.
+    /// More pipeline text (another `[[sources]]`, a `[linkage]` table), appended as is.
     pub extra: String,
+    /// More `[params]` lines (`school_breaks = …`), written into that table.
+    pub params: String,
 }
 
 const CENSUS_HEADER: [&str; 17] = [
@@ -466,8 +468,8 @@ impl Set {
         let text = format!(
             "name = \"测试区2020年5月控辍保学大清查\"\nkind = \"clearance\"\n\n[params]\nas_of = \"2020-05-14\"\n\
              birth_from = \"2004-09-01\"\nbirth_to = \"2014-08-31\"\ndropout_since = \"2015-01-01\"\n\
-             deadline_days = 30\n\n[output]\ndir = \"out\"\n{sources}{}",
-            self.extra
+             deadline_days = 30\n{}\n[output]\ndir = \"out\"\n{sources}{}",
+            self.params, self.extra
         );
         let path = wd.path("pipeline.toml");
         std::fs::write(&path, text).expect("write pipeline");
