@@ -47,6 +47,13 @@ pub fn transpose(id: &str, p: usize) -> String {
     String::from_utf8(b).expect("ascii")
 }
 
+/// The ID with the digit at 1-based position `p` changed (one substitution: never valid).
+pub fn substitute(id: &str, p: usize) -> String {
+    let mut b = id.as_bytes().to_vec();
+    b[p - 1] = if b[p - 1] == b'9' { b'0' } else { b[p - 1] + 1 };
+    String::from_utf8(b).expect("ascii")
+}
+
 /// One cell of a fixture sheet.
 #[derive(Clone, Debug)]
 pub enum V {
