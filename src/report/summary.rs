@@ -77,6 +77,8 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
         ws.write_string_with_format(r, 3, &u.case_id, &f.text)?;
         ws.write_string_with_format(r, 4, &u.reason, &f.wrap)?;
     }
+    // Printed like every other sheet, the table's header repeated.
+    xlsx::print_setup(ws, (top, top))?;
     Ok(())
 }
 
