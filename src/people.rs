@@ -14,7 +14,7 @@ use crate::normalize::address;
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
 use crate::plan::Plan;
 use crate::sources::enrollment::{self, Student};
-use crate::sources::Data;
+use crate::sources::{Data, SourceKind};
 
 /// Where a person first became known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,6 +28,19 @@ pub enum Origin {
     HomeTeachingOnly,
 }
 
+impl Origin {
+    /// The list a person of this origin was first found on, as evidence names it (the
+    /// census as `清查表`, the word the ledgers use).
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::Census => "清查表",
+            Origin::PovertyOnly => SourceKind::Poverty.label(),
+            Origin::DisabilityOnly => SourceKind::Disability.label(),
+            Origin::HomeTeachingOnly => SourceKind::HomeTeaching.label(),
+        }
+    }
+}
+
 /// How a person's 学籍 student was found.
 #[derive(Clone, Debug)]
 pub struct StudentLink {
@@ -37,12 +50,33 @@ pub struct StudentLink {
     pub score: f64,
     /// The agreement sentence (`身份证号第14位不一致，姓名、出生日期、村社一致`).
     pub evidence: String,
-    /// Set when the IDs differ and the 学籍 side's is the mistyped one: the 学籍 ID text.
+    /// Set when the IDs differ (a repaired ID) and the 学籍 side's is the mistyped one: the
+    /// 学籍 ID text.
     pub enrollment_id_wrong: Option<String>,
-    /// Set when the IDs differ and the census side's is the mistyped one.
-    pub census_id_wrong: bool,
-    /// Set when both IDs are well formed and differ: which one is right is unknown.
-    pub ids_disagree: bool,
+    /// Set when the IDs differ (a repaired ID) and the person's is the mistyped one (a
+    /// census listing's, or that of the list the person was found on).
+    pub person_id_wrong: bool,
+}
+
+/// A record of another list (poverty register, disability list, 送教上门 roster, exemption
+/// list) attached to a person by anything but an identical valid ID: these links decide
+/// whether a child counts as poor, disabled, home-taught or exempted, so the person's cases
+/// say how each was made.
+#[derive(Clone, Debug)]
+pub struct ListLink {
+    pub kind: SourceKind,
+    pub method: Method,
+    /// `残疾人名单按姓名、出生日期、村社对应（身份证号缺失）`.
+    pub evidence: String,
+}
+
+/// Where a person's valid ID came from when the census (or first) listing's was missing or
+/// mistyped: another list's record, attached by `method` (a repaired ID: the person's was
+/// the mistyped one).
+#[derive(Clone, Debug)]
+pub struct IdFill {
+    pub kind: SourceKind,
+    pub method: Method,
 }
 
 /// A candidate 学籍 record that scored between the review and accept thresholds.
@@ -80,6 +114,10 @@ pub struct Person {
     pub duplicate_evidence: Option<String>,
     /// Another person holds the same valid ID (listed under a different name, so not merged).
     pub id_shared: bool,
+    /// Records of the other lists attached other than by an identical ID, in link order.
+    pub list_links: Vec<ListLink>,
+    /// Set when `id` was taken from another list's record.
+    pub id_from: Option<IdFill>,
 }
 
 impl Person {
@@ -104,6 +142,8 @@ impl Person {
             reviews: Vec::new(),
             duplicate_evidence: None,
             id_shared: false,
+            list_links: Vec::new(),
+            id_from: None,
         }
     }
 
@@ -164,7 +204,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
 
     // Poverty register: attach to census people, the rest become people of their own.
     attach(
-        "poverty",
+        SourceKind::Poverty,
         &mut persons,
         &mut side,
         poverty,
@@ -184,7 +224,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     );
 
     attach(
-        "disability",
+        SourceKind::Disability,
         &mut persons,
         &mut side,
         disability,
@@ -221,7 +261,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
-        "home_teaching",
+        SourceKind::HomeTeaching,
         &mut persons,
         &mut side,
         Source::new(&visit_recs, cfg),
@@ -254,7 +294,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
-        "exemption",
+        SourceKind::Exemption,
         &mut persons,
         &mut side,
         Source::new(&exemption_recs, cfg),
@@ -278,22 +318,20 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         .into_par_iter()
         .map(|l| {
             let (census_id, enroll_id) = (&left[l.left].id, &student_recs[l.right].id);
-            let (mut enrollment_id_wrong, mut census_id_wrong, mut ids_disagree) = (None, false, false);
-            if l.method == Method::RepairedId {
-                match (census_id.is_valid(), enroll_id.is_valid()) {
-                    (true, false) => enrollment_id_wrong = Some(enroll_id.text.clone()),
-                    (false, true) => census_id_wrong = true,
-                    _ => ids_disagree = true,
-                }
-            }
+            // A repaired ID has exactly one valid side (the tier's condition): the other is
+            // the mistyped one.
+            let repaired = l.method == Method::RepairedId;
+            let enrollment_id_wrong =
+                (repaired && census_id.is_valid() && !enroll_id.is_valid()).then(|| enroll_id.text.clone());
+            let person_id_wrong = repaired && !census_id.is_valid() && enroll_id.is_valid();
+            let origin = persons[l.left].origin.label();
             let link = StudentLink {
                 student: l.right,
                 method: l.method,
                 score: l.score,
-                evidence: link::evidence(&l, link::SideLabels::new("清查表", "学籍")),
+                evidence: link::evidence(&l, link::SideLabels::new(origin, "学籍")),
                 enrollment_id_wrong,
-                census_id_wrong,
-                ids_disagree,
+                person_id_wrong,
             };
             (l.left, link)
         })
@@ -303,10 +341,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         persons[left].student = Some(link);
     }
     for r in &reviews {
+        let origin = persons[r.left].origin.label();
         persons[r.left].reviews.push(ReviewCandidate {
             student: r.right,
             score: r.score,
-            evidence: link::review_evidence(r, link::SideLabels::new("清查表", "学籍")),
+            evidence: link::review_evidence(r, link::SideLabels::new(origin, "学籍")),
         });
     }
 
@@ -463,9 +502,12 @@ impl Source {
 }
 
 /// Links a source's record groups ([`Source`]) to the existing people; each group linked to
-/// nobody becomes a new person of `origin` (or is left alone when `origin` is `None`).
+/// nobody becomes a new person of `origin` (or is left alone when `origin` is `None`). A
+/// link made other than by an identical ID is kept as a [`ListLink`] (its evidence), and a
+/// valid ID filling a person's missing or mistyped one as an [`IdFill`].
+#[allow(clippy::too_many_arguments)]
 fn attach(
-    what: &str,
+    kind: SourceKind,
     persons: &mut Vec<Person>,
     side: &mut link::Prepared,
     source: Source,
@@ -481,7 +523,7 @@ fn attach(
     let t = std::time::Instant::now();
     let linkage: Linkage = link::link_prepared(side, &right, cfg);
     let rep_recs = right.recs();
-    report_link(what, took + t.elapsed(), &linkage.stats);
+    report_link(kind.key(), took + t.elapsed(), &linkage.stats);
     let mut linked = vec![false; clusters.len()];
     for l in &linkage.links {
         let mut members = clusters[l.right].members.clone();
@@ -490,10 +532,25 @@ fn attach(
             add(&mut persons[l.left], m);
         }
         linked[l.right] = true;
-        // A valid ID from another source fills in a census person's missing or broken one.
-        if !persons[l.left].id.is_valid() && rep_recs[l.right].id.is_valid() {
-            persons[l.left].id = rep_recs[l.right].id.clone();
-            side.set_id(l.left, rep_recs[l.right].id.clone());
+        let person = &mut persons[l.left];
+        if l.method != Method::ExactId {
+            let sides = link::SideLabels::new(person.origin.label(), kind.label());
+            let evidence = link::list_sentence(&l.comparison, l.repair.as_ref(), l.method, sides);
+            person.list_links.push(ListLink { kind, method: l.method, evidence });
+        }
+        // A valid ID from another source fills in a person's missing or broken one (and the
+        // birth date it carries, when none was listed).
+        if !person.id.is_valid() && rep_recs[l.right].id.is_valid() {
+            let id = rep_recs[l.right].id.clone();
+            person.id_from = Some(IdFill { kind, method: l.method });
+            if person.birth.is_none() {
+                person.birth = id.birth();
+            }
+            if person.sex.is_none() {
+                person.sex = id.sex();
+            }
+            person.id = id.clone();
+            side.set_id(l.left, id);
         }
     }
     let Some(origin) = origin else { return };

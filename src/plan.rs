@@ -53,6 +53,17 @@ struct RawParams {
     birth_to: Option<Spanned<DateValue>>,
     dropout_since: Option<Spanned<DateValue>>,
     deadline_days: Option<u32>,
+    #[serde(default)]
+    school_breaks: Vec<Spanned<RawBreak>>,
+    summer_break_from: Option<Spanned<DateValue>>,
+}
+
+/// One `[params] school_breaks` entry: `{ from = "2020-01-18", to = "2020-02-16" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBreak {
+    from: Spanned<DateValue>,
+    to: Spanned<DateValue>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,6 +149,20 @@ pub struct Params {
     /// 大清理起点.
     pub dropout_since: NaiveDate,
     pub deadline_days: u32,
+    /// School breaks within the school year (寒假 …): a Monday–Sunday week wholly inside
+    /// one is not a school week (送教上门 is owed only in school weeks).
+    pub school_breaks: Vec<SchoolBreak>,
+    /// 暑假开始日: the end of the teaching year, up to which the 送教上门 pace is projected
+    /// (weeks from it to 31 August are not school weeks either). Default: 1 July of the
+    /// year the school year containing as_of ends in.
+    pub summer_break_from: NaiveDate,
+}
+
+/// A break from school, both days included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SchoolBreak {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 impl Params {
@@ -202,8 +227,8 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
     let mut problems = Vec::new();
     let at = |span: std::ops::Range<usize>| format!("管线文件 {shown} 第 {} 行", line_of(text, span.start));
 
-    let date = |v: &Option<Spanned<DateValue>>, key: &str, problems: &mut Vec<String>| -> Option<NaiveDate> {
-        let v = v.as_ref()?;
+    let date = |v: Option<&Spanned<DateValue>>, key: &str, problems: &mut Vec<String>| -> Option<NaiveDate> {
+        let v = v?;
         let s = match v.get_ref() {
             DateValue::Text(s) => s.clone(),
             DateValue::Toml(d) => d.to_string(),
@@ -217,12 +242,31 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
         }
     };
 
-    let as_of = overrides.as_of.or_else(|| date(&raw.params.as_of, "as_of", &mut problems));
-    let birth_from = date(&raw.params.birth_from, "birth_from", &mut problems);
-    let birth_to = date(&raw.params.birth_to, "birth_to", &mut problems);
-    let dropout_since = date(&raw.params.dropout_since, "dropout_since", &mut problems);
-    let week_end = date(&raw.weekly.week_end, "week_end", &mut problems);
-    let report_date = date(&raw.weekly.report_date, "report_date", &mut problems);
+    let as_of = overrides.as_of.or_else(|| date(raw.params.as_of.as_ref(), "as_of", &mut problems));
+    let birth_from = date(raw.params.birth_from.as_ref(), "birth_from", &mut problems);
+    let birth_to = date(raw.params.birth_to.as_ref(), "birth_to", &mut problems);
+    let dropout_since = date(raw.params.dropout_since.as_ref(), "dropout_since", &mut problems);
+    let summer_break_from = date(raw.params.summer_break_from.as_ref(), "summer_break_from", &mut problems);
+    let mut school_breaks = Vec::new();
+    for b in &raw.params.school_breaks {
+        let (from, to) = (
+            date(Some(&b.get_ref().from), "school_breaks.from", &mut problems),
+            date(Some(&b.get_ref().to), "school_breaks.to", &mut problems),
+        );
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                problems.push(format!(
+                    "{}：school_breaks 的 from ({from}) 晚于 to ({to}) (a break ends before it starts)",
+                    at(b.span())
+                ));
+            } else {
+                school_breaks.push(SchoolBreak { from, to });
+            }
+        }
+    }
+    school_breaks.sort_by_key(|b| (b.from, b.to));
+    let week_end = date(raw.weekly.week_end.as_ref(), "week_end", &mut problems);
+    let report_date = date(raw.weekly.report_date.as_ref(), "report_date", &mut problems);
     let as_of = as_of.or(week_end);
 
     let params = match as_of {
@@ -230,15 +274,26 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
             // Default window: the cohorts aged 6..15 at the start of the school year that
             // begins in as_of's calendar year (for 2020-05-14: 2004-09-01 ..= 2014-08-31).
             let y = as_of.year();
+            // The school year (1 September – 31 August) containing as_of.
+            let (year_start, year_end) = crate::rules::window::school_year(as_of);
             let p = Params {
                 as_of,
                 birth_from: birth_from.unwrap_or_else(|| ymd(y - 16, 9, 1)),
                 birth_to: birth_to.unwrap_or_else(|| ymd(y - 6, 8, 31)),
                 dropout_since: dropout_since.unwrap_or_else(|| ymd(2015, 1, 1)),
                 deadline_days: raw.params.deadline_days.unwrap_or(30),
+                school_breaks,
+                summer_break_from: summer_break_from.unwrap_or_else(|| ymd(year_end.year(), 7, 1)),
             };
             if p.birth_from > p.birth_to {
                 problems.push(format!("管线文件 {shown}：birth_from 晚于 birth_to (empty birth window)"));
+            }
+            if p.summer_break_from <= year_start || p.summer_break_from > year_end {
+                problems.push(format!(
+                    "管线文件 {shown}：summer_break_from ({}) 不在基准日所在学年（{year_start} 至 {year_end}）内 \
+                     (summer break outside the school year of as_of)",
+                    p.summer_break_from
+                ));
             }
             Some(p)
         }
@@ -416,6 +471,42 @@ files = "x/*.xlsx"
         assert_eq!(plan.params.deadline(), ymd(2020, 6, 13));
         assert_eq!(plan.sources[0].patterns, vec!["/p/c/*.xlsx".to_string()]);
         assert_eq!(plan.output_dir, PathBuf::from("/p/out"));
+        assert!(plan.params.school_breaks.is_empty());
+        assert_eq!(plan.params.summer_break_from, ymd(2020, 7, 1));
+    }
+
+    #[test]
+    fn school_breaks_and_the_summer_break_are_dates_checked_before_the_run() {
+        let with = |lines: &str| MINIMAL.replace("as_of = \"2020-05-14\"", &format!("as_of = \"2020-05-14\"\n{lines}"));
+        let text = with(
+            "school_breaks = [{ from = 2020-04-04, to = \"2020-04-06\" }, { from = \"2020-01-18\", to = \"2020-02-16\" }]\n\
+             summer_break_from = \"2020-07-04\"",
+        );
+        let plan = parse(&text, Path::new("p.toml"), &Overrides::default()).unwrap();
+        assert_eq!(
+            plan.params.school_breaks,
+            [
+                SchoolBreak { from: ymd(2020, 1, 18), to: ymd(2020, 2, 16) },
+                SchoolBreak { from: ymd(2020, 4, 4), to: ymd(2020, 4, 6) }
+            ],
+            "sorted"
+        );
+        assert_eq!(plan.params.summer_break_from, ymd(2020, 7, 4));
+        // as_of in the autumn: the summer break of the next calendar year.
+        let plan =
+            parse(&MINIMAL.replace("2020-05-14", "2020-10-08"), Path::new("p.toml"), &Overrides::default()).unwrap();
+        assert_eq!(plan.params.summer_break_from, ymd(2021, 7, 1));
+
+        let err =
+            |lines: &str| parse(&with(lines), Path::new("p.toml"), &Overrides::default()).unwrap_err().to_string();
+        let e = err("school_breaks = [{ from = \"2020-02-16\", to = \"2020-01-18\" }]");
+        assert!(e.contains("school_breaks") && e.contains("第 6 行"), "{e}");
+        let e = err("school_breaks = [{ from = \"2020-01-18\", until = \"2020-02-16\" }]");
+        assert!(e.contains("until"), "{e}");
+        let e = err("school_breaks = [{ from = \"2020-01-32\", to = \"2020-02-16\" }]");
+        assert!(e.contains("school_breaks.from"), "{e}");
+        let e = err("summer_break_from = \"2020-09-01\"");
+        assert!(e.contains("summer_break_from"), "{e}");
     }
 
     #[test]

@@ -47,6 +47,13 @@ pub fn transpose(id: &str, p: usize) -> String {
     String::from_utf8(b).expect("ascii")
 }
 
+/// The ID with the digit at 1-based position `p` changed (one substitution: never valid).
+pub fn substitute(id: &str, p: usize) -> String {
+    let mut b = id.as_bytes().to_vec();
+    b[p - 1] = if b[p - 1] == b'9' { b'0' } else { b[p - 1] + 1 };
+    String::from_utf8(b).expect("ascii")
+}
+
 /// One cell of a fixture sheet.
 #[derive(Clone, Debug)]
 pub enum V {
@@ -399,8 +406,10 @@ pub struct Set {
     pub visits: Vec<Visit>,
     pub exemptions: Vec<Exemption>,
     pub roster: Vec<Roster>,
-    /// More pipeline text (another `[[sources]]`), appended as is.
+    /// More pipeline text (another `[[sources]]`, a `[linkage]` table), appended as is.
     pub extra: String,
+    /// More `[params]` lines (`school_breaks = …`), written into that table.
+    pub params: String,
 }
 
 const CENSUS_HEADER: [&str; 17] = [
@@ -466,8 +475,8 @@ impl Set {
         let text = format!(
             "name = \"测试区2020年5月控辍保学大清查\"\nkind = \"clearance\"\n\n[params]\nas_of = \"2020-05-14\"\n\
              birth_from = \"2004-09-01\"\nbirth_to = \"2014-08-31\"\ndropout_since = \"2015-01-01\"\n\
-             deadline_days = 30\n\n[output]\ndir = \"out\"\n{sources}{}",
-            self.extra
+             deadline_days = 30\n{}\n[output]\ndir = \"out\"\n{sources}{}",
+            self.params, self.extra
         );
         let path = wd.path("pipeline.toml");
         std::fs::write(&path, text).expect("write pipeline");

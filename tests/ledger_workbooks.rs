@@ -1,7 +1,9 @@
-//! The workbooks a run writes, opened with calamine (and the sheet XML, for the drop-down):
-//! the town 问题台账 (sheets, title, the README's column list, IDs as 18-character text,
-//! poverty households first within a village, the 核实结果 list validation, the 汇总 counts),
-//! `--per-village`, the 适龄儿童台账, 汇总.xlsx and 辍学学生花名册.xlsx.
+//! The workbooks a run writes, opened with calamine (and the sheet XML, for the drop-down,
+//! the print setup and the charts): the town 问题台账 (sheets, title, the README's column
+//! list, IDs as 18-character text, poverty households first within a village, the 核实结果
+//! list validation, the 汇总 counts and its bar chart, A4 landscape fitted to the width with
+//! the header repeated and page numbers), `--per-village`, the 适龄儿童台账, 汇总.xlsx (and
+//! its charts) and 辍学学生花名册.xlsx.
 
 use std::io::Read;
 use std::path::Path;
@@ -42,16 +44,64 @@ fn readme_columns() -> Vec<String> {
         .collect()
 }
 
-/// One worksheet's XML (sheets are `xl/worksheets/sheet<N>.xml` in workbook order).
-fn sheet_xml(path: &Path, index: usize) -> String {
+/// One part of an xlsx package, as text.
+fn zip_text(path: &Path, part: &str) -> String {
     let file = std::fs::File::open(path).expect("open xlsx");
     let mut zip = zip::ZipArchive::new(file).expect("xlsx is a zip");
     let mut xml = String::new();
-    zip.by_name(&format!("xl/worksheets/sheet{}.xml", index + 1))
-        .expect("sheet xml")
+    zip.by_name(part)
+        .unwrap_or_else(|_| panic!("{part} in {}", path.display()))
         .read_to_string(&mut xml)
         .expect("utf-8");
     xml
+}
+
+/// One worksheet's XML (sheets are `xl/worksheets/sheet<N>.xml` in workbook order).
+fn sheet_xml(path: &Path, index: usize) -> String {
+    zip_text(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
+}
+
+/// The first element `<tag …/>` of an XML text.
+fn element<'a>(xml: &'a str, tag: &str) -> &'a str {
+    let start = xml.find(&format!("<{tag} ")).unwrap_or_else(|| panic!("no <{tag}>"));
+    let end = xml[start..].find("/>").expect("element end") + start;
+    &xml[start..end]
+}
+
+/// Every sheet of a workbook: A4 (paperSize 9) landscape, fitted to one page wide (any
+/// height), the header row(s) `rows` (or those `other` gives a sheet) repeated on every
+/// page, page numbers in the footer.
+fn assert_print_setup(book: &Path, rows: &str, other: &[(&str, &str)]) {
+    let workbook = zip_text(book, "xl/workbook.xml");
+    for (index, sheet) in sheet_names(book).iter().enumerate() {
+        let xml = sheet_xml(book, index);
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{sheet}: fit to page");
+        let setup = element(&xml, "pageSetup");
+        for attr in [r#"paperSize="9""#, r#"orientation="landscape""#, r#"fitToHeight="0""#] {
+            assert!(setup.contains(attr), "{sheet}: {attr} in {setup}");
+        }
+        // fitToWidth is 1 when not written (the schema's default).
+        assert!(!setup.contains("fitToWidth") || setup.contains(r#"fitToWidth="1""#), "{sheet}: {setup}");
+        assert!(xml.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"), "{sheet}: page numbers");
+        let rows = other.iter().find(|(s, _)| s == sheet).map_or(rows, |(_, r)| r);
+        let titles =
+            format!(r#"<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{sheet}!{rows}</definedName>"#);
+        assert!(workbook.contains(&titles), "{sheet}: repeated header rows {rows}");
+    }
+}
+
+/// The native chart drawn on sheet `index` (1-based part numbers): a stacked bar chart whose
+/// categories are `categories`, one series per problem label given.
+fn assert_bar_chart(book: &Path, sheet_index: usize, chart: usize, categories: &str, series: &[&str]) {
+    let rels = zip_text(book, &format!("xl/worksheets/_rels/sheet{}.xml.rels", sheet_index + 1));
+    assert!(rels.contains("relationships/drawing"), "sheet {sheet_index} has a drawing: {rels}");
+    assert!(sheet_xml(book, sheet_index).contains("<drawing r:id="), "sheet {sheet_index}");
+    let xml = zip_text(book, &format!("xl/charts/chart{chart}.xml"));
+    assert!(xml.contains(r#"<c:barChart><c:barDir val="bar"/><c:grouping val="stacked"/>"#), "chart {chart}");
+    assert!(xml.contains(&format!("<c:f>{categories}</c:f>")), "chart {chart} categories {categories}");
+    for s in series {
+        assert!(xml.contains(&format!("<c:tx><c:v>{s}</c:v></c:tx>")), "chart {chart} series {s}");
+    }
 }
 
 #[test]
@@ -289,4 +339,35 @@ fn every_town_gets_a_ledger() {
     assert_eq!(changes[3][..6], ["直升镇", "大房子村", "0", "1", "0", "0"]);
     let listed = changes.iter().find(|r| r[0] == "已解决").expect("the resolved case is listed");
     assert_eq!(listed[4], "直独子");
+}
+
+#[test]
+fn ledgers_print_on_a4_landscape_and_summaries_have_native_bar_charts() {
+    let wd = Workdir::new("ledger-print");
+    let run = inputs().run(&wd, "t");
+    let town = run.join("问题台账/荣隆镇问题台账.xlsx");
+    // Title and subtitle above the header row (row 3) on every sheet.
+    assert_print_setup(&town, "$3:$3", &[]);
+    // 汇总: villages (大南社区, 新峰村) × the town's three problem types.
+    let summary = sheet_text(&town, "汇总");
+    assert_eq!(summary[3][0], "大南社区");
+    assert_bar_chart(
+        &town,
+        0,
+        1,
+        "汇总!$A$4:$A$5",
+        &["适龄未入学/疑似失学", "县外就读待核实", "2015年以来辍学未完成义务教育"],
+    );
+
+    let district = run.join("汇总.xlsx");
+    // 核实反馈: nine counts, then the table of unmatched rows: its title, then its header.
+    assert_print_setup(&district, "$3:$3", &[("核实反馈", "$14:$14")]);
+    // 镇街汇总: 仁义镇 and 荣隆镇; 学校汇总: the schools of the cases.
+    assert_bar_chart(&district, 0, 1, "镇街汇总!$A$4:$A$5", &["适龄未入学/疑似失学", "县外就读待核实"]);
+    let schools = sheet_text(&district, "学校汇总");
+    let rows = schools[3..].iter().take_while(|r| r[0] != "合计").count();
+    assert_bar_chart(&district, 1, 2, &format!("学校汇总!$A$4:$A${}", 3 + rows), &["2015年以来辍学未完成义务教育"]);
+    // The other ledgers print the same way.
+    assert_print_setup(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), "$3:$3", &[]);
+    assert_print_setup(&run.join("辍学学生花名册.xlsx"), "$3:$3", &[]);
 }

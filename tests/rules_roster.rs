@@ -52,3 +52,62 @@ fn the_schools_person_from_a_merged_padded_roster_else_the_town() {
     assert_eq!(who("not_enrolled", "孔令辉"), ("荣隆镇人民政府".into(), String::new(), String::new()));
     assert_eq!(who("non_completer", "严子健"), ("昌元街道办事处".into(), String::new(), String::new()));
 }
+
+#[test]
+fn a_near_school_name_is_used_only_when_one_roster_school_fits() {
+    let wd = Workdir::new("rules-roster-near");
+    // 荣昌中学校 is in two roster names (荣昌中学 within it, it within 荣昌中学校（高中部）):
+    // no guess, the town. 重庆市荣昌中学校 fits only 荣昌中学.
+    let ambiguous = child("夏文杰", "2003-05-01", 71);
+    let unique = child("严子健", "2003-08-08", 153);
+    let set = Set {
+        census: vec![ambiguous.clone(), unique.clone()],
+        students: vec![
+            change(&ambiguous, "荣昌中学校", "七年级", "辍学", "2016-03-01"),
+            change(&unique, "重庆市荣昌中学校", "八年级", "辍学", "2017-03-01"),
+        ],
+        roster: vec![
+            roster_row("直属学校", "荣昌中学", "周建国", ("黄伟", 13900003333.0), ("欧阳明月", "13800000004")),
+            roster_row("直属学校", "荣昌中学校（高中部）", "周建国", ("黄伟", 13900003333.0), ("李四", "13800000005")),
+        ],
+        ..Default::default()
+    };
+    let cases = set.cases(&wd);
+    let who = |name: &str| {
+        let c = case(&cases, "non_completer", name);
+        (c["responsible_unit"].clone(), c["responsible_person"].clone())
+    };
+    assert_eq!(who("夏文杰"), ("荣隆镇人民政府".into(), String::new()));
+    assert_eq!(who("严子健"), ("荣昌中学".into(), "欧阳明月".into()));
+}
+
+#[test]
+fn a_match_review_case_names_its_candidates_school_and_that_schools_person() {
+    let wd = Workdir::new("rules-roster-review");
+    // The match_review fixture of rules_linkage: the child has no school of its own, the
+    // candidate 学籍 record is at 荣隆镇中心小学.
+    let real = child("周子健", "2010-05-05", 161).at("荣隆镇", "大南社区");
+    let mut listed = real.clone().at("荣隆镇", "新峰村").with_id("");
+    listed.birth.clear();
+    let set = Set {
+        students: vec![student(&real, "荣隆镇中心小学", "三年级")],
+        census: vec![listed],
+        roster: vec![roster_row(
+            "荣隆学区",
+            "荣隆镇中心小学",
+            "刘强",
+            ("陈明", 13900001111.0),
+            ("张三", "13800000002"),
+        )],
+        ..Default::default()
+    };
+    let cases = set.cases(&wd);
+    let c = case(&cases, "match_review", "周子健");
+    assert_eq!(
+        (c["school"].as_str(), c["responsible_unit"].as_str(), c["responsible_person"].as_str()),
+        ("荣隆镇中心小学", "荣隆镇中心小学", "张三")
+    );
+    assert_eq!(c["responsible_phone"], "13800000002");
+    // The child's other cases have no school: the town.
+    assert_eq!(case(&cases, "not_enrolled", "周子健")["responsible_unit"], "荣隆镇人民政府");
+}

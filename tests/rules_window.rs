@@ -134,3 +134,39 @@ fn a_claim_of_schooling_outside_the_district_is_out_of_area_unverified() {
     assert!(c["measure"].contains("在读证明"), "{}", c["measure"]);
     assert!(case(&cases, "out_of_area_unverified", "郑浩宇")["description"].contains("“省外就读”"));
 }
+
+#[test]
+fn a_census_child_of_unknown_birth_date_is_judged_as_of_school_age() {
+    let wd = Workdir::new("rules-window-unknown-birth");
+    // No ID, no 出生日期: no 学籍 record found (a name nobody in 学籍 has) …
+    let mut unknown = child("孟思源", "2010-06-06", 181).with_id("");
+    unknown.birth.clear();
+    // … and one whose 学籍 record is found by name, sex and village (8 + 1 + 3 = 12).
+    let pupil = child("尹嘉乐", "2011-07-07", 183);
+    let mut pupil_listed = pupil.clone().with_id("");
+    pupil_listed.birth.clear();
+    let set = Set {
+        students: vec![student(&pupil, "荣隆镇中心小学", "三年级")],
+        census: vec![unknown, pupil_listed],
+        ..Default::default()
+    };
+    let run = set.run(&wd, "t");
+    let cases = crate::util::read_csv(&run.join("cases.csv"));
+    assert_eq!(
+        flagged(&cases),
+        pairs(&[("not_enrolled", "孟思源"), ("id_invalid", "孟思源"), ("id_invalid", "尹嘉乐")])
+    );
+    let c = case(&cases, "not_enrolled", "孟思源");
+    assert_eq!(c["description"], "出生日期不明，无在籍学籍，无法确认是否适龄");
+    assert!(
+        c["evidence"].starts_with("出生日期不明（身份证号无效且未填出生日期），无法确认是否适龄，请核实；"),
+        "{}",
+        c["evidence"]
+    );
+    assert_eq!((c["birth_date"].as_str(), c["age"].as_str()), ("", ""));
+    // Both are in the 适龄儿童台账: the one out of school as 出生日期不明, the pupil in school.
+    let kids = sheet_text(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), "适龄儿童");
+    let status: Vec<(&str, &str)> = kids[3..].iter().map(|r| (r[5].as_str(), r[12].as_str())).collect();
+    assert_eq!(status, [("孟思源", "出生日期不明"), ("尹嘉乐", "在校")]);
+    assert!(kids[3][15].contains("适龄未入学/疑似失学"), "the case is noted: {:?}", kids[3]);
+}

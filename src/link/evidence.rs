@@ -7,7 +7,7 @@
 //! log or a message.
 
 use super::compare::{Comparison, Detail};
-use super::model::{Field, Level};
+use super::model::{Field, Level, Method};
 use super::{Repair, Side};
 use crate::normalize::id_number::IdStatus;
 
@@ -53,6 +53,33 @@ pub fn sentence(c: &Comparison, repair: Option<&Repair>, sides: SideLabels) -> S
     }
     let sep = if id_agrees { "，" } else { "；" };
     format!("{id_clause}{sep}{}", notes.join("，"))
+}
+
+/// How a record of another list was matched to a person (`sides.right` names the list),
+/// for a case's 匹配依据: `残疾人名单按姓名、出生日期、村社对应（身份证号缺失）` for a fuzzy
+/// link, `建档立卡名单按身份证号纠错对应（身份证号第14位不一致（建档立卡名单录入有误），姓名一致）`
+/// for a repaired ID, `建档立卡名单按身份证号对应` for an identical one.
+pub fn list_sentence(c: &Comparison, repair: Option<&Repair>, method: Method, sides: SideLabels) -> String {
+    match method {
+        Method::ExactId => format!("{}按身份证号对应", sides.right),
+        Method::RepairedId => format!("{}按身份证号纠错对应（{}）", sides.right, sentence(c, repair, sides)),
+        Method::Fuzzy => {
+            let id = c.get(Field::Id);
+            let (id_clause, _) = id_clause(id.level, id.detail.as_deref(), None, sides);
+            let mut agree: Vec<&str> = Vec::new();
+            let mut notes = vec![id_clause];
+            for field in [Field::Name, Field::Birth, Field::Sex, Field::Address] {
+                let f = c.get(field);
+                match field_clause(f.level, f.detail.as_deref()) {
+                    Clause::Agree(what) => agree.push(what),
+                    Clause::Note(text) => notes.push(text),
+                    Clause::Silent => {}
+                }
+            }
+            let how = if agree.is_empty() { "模糊".to_string() } else { format!("按{}", agree.join("、")) };
+            format!("{}{how}对应（{}）", sides.right, notes.join("；"))
+        }
+    }
 }
 
 enum Clause {

@@ -50,7 +50,7 @@ use serde::Serialize;
 
 pub use compare::{BirthNear, Comparison, Detail, FieldComparison};
 pub use dedupe::{dedupe, person_keys, Cluster, DupPair};
-pub use evidence::{sentence, SideLabels};
+pub use evidence::{list_sentence, sentence, SideLabels};
 pub use model::{BlockKey, Field, Level, LinkConfig, Method, Weights};
 
 use crate::normalize::id_number::{IdNumber, Sex};
@@ -298,9 +298,19 @@ impl Prepared {
         self.recs.extend(recs);
     }
 
-    /// Replaces the ID of record `i` (a valid ID from another source filling a gap).
+    /// Replaces the ID of record `i` (a valid ID from another source filling a gap), and
+    /// fills a missing birth date and sex from it.
     pub fn set_id(&mut self, i: usize, id: IdNumber) {
-        self.recs[i].id = id;
+        let rec = &mut self.recs[i];
+        if rec.birth.is_none() && id.is_valid() {
+            rec.birth = id.birth();
+            self.preps[i].hot.birth = rec.birth;
+        }
+        if rec.sex.is_none() && id.is_valid() {
+            rec.sex = id.sex();
+            self.preps[i].hot.sex = rec.sex;
+        }
+        rec.id = id;
         self.preps[i].hot.set_id(&self.recs[i]);
     }
 

@@ -1,7 +1,8 @@
 //! `适龄儿童台账/<镇街>适龄儿童台账.xlsx`: the first of the three ledgers of national practice —
 //! every child of the town in the window and in the 待入学 cohort, with the status the run
 //! established (在校 with school and grade, 县外就读待核实, 待入学, 缓学/免学 until, 送教上门,
-//! 死亡, 已完成义务教育, or the problem raised).
+//! 死亡, 已完成义务教育, or the problem raised) — and every census child whose birth date is
+//! unknown (出生日期不明: no usable ID, no 出生日期), who may be of school age.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -65,7 +66,7 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
         .enumerate()
         .filter_map(|(i, p)| {
             let f = &facts[i];
-            if !matches!(f.cohort, Cohort::InWindow | Cohort::Pending) {
+            if !matches!(f.cohort, Cohort::InWindow | Cohort::Pending) && !f.birth_unknown {
                 return None;
             }
             let raised = problems.get(&i).map(Vec::as_slice).unwrap_or(&[]);
@@ -84,6 +85,9 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
             let closed_placement = raised.iter().filter(|c| c.history.closed).find(placement);
             let status = if !f.alive {
                 "死亡".to_string()
+            } else if f.birth_unknown && !f.active {
+                // Whatever was raised (in the 备注), the first thing to find out is the age.
+                "出生日期不明".to_string()
             } else if let Some(c) = placement_problem {
                 c.problem.label().to_string()
             } else if f.active {

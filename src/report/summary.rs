@@ -69,6 +69,8 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
         ws.set_column_width(c as u16, *w)?;
     }
     let mut top = 3 + lines.len() as u32;
+    // The first table's header is the one repeated on printed pages.
+    let first_header = top + 1;
     for (title, last, rows) in [
         ("未能对应的反馈行（请核对后重新交回）", "原因", &v.unmatched),
         ("所对应的问题本次已不再出现的反馈行", "处理情况", &v.resolved_rows),
@@ -87,6 +89,8 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
         }
         top += 3 + rows.len() as u32;
     }
+    // Printed like every other sheet, the first table's header repeated.
+    xlsx::print_setup(ws, (first_header, first_header))?;
     Ok(())
 }
 

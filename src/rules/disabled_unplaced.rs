@@ -3,10 +3,10 @@
 //! Rule: a disabled person (census 是否残疾 = 是 or a 残疾类别, or on the disability list), in
 //! the window, alive, with no active 学籍 (special schools, special classes and 随班就读 all
 //! have 学籍), not on the 送教上门 roster, no 初中毕业 record, no valid exemption and no
-//! expired one (that is exemption_expired).
+//! expired one (that is exemption_expired). A census child of unknown birth date is judged
+//! as if in the window (see not_enrolled).
 
 use super::facts::fmt_date;
-use super::window::Cohort;
 use super::{Case, Ctx, Problem};
 use crate::normalize::values::disability_category_label;
 
@@ -14,7 +14,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     for (i, p) in ctx.people.persons.iter().enumerate() {
         let f = &ctx.facts[i];
         if !f.disabled
-            || f.cohort != Cohort::InWindow
+            || !f.judged()
             || !f.alive
             || f.active
             || f.on_roster
@@ -27,8 +27,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let kind = f.disability_category.map(disability_category_label).unwrap_or("残疾");
         let grade = f.disability_grade.map(|g| format!("{g}级")).unwrap_or_default();
         let mut description = format!(
-            "{kind}{grade}适龄儿童（{}出生），无在籍学籍、未列入送教上门名册、无有效缓学/免学",
-            p.birth.map(fmt_date).unwrap_or_default()
+            "{kind}{grade}适龄儿童（{}），无在籍学籍、未列入送教上门名册、无有效缓学/免学",
+            p.birth.map(|b| format!("{}出生", fmt_date(b))).unwrap_or_else(|| "出生日期不明".to_string())
         );
         if !p.disability.is_empty() && p.listings.is_empty() {
             description.push_str("；清查表未登记，见于残疾人名单");
@@ -39,6 +39,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         if let Some(summary) = f.student_summary() {
             description.push_str(&format!("；{summary}"));
         }
-        out.push(ctx.person_case(Problem::DisabledUnplaced, i, description));
+        let mut case = ctx.person_case(Problem::DisabledUnplaced, i, description);
+        if let Some(note) = f.birth_note() {
+            case.evidence = format!("{note}；{}", case.evidence);
+        }
+        out.push(case);
     }
 }

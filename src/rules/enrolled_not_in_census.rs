@@ -1,10 +1,14 @@
 //! enrolled_not_in_census — 在籍未清查.
 //!
-//! Rule: a 学籍 student whose current status is active, linked to no census person and no
-//! poverty-register person, whose 户口所在地 or 现住址 lies in one of the district's towns
-//! (the towns of the census sheets): a child the census missed. Placed at the town and
-//! village of 户口所在地, else of 现住址. A student who is the match_review candidate of an
-//! unlinked person is left to that review case (one errand, not two).
+//! Rule: a 学籍 student whose current status is active and who is in no census sheet —
+//! linked to no person, or to a person with no census listing (found only on the poverty
+//! register, the disability list or the 送教上门 roster: the census missed a child another
+//! list knows, and the evidence names that list) — and who lives in the district: 户口所在地
+//! or 现住址 in one of the district's towns (the towns of the census sheets), or, for a
+//! student linked to a person of another list, that list placing the child in one of them.
+//! Placed at the town and village of 户口所在地, else of 现住址, else of the list. A student
+//! who is the match_review candidate of an unlinked person is left to that review case
+//! (one errand, not two).
 
 use super::{case_id, Case, Ctx, Problem};
 use crate::people::Origin;
@@ -24,57 +28,79 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         if !student.is_active(recs) || under_review.contains(&s) {
             continue;
         }
-        if let Some(owner) = ctx.people.student_owner[s] {
-            if matches!(ctx.people.persons[owner].origin, Origin::Census | Origin::PovertyOnly) {
-                continue;
-            }
+        let owner = ctx.people.student_owner[s];
+        let person = owner.map(|o| &ctx.people.persons[o]);
+        if person.is_some_and(|p| p.origin == Origin::Census) {
+            continue;
         }
         let r = &recs[student.current];
-        let addr = if in_towns(&r.hukou, towns) {
-            &r.hukou
-        } else if in_towns(r.current(), towns) {
-            r.current()
+        let same_town = |t: &str, a: Option<&str>| a.is_some_and(|a| crate::normalize::address::same_town(t, a));
+        let (town, village, group) = if in_towns(&r.hukou, towns) || in_towns(r.current(), towns) {
+            let addr = if in_towns(&r.hukou, towns) { &r.hukou } else { r.current() };
+            let town = towns.iter().find(|t| same_town(t, addr.town.as_deref())).cloned().unwrap_or_default();
+            (town, addr.village.clone().unwrap_or_default(), addr.group.map(|g| format!("{g}社")).unwrap_or_default())
+        } else if let Some(p) = person.filter(|p| towns.iter().any(|t| same_town(t, Some(&p.town)))) {
+            let town = towns.iter().find(|t| same_town(t, Some(&p.town))).cloned().unwrap_or_default();
+            (town, p.village.clone(), p.group_text.clone())
         } else {
             continue;
         };
-        let town = towns
-            .iter()
-            .find(|t| addr.town.as_deref().is_some_and(|a| crate::normalize::address::same_town(t, a)))
-            .cloned()
-            .unwrap_or_default();
         let key = match r.id.valid() {
             Some(id) => id.to_string(),
             None if !r.student_no.is_empty() => r.student_no.clone(),
             None => format!("{}|{:?}|{}", r.name, r.birth, r.school),
         };
-        let (unit, person, phone) = ctx.responsible(&r.school, &town);
+        let mut evidence = "清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）".to_string();
+        let mut sources: Vec<_> = student.records.iter().map(|&i| recs[i].prov).collect();
+        let (mut poverty, mut category, mut grade) = (false, r.disability_type, None);
+        if let (Some(p), Some(o)) = (person, owner) {
+            // Known to another list: which one, and how the student was matched to it.
+            let link = p.student.as_ref().expect("the owner of a student is linked to it");
+            evidence.push_str(&format!(
+                "；该生见于{}（清查表漏登），学籍对应依据：{}",
+                p.origin.label(),
+                link.evidence
+            ));
+            evidence = super::list_evidence(evidence, p);
+            let d = ctx.data;
+            sources.extend(p.poverty.iter().map(|&i| d.poverty[i].prov));
+            sources.extend(p.disability.iter().map(|&i| d.disability[i].prov));
+            sources.extend(p.visits.iter().map(|&i| d.visits[i].prov));
+            let f = &ctx.facts[o];
+            poverty = f.poverty;
+            if f.disabled {
+                category = f.disability_category.or(category);
+                grade = f.disability_grade;
+            }
+        }
+        let (unit, responsible, phone) = ctx.responsible(&r.school, &town);
         out.push(Case {
             case_id: case_id(Problem::EnrolledNotInCensus, &key),
             problem: Problem::EnrolledNotInCensus,
-            person: ctx.people.student_owner[s],
+            person: owner,
             student: Some(s),
-            village: addr.village.clone().unwrap_or_default(),
-            group: addr.group.map(|g| format!("{g}社")).unwrap_or_default(),
+            village,
+            group,
             town,
             householder: String::new(),
             name: r.name.clone(),
             sex: r.sex.map(|x| x.label().to_string()).unwrap_or_default(),
             id_number: r.id.text.clone(),
             birth: r.birth,
-            poverty: false,
-            disability_category: r.disability_type,
-            disability_grade: None,
+            poverty,
+            disability_category: category,
+            disability_grade: grade,
             description: format!("学籍在读（{}），户籍或住址在本区，但大清查表中未登记", r.placement()),
-            evidence: "清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）".to_string(),
+            evidence,
             match_method: "none".to_string(),
             score: None,
             school: r.school.clone(),
             student_no: r.student_no.clone(),
             responsible_unit: unit,
-            responsible_person: person,
+            responsible_person: responsible,
             responsible_phone: phone,
             deadline: ctx.plan.params.deadline(),
-            sources: student.records.iter().map(|&i| recs[i].prov).collect(),
+            sources,
             earlier_sources: String::new(),
             person_ref: super::person_ref(&key),
             history: Default::default(),

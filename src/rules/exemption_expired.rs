@@ -3,17 +3,17 @@
 //! Rule: a person in the window, alive, with no active 学籍 and no 初中毕业 record, whose
 //! latest 缓学/免学 ended before as_of (valid_until < as_of) and who has none in force.
 //! It takes the place of not_enrolled / disabled_unplaced / out_of_area_unverified for
-//! that person: the action is to re-assess (enrol, or renew the approval).
+//! that person: the action is to re-assess (enrol, or renew the approval). A census child
+//! of unknown birth date is judged as if in the window (see not_enrolled).
 
 use super::facts::fmt_date;
-use super::window::Cohort;
 use super::{Case, Ctx, Problem};
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     for (i, _) in ctx.people.persons.iter().enumerate() {
         let f = &ctx.facts[i];
         let Some(e) = f.expired_exemption else { continue };
-        if f.cohort != Cohort::InWindow || !f.alive || f.active || f.completed_junior || f.valid_exemption.is_some() {
+        if !f.judged() || !f.alive || f.active || f.completed_junior || f.valid_exemption.is_some() {
             continue;
         }
         let kind = e.kind.map(|k| k.label()).unwrap_or("缓学/免学");
@@ -23,6 +23,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         }
         let mut case = ctx.person_case(Problem::ExemptionExpired, i, description);
         case.sources.push(e.prov);
+        if let Some(note) = f.birth_note() {
+            case.evidence = format!("{note}；{}", case.evidence);
+        }
         out.push(case);
     }
 }

@@ -13,6 +13,10 @@ use crate::sources::{Data, EnrollRec, ExemptionRec};
 #[derive(Clone, Debug)]
 pub struct Facts<'a> {
     pub cohort: Cohort,
+    /// A census child whose birth date is unknown (no usable ID, no 出生日期): whether it is
+    /// of school age cannot be told, so the window rules judge it as if it were (recall
+    /// first), saying so.
+    pub birth_unknown: bool,
     pub alive: bool,
     pub disabled: bool,
     pub disability_category: Option<u8>,
@@ -60,8 +64,10 @@ impl<'a> Facts<'a> {
         } else {
             exemptions.filter(|e| e.valid_until < params.as_of).max_by_key(|e| e.valid_until)
         };
+        let cohort = window::cohort(person.birth, params);
         Facts {
-            cohort: window::cohort(person.birth, params),
+            cohort,
+            birth_unknown: cohort == Cohort::Unknown && person.origin == crate::people::Origin::Census,
             alive: !census_dead && status != Some(Status::Dead),
             disabled: census_disabled || !person.disability.is_empty(),
             disability_category: category,
@@ -88,6 +94,16 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// In the window, or a census child of unknown birth date (judged as if in it).
+    pub fn judged(&self) -> bool {
+        self.cohort == Cohort::InWindow || self.birth_unknown
+    }
+
+    /// The evidence of a case raised for a child of unknown birth date, else `None`.
+    pub fn birth_note(&self) -> Option<&'static str> {
+        self.birth_unknown.then_some(BIRTH_UNKNOWN)
+    }
+
     pub fn claims_out_of_area(&self) -> bool {
         matches!(self.claim, Some((SchoolClaim::OutOfArea, _)))
     }
@@ -100,6 +116,9 @@ impl<'a> Facts<'a> {
         Some(format!("学籍：{}，状态：{status}{date}", r.placement()))
     }
 }
+
+/// Why a case of a child of unknown birth date was raised all the same.
+pub const BIRTH_UNKNOWN: &str = "出生日期不明（身份证号无效且未填出生日期），无法确认是否适龄，请核实";
 
 pub fn fmt_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

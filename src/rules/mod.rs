@@ -112,7 +112,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// A case about a person, placed where the person is placed, with the person's 学籍 link
-    /// as its 匹配依据 and the responsible people looked up.
+    /// (and how the other lists were matched, when not by an identical ID) as its 匹配依据 and
+    /// the responsible people looked up.
     pub fn person_case(&self, problem: Problem, index: usize, mut description: String) -> Case {
         let p = &self.people.persons[index];
         let f = &self.facts[index];
@@ -122,7 +123,7 @@ impl<'a> Ctx<'a> {
                 (
                     link.method.key().to_string(),
                     Some(link.score),
-                    format!("{} → 学籍：{}", link.evidence, r.placement()),
+                    format!("{} → 学籍：{}", link.evidence, r.placement_and_number()),
                     r.school.clone(),
                     r.student_no.clone(),
                     Some(link.student),
@@ -137,6 +138,7 @@ impl<'a> Ctx<'a> {
                 None,
             ),
         };
+        let evidence = list_evidence(evidence, p);
         // The census missed a child the poverty register knows: the problem itself says so
         // (README: 问题描述注明), like the disability-list-only note of disabled_unplaced.
         if p.origin == crate::people::Origin::PovertyOnly {
@@ -198,15 +200,31 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// A 匹配依据 followed by how the person's records on the other lists were matched, where
+/// that was not by an identical ID (`；残疾人名单按姓名、出生日期、村社对应（…）`).
+pub fn list_evidence(mut evidence: String, p: &Person) -> String {
+    for l in &p.list_links {
+        evidence.push('；');
+        evidence.push_str(&l.evidence);
+    }
+    evidence
+}
+
+/// The roster entry of a school: the same name, else the one entry whose name contains the
+/// school's or is contained in it (a fallback that finds two entries finds none: a wrong
+/// responsible person is worse than the town).
 fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterRec> {
     let school = crate::normalize::compact(school);
     if school.is_empty() {
         return None;
     }
-    roster
-        .iter()
-        .find(|r| r.school == school)
-        .or_else(|| roster.iter().find(|r| r.school.contains(&school) || school.contains(&r.school)))
+    if let Some(r) = roster.iter().find(|r| r.school == school) {
+        return Some(r);
+    }
+    let mut near = roster.iter().filter(|r| r.school.contains(&school) || school.contains(&r.school));
+    let first = near.next()?;
+    // Several rows of one school (a roster split over sheets) are still one school.
+    near.all(|r| r.school == first.school).then_some(first)
 }
 
 /// The identity a case id is derived from: the valid ID (with the name when two people hold

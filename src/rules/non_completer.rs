@@ -2,8 +2,9 @@
 //!
 //! Rule: a person in the census or on the poverty register (any age), alive, with no valid
 //! exemption, whose 学籍 history has a 辍学 / 退学 / 其他离校 event dated on or after
-//! dropout_since (or undated) with no later active (在读, 转入, 复学, 休学, 借读) or
-//! 初中毕业 event. Also a poverty-register person of compulsory-school age at some time
+//! dropout_since (or undated) with no later active event (在读, 转入, 复学, 休学, 借读)
+//! and no 初中毕业 record at all: completing junior school completes compulsory education,
+//! whatever the order of the records' dates. Also a poverty-register person of compulsory-school age at some time
 //! since dropout_since whose 在校生状况 is 非在校生 and who has no 学籍 record at all.
 //! May coexist with not_enrolled / out_of_area_unverified / disabled_unplaced.
 

@@ -3,13 +3,15 @@
 //! Rule: a person from the census (or on the poverty register and in no census sheet), in
 //! the window (born within [birth_from, birth_to] and due in school on as_of), alive, not
 //! disabled, not on the 送教上门 roster, with no active 学籍, no 初中毕业 record, no valid
-//! exemption and no expired one (that is exemption_expired). When the census says the
+//! exemption and no expired one (that is exemption_expired). A census child whose birth
+//! date is unknown (no usable ID, no 出生日期) cannot be placed in the window: recall comes
+//! first, so it is judged as if it were in it, and the evidence asks the town to check. When the census says the
 //! child studies outside the district (县外/市外/省外就读), the case is
 //! out_of_area_unverified instead. A claim of 缓学/免学/送教上门 with no approval or roster
 //! entry is ignored and quoted in the evidence.
 
 use super::facts::fmt_date;
-use super::window::{entry_date, Cohort};
+use super::window::entry_date;
 use super::{Case, Ctx, Problem};
 use crate::people::Origin;
 
@@ -19,7 +21,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         if !matches!(p.origin, Origin::Census | Origin::PovertyOnly) {
             continue;
         }
-        if f.cohort != Cohort::InWindow
+        if !f.judged()
             || !f.alive
             || f.disabled
             || f.on_roster
@@ -30,9 +32,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         {
             continue;
         }
-        let birth = p.birth.expect("in-window person has a birth date");
-        let mut description =
-            format!("适龄儿童（{}出生，{}起应入学），无在籍学籍", fmt_date(birth), fmt_date(entry_date(birth)));
+        let mut description = match p.birth {
+            Some(birth) => {
+                format!("适龄儿童（{}出生，{}起应入学），无在籍学籍", fmt_date(birth), fmt_date(entry_date(birth)))
+            }
+            None => "出生日期不明，无在籍学籍，无法确认是否适龄".to_string(),
+        };
         if let Some(summary) = f.student_summary() {
             description.push_str(&format!("；{summary}"));
         }
@@ -46,6 +51,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         if let Some(claim) = f.unsupported_claim() {
             description.push_str(&format!("；清查表填报“{claim}”，但无审批或送教记录，不予采信"));
         }
-        out.push(ctx.person_case(problem, i, description));
+        let mut case = ctx.person_case(problem, i, description);
+        if let Some(note) = f.birth_note() {
+            case.evidence = format!("{note}；{}", case.evidence);
+        }
+        out.push(case);
     }
 }

@@ -61,6 +61,21 @@ pub fn school_year(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     )
 }
 
+/// The Monday of a day's week (weeks run Monday to Sunday).
+pub fn monday(d: NaiveDate) -> NaiveDate {
+    d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// Whether the Monday–Sunday week starting `monday` is a school week: not wholly inside one
+/// of the pipeline's `school_breaks`, nor inside the summer break (from `summer_break_from`
+/// to 31 August of the school year containing as_of).
+pub fn school_week(monday: NaiveDate, p: &Params) -> bool {
+    let sunday = monday + chrono::Duration::days(6);
+    let summer_end = school_year(p.as_of).1;
+    let inside = |from: NaiveDate, to: NaiveDate| from <= monday && sunday <= to;
+    !inside(p.summer_break_from, summer_end) && !p.school_breaks.iter().any(|b| inside(b.from, b.to))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,7 +91,26 @@ mod tests {
             birth_to: d(2014, 8, 31),
             dropout_since: d(2015, 1, 1),
             deadline_days: 30,
+            school_breaks: vec![crate::plan::SchoolBreak { from: d(2020, 1, 18), to: d(2020, 2, 16) }],
+            summer_break_from: d(2020, 7, 1),
         }
+    }
+
+    #[test]
+    fn school_weeks_leave_out_weeks_wholly_inside_a_break() {
+        let p = params();
+        // 寒假 2020-01-18 (Sat) .. 02-16 (Sun): the week of 01-13 has school days; the weeks of
+        // 01-20 .. 02-10 are all holiday; 02-17 is back at school.
+        assert!(school_week(d(2020, 1, 13), &p));
+        for m in [d(2020, 1, 20), d(2020, 1, 27), d(2020, 2, 3), d(2020, 2, 10)] {
+            assert!(!school_week(m, &p), "{m}");
+        }
+        assert!(school_week(d(2020, 2, 17), &p));
+        // Summer from 07-01 (a Wednesday): the week of 06-29 still has school days.
+        assert!(school_week(d(2020, 6, 29), &p));
+        assert!(!school_week(d(2020, 7, 6), &p));
+        assert!(!school_week(d(2020, 8, 24), &p));
+        assert_eq!(monday(d(2020, 5, 14)), d(2020, 5, 11));
     }
 
     #[test]

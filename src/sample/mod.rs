@@ -200,7 +200,10 @@ pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
     s.push_str("birth_from = \"2004-09-01\"     # 适龄出生日期起（含）\n");
     s.push_str("birth_to = \"2014-08-31\"       # 适龄出生日期止（含）\n");
     s.push_str("dropout_since = \"2015-01-01\"  # 大清理起点\n");
-    s.push_str("deadline_days = 30            # 完成时限 = 基准日 + N 天\n\n");
+    s.push_str("deadline_days = 30            # 完成时限 = 基准日 + N 天\n");
+    s.push_str("# 寒假：整周在假期内的周不是教学周，不要求送教上门\n");
+    s.push_str("school_breaks = [{ from = \"2020-01-18\", to = \"2020-02-16\" }]\n");
+    s.push_str("summer_break_from = \"2020-07-01\"  # 暑假开始日：送教学时按每周2学时推算到此日\n\n");
     s.push_str("[output]\n");
     s.push_str(&format!("dir = \"{out_dir}\"\n"));
     for (kind, comment, globs) in sources {

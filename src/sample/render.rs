@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use super::book::{Book, Cell, FileFormat, Sheet};
 use super::names::{self, cn_number};
 use super::rng::Rng;
-use super::world::{self, Child, District, Fault, Home, Layout, SchoolKind, Town};
+use super::world::{self, Child, District, Fault, Home, Layout, List, SchoolKind, Town};
 use crate::normalize::id_number;
 
 /// One injected fault, located.
@@ -41,6 +41,8 @@ pub struct ListingFact {
     /// The ID as listed, normalised (empty when missing or damaged).
     pub listed_id: String,
     pub id_valid: bool,
+    /// The row gives the child's birth date (its 出生日期, or a date in the ID).
+    pub birth_known: bool,
 }
 
 /// Everything rendered for one district.
@@ -236,6 +238,24 @@ impl Ctx<'_> {
     }
 }
 
+/// The ID a list shows for a child: mistyped when the child's fault is a typo on that list.
+fn list_id(c: &Child, list: List) -> &str {
+    match &c.fault {
+        Some(Fault::ListTypo { list: l, bad, .. }) if *l == list => bad,
+        _ => &c.id,
+    }
+}
+
+/// Records a typo injected on `list` at one row, if the child has one there.
+fn list_typo(ctx: &mut Ctx, c: &Child, list: List, file: &str, sheet: &str, row: u32) {
+    if let Some(Fault::ListTypo { list: l, transpose, note, .. }) = &c.fault {
+        if *l == list {
+            let kind = if *transpose { "id_typo_transpose" } else { "id_typo_digit" };
+            ctx.inject(kind, list.side(), file, sheet, row, &c.id, note.clone());
+        }
+    }
+}
+
 /// Renders every file of a district.
 pub fn render(d: &District, multi: bool) -> Rendered {
     let mut ctx = Ctx { d, rng: Rng::new(d.seed), out: Rendered::default(), multi };
@@ -421,6 +441,8 @@ fn census_sheet(
             hukou_here: e.hukou_here,
             listed_id: parsed.text.clone(),
             id_valid: parsed.is_valid(),
+            // Every census row of the sample writes its 出生日期.
+            birth_known: true,
         });
         if let Some(Fault::NameVariant { lookalike, census_side: true, note }) = &c.fault {
             injected.push((if *lookalike { "name_lookalike" } else { "name_homophone" }, note.clone()));
@@ -828,9 +850,10 @@ fn poverty(ctx: &mut Ctx) {
                 Some((cat, grade)) if c.on_disability_list && c.id.as_bytes()[13] % 5 < 3 => {
                     format!("{}{cat}{grade}", c.id)
                 }
-                _ => c.id.clone(),
+                _ => list_id(c, List::Poverty).to_string(),
             };
             let excel_row = sheets[si].rows.len() as u32 + 1;
+            list_typo(ctx, c, List::Poverty, &path, &sheet_name, excel_row);
             if id_text.len() == 20 {
                 ctx.inject(
                     "id_disability_certificate",
@@ -872,13 +895,14 @@ fn disability(ctx: &mut Ctx) {
     let d = ctx.d;
     let dir = folder(d, ctx.multi, "残联");
     let path = format!("{dir}/{}持证残疾人名单.xlsx", d.name);
-    // (town, village, name, male, id, cat, grade, address)
-    type Row = (usize, usize, String, bool, String, u8, u8, String);
+    // (town, village, name, male, id, cat, grade, address, child)
+    type Row = (usize, usize, String, bool, String, u8, u8, String, Option<usize>);
     let mut rows: Vec<Row> = Vec::new();
-    for c in &d.children {
+    for (i, c) in d.children.iter().enumerate() {
         if let (true, Some((cat, grade))) = (c.on_disability_list, c.disability) {
             let (t, v, _, _) = hukou(d, c).expect("local");
-            rows.push((t, v, c.name.clone(), c.male, c.id.clone(), cat, grade, child_address(d, c, 0)));
+            let id = list_id(c, List::Disability).to_string();
+            rows.push((t, v, c.name.clone(), c.male, id, cat, grade, child_address(d, c, 0), Some(i)));
         }
     }
     for a in &d.disabled_adults {
@@ -891,6 +915,7 @@ fn disability(ctx: &mut Ctx) {
             a.category,
             a.grade,
             address(d, a.town, a.village, a.group, 1, 0),
+            None,
         ));
     }
     rows.sort_by(|a, b| (a.0, a.1, &a.4).cmp(&(b.0, b.1, &b.4)));
@@ -905,7 +930,11 @@ fn disability(ctx: &mut Ctx) {
             .map(|s| Cell::text(*s))
             .collect(),
     );
-    for (k, (t, v, name, male, id, cat, grade, addr)) in rows.into_iter().enumerate() {
+    for (k, (t, v, name, male, id, cat, grade, addr, child)) in rows.into_iter().enumerate() {
+        if let Some(i) = child {
+            let row = sheet.rows.len() as u32 + 1;
+            list_typo(ctx, &d.children[i], List::Disability, &path, "持证残疾人", row);
+        }
         sheet.push(vec![
             Cell::Number((k + 1) as f64),
             Cell::text(d.towns[t].name.clone()),
@@ -958,12 +987,14 @@ fn home_teaching(ctx: &mut Ctx) {
         let (t, v, _, _) = hukou(d, c).expect("local");
         for visit in &c.visits {
             k += 1;
+            let row = sheet.rows.len() as u32 + 1;
+            list_typo(ctx, c, List::HomeTeaching, &path, "送教记录", row);
             sheet.push(vec![
                 Cell::Number(f64::from(k)),
                 Cell::text(school.name.clone()),
                 Cell::text(c.name.clone()),
                 Cell::text(sex(c.male)),
-                Cell::text(c.id.clone()),
+                Cell::text(list_id(c, List::HomeTeaching)),
                 Cell::text(if c.current.is_some() { c.student_no.clone() } else { String::new() }),
                 Cell::text(d.towns[t].name.clone()),
                 Cell::text(d.towns[t].villages[v].name.clone()),
@@ -1010,13 +1041,15 @@ fn exemptions(ctx: &mut Ctx) {
         for e in &c.exemptions {
             k += 1;
             let (t, v, _, _) = hukou(d, c).expect("local");
+            let row = sheet.rows.len() as u32 + 1;
+            list_typo(ctx, c, List::Exemption, &path, "缓免学名单", row);
             sheet.push(vec![
                 Cell::Number(f64::from(k)),
                 Cell::text(d.towns[t].name.clone()),
                 Cell::text(d.towns[t].villages[v].name.clone()),
                 Cell::text(c.name.clone()),
                 Cell::text(sex(c.male)),
-                Cell::text(c.id.clone()),
+                Cell::text(list_id(c, List::Exemption)),
                 Cell::text(e.kind),
                 Cell::text(e.reason),
                 Cell::text(e.approved.format("%Y-%m-%d").to_string()),

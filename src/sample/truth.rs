@@ -11,7 +11,7 @@ use std::io::Write;
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::render::{Injection, ListingFact, Rendered};
-use super::world::{self, as_of, dropout_since, Child, District, Fault, Home};
+use super::world::{self, as_of, dropout_since, Child, District, Fault, Home, List};
 use crate::normalize::values::{SchoolClaim, Status};
 
 /// Problem codes with a truth, in report order, and their Chinese labels.
@@ -94,17 +94,18 @@ fn current_status(c: &Child) -> Option<Status> {
     c.events.iter().max_by_key(|e| e.date).and_then(|e| Status::parse(e.kind))
 }
 
-/// A 辍学/退学/其他离校 event since dropout_since with no later active or 初中毕业 event.
+/// A 辍学/退学/其他离校 event since dropout_since with no later active event, and no 初中毕业
+/// at all (completing junior school completes compulsory education, whenever it is dated).
 fn dropped_out(c: &Child) -> Option<(NaiveDate, &'static str)> {
+    if c.events.iter().any(|e| e.kind == "毕业" && e.grade == 9) {
+        return None;
+    }
     let last = c
         .events
         .iter()
         .filter(|e| e.date >= dropout_since() && Status::parse(e.kind).is_some_and(Status::is_dropout))
         .max_by_key(|e| e.date)?;
-    let later = c.events.iter().any(|e| {
-        e.date > last.date
-            && (Status::parse(e.kind).is_some_and(Status::is_active) || (e.kind == "毕业" && e.grade == 9))
-    });
+    let later = c.events.iter().any(|e| e.date > last.date && Status::parse(e.kind).is_some_and(Status::is_active));
     let current_active = c.current.as_ref().is_some_and(|cur| Status::parse(cur.status).is_some_and(Status::is_active));
     (!later && !current_active).then_some((last.date, last.kind))
 }
@@ -113,29 +114,51 @@ fn monday(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
-/// The 送教 arithmetic of the README rules: (short, weeks missed, hours so far, a visit under 2 学时).
+/// A school week of the sample's calendar: not wholly inside 寒假 ([`world::winter_break`],
+/// the sample pipeline's `school_breaks`) nor inside the summer break (from
+/// [`world::summer_break_from`] to 31 August).
+fn school_week(w: NaiveDate, summer_end: NaiveDate) -> bool {
+    let sunday = w + Duration::days(6);
+    let in_summer = w >= world::summer_break_from() && sunday <= summer_end;
+    !world::in_winter_break(w) && !in_summer
+}
+
+/// The 送教 arithmetic of the README rules: (short, weeks missed, hours so far, a visit under
+/// 2 学时). School weeks (寒假 and 暑假 owe no visit) from the week of the first visit this
+/// school year to the last complete week before as_of; the pace counts 2 学时 for each
+/// school week from the week of as_of (unless already visited) to the summer break.
 pub fn home_teaching_shortfall(visits: &[(NaiveDate, f64)], as_of: NaiveDate) -> (bool, usize, f64, bool) {
     let sy_start = if as_of.month() >= 9 { world::ymd(as_of.year(), 9, 1) } else { world::ymd(as_of.year() - 1, 9, 1) };
     let sy_end = world::ymd(sy_start.year() + 1, 8, 31);
     let this_year: Vec<(NaiveDate, f64)> =
-        visits.iter().copied().filter(|(d, _)| *d >= sy_start && *d <= as_of).collect();
+        visits.iter().copied().filter(|(d, _)| *d >= sy_start && *d < as_of).collect();
     let Some(first) = this_year.iter().map(|(d, _)| *d).min() else {
         return (true, 0, 0.0, false);
     };
+    let visited = |w: NaiveDate| this_year.iter().any(|(d, _)| *d >= w && *d <= w + Duration::days(6));
     let start = monday(sy_start).max(monday(first));
     let last_complete = monday(as_of) - Duration::days(7);
     let mut missed = 0;
     let mut w = start;
     while w <= last_complete {
-        let end = w + Duration::days(6);
-        if !this_year.iter().any(|(d, _)| *d >= w && *d <= end) {
+        if school_week(w, sy_end) && !visited(w) {
             missed += 1;
         }
         w += Duration::days(7);
     }
     let under = this_year.iter().any(|(_, h)| *h < 2.0);
     let hours: f64 = this_year.iter().map(|(_, h)| h).sum();
-    let weeks_left = ((monday(sy_end) - monday(as_of)).num_days() / 7 + 1) as f64;
+    let mut weeks_left = 0.0;
+    let mut w = monday(as_of);
+    if visited(w) {
+        w += Duration::days(7);
+    }
+    while w < world::summer_break_from() {
+        if school_week(w, sy_end) {
+            weeks_left += 1.0;
+        }
+        w += Duration::days(7);
+    }
     let pace_short = hours + 2.0 * weeks_left < 80.0;
     (missed > 0 || under || pace_short, missed, hours, under)
 }
@@ -224,8 +247,11 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
         };
         let note = scenario_note(c);
         let person = in_census || poverty_only;
+        // A census child none of whose rows gives a birth date is judged as if of school age.
+        let birth_unknown = in_census && f.listings.iter().all(|l| !l.birth_known);
+        let judged = f.window || birth_unknown;
         let blocked = f.active || f.junior_grad || f.valid_exemption || f.expired_exemption;
-        if person && f.window && f.alive && !f.disabled && !f.claim_out && !blocked {
+        if person && judged && f.alive && !f.disabled && !f.claim_out && !blocked {
             let why = if poverty_only {
                 format!("{note}；清查表未登记，见于建档立卡名单")
             } else {
@@ -233,12 +259,12 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
             };
             out.push(row("not_enrolled", why));
         }
-        if in_census && f.window && f.alive && !f.disabled && f.claim_out && !blocked {
+        if in_census && judged && f.alive && !f.disabled && f.claim_out && !blocked {
             out.push(row("out_of_area_unverified", format!("{note}；清查表填报：{}", c.claim)));
         }
         if person
             && f.disabled
-            && f.window
+            && judged
             && f.alive
             && !f.active
             && !f.on_roster
@@ -272,11 +298,14 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
                 out.push(row("home_teaching_short", why));
             }
         }
-        if f.window && f.alive && f.expired_exemption && !f.valid_exemption && !f.active {
+        if judged && f.alive && f.expired_exemption && !f.valid_exemption && !f.active {
             let until = c.exemptions.iter().map(|e| e.until).max().expect("an exemption");
             out.push(row("exemption_expired", format!("{note}；有效期至 {}", until.format("%Y-%m-%d"))));
         }
-        if in_census {
+        // The side whose check fails is the mistyped one: a census listing, the 学籍, or the
+        // poverty, disability, 送教上门 or exemption list (those of a census child; a child
+        // only the poverty register knows has its 学籍 typos flagged too).
+        if person {
             let bad_listing = f.listings.iter().find(|l| !l.id_valid);
             let record_typo = matches!(c.fault, Some(Fault::RecordTypo { .. })) && c.has_record();
             if let Some(l) = bad_listing {
@@ -295,13 +324,23 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
                     _ => String::new(),
                 };
                 out.push(row("id_invalid", format!("学籍身份证号录入错误（{note}）")));
+            } else if let Some(Fault::ListTypo { list, note, .. }) = &c.fault {
+                let name = match list {
+                    List::Poverty => "建档立卡名单",
+                    List::Disability => "残疾人名单",
+                    List::HomeTeaching => "送教上门名册",
+                    List::Exemption => "缓学免学名单",
+                };
+                out.push(row("id_invalid", format!("{name}身份证号录入错误（{note}）")));
             }
         }
         if f.listings.len() > 1 {
             out.push(row("duplicate_registration", format!("登记 {} 次（户籍地与现居住地）", f.listings.len())));
         }
-        if f.active && !in_census && !poverty_only && matches!(c.home, Home::Local(_)) {
-            out.push(row("enrolled_not_in_census", note.to_string()));
+        // In no census sheet, whether or not another list knows the child.
+        if f.active && !in_census && matches!(c.home, Home::Local(_)) {
+            let known = if poverty_only { "；见于建档立卡名单" } else { "" };
+            out.push(row("enrolled_not_in_census", format!("{note}{known}")));
         }
     }
     out
@@ -359,11 +398,15 @@ mod tests {
     use super::*;
     use crate::sample::world::ymd;
 
+    /// Visits every 7 days from `from` while before `to`, none in 寒假.
     fn weekly(from: NaiveDate, to: NaiveDate, hours: f64) -> Vec<(NaiveDate, f64)> {
         let mut v = Vec::new();
         let mut d = from;
+        let (b0, b1) = world::winter_break();
         while d < to {
-            v.push((d, hours));
+            if !(b0..=b1).contains(&d) {
+                v.push((d, hours));
+            }
             d += Duration::days(7);
         }
         v
@@ -372,10 +415,10 @@ mod tests {
     #[test]
     fn home_teaching_weeks_and_hours() {
         let asof = ymd(2020, 5, 14);
-        // Every Tuesday from 3 Sep, 2 学时: complete.
+        // Every Tuesday from 3 Sep but in 寒假, 2 学时: 33 visits, 66 学时 + 2 × 7 = 80.
         let ok = weekly(ymd(2019, 9, 3), asof, 2.0);
-        assert!(!home_teaching_shortfall(&ok, asof).0);
-        // One week left out.
+        assert_eq!(home_teaching_shortfall(&ok, asof), (false, 0, 66.0, false));
+        // One week left out: missed, and 80 no longer reachable.
         let mut missed = ok.clone();
         missed.remove(10);
         let (short, weeks, ..) = home_teaching_shortfall(&missed, asof);
@@ -385,11 +428,15 @@ mod tests {
         let mut under = ok.clone();
         under[5].1 = 1.5;
         assert!(home_teaching_shortfall(&under, asof).3);
+        // Visits in 寒假 are not owed: a Tuesday every week of it is no more than is needed.
+        let all_weeks: Vec<(NaiveDate, f64)> =
+            (0..37).map(|k| (ymd(2019, 9, 3) + Duration::days(7 * k), 2.0)).collect();
+        assert_eq!(home_teaching_shortfall(&all_weeks, asof), (false, 0, 74.0, false));
         // Started in January: no week missed since, but 80 学时 cannot be reached.
         let late = weekly(ymd(2020, 1, 7), asof, 2.0);
         let (short, weeks, hours, _) = home_teaching_shortfall(&late, asof);
         assert!(short);
         assert_eq!(weeks, 0);
-        assert_eq!(hours, 38.0); // 19 Tuesdays, the last in the week of as_of
+        assert_eq!(hours, 30.0); // 15 Tuesdays out of 寒假, the last in the week of as_of
     }
 }

@@ -34,6 +34,20 @@ pub fn birth_to() -> NaiveDate {
 pub fn dropout_since() -> NaiveDate {
     ymd(2015, 1, 1)
 }
+/// 寒假 of the school year 2019-2020 (the sample pipeline's `school_breaks`): no 送教上门
+/// is owed in a week wholly inside it.
+pub fn winter_break() -> (NaiveDate, NaiveDate) {
+    (ymd(2020, 1, 18), ymd(2020, 2, 16))
+}
+/// 暑假 starts (the default `summer_break_from`): the end of the teaching year.
+pub fn summer_break_from() -> NaiveDate {
+    ymd(2020, 7, 1)
+}
+/// Whether the Monday–Sunday week of `monday` lies wholly inside 寒假.
+pub fn in_winter_break(monday: NaiveDate) -> bool {
+    let (from, to) = winter_break();
+    from <= monday && monday + Duration::days(6) <= to
+}
 
 /// The school-entry cohort: born 1 Sep Y-1 ..= 31 Aug Y gives Y; entry into grade 1 on
 /// 1 Sep Y+6.
@@ -265,15 +279,55 @@ pub enum HomeKind {
     LateStartPace,
 }
 
+/// A list other than the census and 学籍 on which a child's ID can be mistyped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum List {
+    Poverty,
+    Disability,
+    HomeTeaching,
+    Exemption,
+}
+
+impl List {
+    /// The injection side (`injections.csv`) and the list's name as the pipeline says it.
+    pub fn side(self) -> &'static str {
+        match self {
+            List::Poverty => "poverty",
+            List::Disability => "disability",
+            List::HomeTeaching => "home_teaching",
+            List::Exemption => "exemption",
+        }
+    }
+}
+
 /// An identity fault: at most one per child.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
-    CensusTypo { transpose: bool, bad: String, note: String },
-    RecordTypo { transpose: bool, note: String },
+    CensusTypo {
+        transpose: bool,
+        bad: String,
+        note: String,
+    },
+    RecordTypo {
+        transpose: bool,
+        note: String,
+    },
+    /// The ID mistyped on the poverty register, the disability list (the 残疾人证号), every row
+    /// of the 送教上门 roster, or every 缓学/免学 approval of the child.
+    ListTypo {
+        list: List,
+        transpose: bool,
+        bad: String,
+        note: String,
+    },
     CensusNumeric,
     CensusMissing,
     RecordJ,
-    NameVariant { lookalike: bool, census_side: bool, note: String },
+    NameVariant {
+        lookalike: bool,
+        census_side: bool,
+        note: String,
+    },
 }
 
 /// Where a child lives: a household of the district, or a place outside it.
@@ -541,6 +595,7 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     assign_duplicates(&mut d, &mut rng);
     assign_faults(&mut d, &mut rng);
     add_disabled_adults(&mut d, &mut rng);
+    assign_list_faults(&mut d, &mut rng);
     d
 }
 
@@ -1058,13 +1113,17 @@ fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
     }
     let start = if kind == HomeKind::LateStartPace { ymd(2020, 1, 6) } else { ymd(2019, 9, 2) };
     let weeks = mondays(start, asof);
+    // A week wholly inside 寒假 gets no visit (none is owed), but its draws are made all the
+    // same, so that the rest of the world does not depend on the calendar; a week chosen to
+    // be missed or short that falls in 寒假 moves on to the next school week.
+    let next_school = |k: usize| (k..weeks.len()).find(|&j| !in_winter_break(weeks[j])).unwrap_or(k);
     let skip = if kind == HomeKind::MissedWeek {
         // A week well inside the counted span.
-        Some(weeks[5 + rng.below(weeks.len() - 12)])
+        Some(weeks[next_school(5 + rng.below(weeks.len() - 12))])
     } else {
         None
     };
-    let short_at = if kind == HomeKind::ShortVisit { Some(4 + rng.below(weeks.len() - 8)) } else { None };
+    let short_at = if kind == HomeKind::ShortVisit { Some(next_school(4 + rng.below(weeks.len() - 8))) } else { None };
     for (k, w) in weeks.iter().enumerate() {
         if Some(*w) == skip {
             continue;
@@ -1080,11 +1139,18 @@ fn make_visits(kind: HomeKind, rng: &mut Rng) -> Vec<Visit> {
         } else {
             *rng.pick(&[2.0, 2.0, 2.0, 2.5, 3.0])
         };
-        visits.push(Visit { date: day, hours, teacher, content: rng.pick_str(CONTENTS) });
+        let holiday = in_winter_break(*w);
+        let content = rng.pick_str(CONTENTS);
+        if !holiday {
+            visits.push(Visit { date: day, hours, teacher, content });
+        }
         if kind != HomeKind::LateStartPace && rng.chance(0.08) {
             let extra = day + Duration::days(1);
             if extra < asof && extra.weekday() != Weekday::Sat {
-                visits.push(Visit { date: extra, hours: 2.0, teacher, content: rng.pick_str(CONTENTS) });
+                let content = rng.pick_str(CONTENTS);
+                if !holiday {
+                    visits.push(Visit { date: extra, hours: 2.0, teacher, content });
+                }
             }
         }
     }
@@ -1668,6 +1734,61 @@ fn assign_faults(d: &mut District, rng: &mut Rng) {
             c.fault = Some(fault);
             got += 1;
         }
+    }
+}
+
+/// IDs mistyped on the other lists (issue 4: the side whose check fails is the mistyped one,
+/// and gets an id_invalid case): the poverty register, the disability list, the 送教上门
+/// roster and the 缓学/免学 approvals, each for ≈2% of the listed children on it (at least
+/// two); and the 学籍 of children the census missed but the poverty register knows.
+/// Drawn after everything else, so the rest of the world is that of the same seed without
+/// them.
+fn assign_list_faults(d: &mut District, rng: &mut Rng) {
+    use Scenario::*;
+    /// Whether a child is on a list (and may have its ID mistyped there).
+    type OnList = fn(&Child) -> bool;
+    let lists: [(List, OnList); 4] = [
+        // Not a child whose 证件号码 there is a 20-digit 残疾人证号 (see render::poverty).
+        (List::Poverty, |c| c.poverty_status.is_some() && !(c.on_disability_list && c.id.as_bytes()[13] % 5 < 3)),
+        (List::Disability, |c| c.on_disability_list),
+        (List::HomeTeaching, |c| !c.visits.is_empty()),
+        (List::Exemption, |c| !c.exemptions.is_empty()),
+    ];
+    let mut idx: Vec<usize> = (0..d.children.len()).collect();
+    rng.shuffle(&mut idx);
+    for (list, on) in lists {
+        let eligible: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let c = &d.children[i];
+                c.listed && !c.twin && c.duplicate.is_none() && c.fault.is_none() && on(c)
+            })
+            .collect();
+        let want = ((eligible.len() as f64 * 0.02).round() as usize).max(2);
+        for &i in eligible.iter().take(want) {
+            let transpose = rng.chance(0.3);
+            let c = &mut d.children[i];
+            let (bad, note) = typo(&c.id, transpose, rng);
+            c.fault = Some(Fault::ListTypo { list, transpose, bad, note });
+        }
+    }
+    // A 学籍 typo of a child known only to the poverty register.
+    let missed: Vec<usize> = idx
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let c = &d.children[i];
+            c.scenario == PovertyOnlyEnrolled && c.fault.is_none() && c.current.is_some() && !c.twin
+        })
+        .collect();
+    for &i in missed.iter().take(1) {
+        let transpose = rng.chance(0.5);
+        let c = &mut d.children[i];
+        let (bad, note) = typo(&c.id, transpose, rng);
+        c.record_id = bad.clone();
+        c.student_no = format!("G{bad}");
+        c.fault = Some(Fault::RecordTypo { transpose, note });
     }
 }
 

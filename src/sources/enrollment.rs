@@ -69,7 +69,18 @@ impl EnrollRec {
         s
     }
 
-    /// A 毕业 record that completes compulsory education (grade 9).
+    /// `荣昌中学 初二(3)班（学籍号 G500153…）` — the matched record, for evidence.
+    pub fn placement_and_number(&self) -> String {
+        let place = self.placement();
+        if self.student_no.is_empty() {
+            place
+        } else {
+            format!("{place}（学籍号 {}）", self.student_no)
+        }
+    }
+
+    /// A 毕业 record that completes compulsory education: grade 9, or no grade given and a
+    /// school named 中学 / 初中 (not a 小学).
     pub fn is_junior_graduation(&self) -> bool {
         self.status == Some(Status::Graduated)
             && (self.grade_level == Some(9) || (self.grade_level.is_none() && is_junior_school(&self.school)))

@@ -189,13 +189,15 @@ pub fn extract_poverty(table: &RawTable, inputs: &mut Rejects, values: &ValueCon
 
 pub fn extract_disability(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<DisabilityRec> {
     // The list may carry only the 残疾人证号, whose first 18 characters are the ID.
+    // A mistyped ID is kept (it is evidence, and the repaired-ID tier can still place it):
+    // the valid one of the two, else whichever was given, the ID column first.
     let id_of = |r: &super::row::Row| {
         let id = r.id("id_number");
         let cert = r.id("cert_no");
-        if !id.is_valid() && cert.is_valid() {
-            cert
-        } else {
+        if id.is_valid() || (!cert.is_valid() && id.status != IdStatus::Missing) {
             id
+        } else {
+            cert
         }
     };
     person_rows(table, inputs, "姓名和身份证号均为空 (no name and no ID)", id_of, |r, id, name| {
