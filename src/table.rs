@@ -199,6 +199,8 @@ pub struct RawTable {
     /// Header text per mapped column (same order as `fields`), for reject messages.
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// The date system of the workbook, for serials typed into plain number cells.
+    pub epoch: crate::normalize::date::Epoch,
 }
 
 /// One data row: its Excel row number and the mapped cells.

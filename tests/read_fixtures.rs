@@ -190,8 +190,11 @@ fn xlsx_with_titles_two_row_merged_header_merged_groups_totals_and_notes() {
     assert_eq!(status, [Valid, Damaged, Valid, Valid, Valid, Valid, Valid]);
     // Every date form the issue lists is understood by the date normalizer.
     let bcol = tb.col("birth_date").unwrap();
-    let births: Vec<Option<String>> =
-        tb.rows.iter().map(|r| kcbx::normalize::date::from_cell(&r.cells[bcol]).map(|x| x.to_string())).collect();
+    let births: Vec<Option<String>> = tb
+        .rows
+        .iter()
+        .map(|r| kcbx::normalize::date::from_cell(&r.cells[bcol], tb.epoch).map(|x| x.to_string()))
+        .collect();
     let want = ["2010-05-03", "2012-06-01", "2011-09-15", "2012-11-20", "2013-07-20", "2010-05-03"];
     assert_eq!(births[..6], want.map(|s| Some(s.to_string())));
     assert_eq!(births[6], None);
@@ -522,7 +525,7 @@ fn gbk_csv_detected_and_school_filled_down() {
     ];
     assert_eq!(rows(table(&out, si)), expected);
     // 入学年月 in its two forms.
-    let entry = |v: &str| kcbx::normalize::date::year_month_from_cell(&t(v)).map(|x| x.to_string());
+    let entry = |v: &str| kcbx::normalize::date::year_month_from_cell(&t(v), Default::default()).map(|x| x.to_string());
     assert_eq!(entry("2016-09").as_deref(), Some("2016-09-01"));
     assert_eq!(entry("201609").as_deref(), Some("2016-09-01"));
 }

@@ -15,6 +15,8 @@ pub(crate) struct SheetCtx<'a> {
     pub header_row: Option<u32>,
     /// The pipeline's `grouping` fields: blanks filled from the row above in every format.
     pub grouping: &'a [&'static str],
+    /// The workbook's date system (1900 for CSV).
+    pub epoch: crate::normalize::date::Epoch,
 }
 
 /// The outcome of reading one sheet. Sheet indices in `table` and `rejects` are filled in
@@ -166,6 +168,7 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
         fields: mapped.iter().map(|x| m.specs[x.field].name).collect(),
         headers: mapped.iter().map(|x| header.columns[x.column].name.clone()).collect(),
         rows: Vec::new(),
+        epoch: ctx.epoch,
     };
 
     let first = header.row + 1;
@@ -407,7 +410,7 @@ mod tests {
         // Row 6 holds only a pre-filled 序号 in an unmapped column: an unused template row.
         g.0[5][4] = Cell::Number(6.0);
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut g, None, &ctx, "f［s］", "s".into(), false);
         assert!(out.problems.is_empty(), "{:?}", out.problems);
         let c = &out.counts;
@@ -425,7 +428,7 @@ mod tests {
     fn a_total_label_with_an_id_is_a_person() {
         let mut g = rows(&[&["姓名", "身份证号"], &["小计", "500153201005031234"]]);
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut g, None, &ctx, "f", "s".into(), false);
         assert_eq!(out.counts.used, 1);
     }
@@ -441,7 +444,7 @@ mod tests {
         // 镇街 merged over rows 2-4; 村 merged over rows 2-3 and columns B-C (odd, but seen).
         let merges = [Region { r0: 1, c0: 0, r1: 3, c1: 0 }, Region { r0: 1, c0: 1, r1: 2, c1: 1 }];
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut g, Some(&merges), &ctx, "f", "s".into(), false);
         let rows: Vec<Vec<Cell>> = out.table.unwrap().rows.into_iter().map(|r| r.cells).collect();
         assert_eq!(rows[2][..2], [t("昌元街道"), t("")]);
@@ -451,7 +454,7 @@ mod tests {
     #[test]
     fn unknown_sheets_are_notes_unless_named() {
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut rows(&[&["填表说明"], &["1. 姓名"]]), None, &ctx, "f［说明］", "说明".into(), false);
         assert!(out.skipped.is_some() && out.problems.is_empty() && out.notes.len() == 1);
         let out = read_sheet(&mut rows(&[&["填表说明"]]), None, &ctx, "f［说明］", "说明".into(), true);

@@ -69,11 +69,11 @@ impl<'r> Row<'r> {
     }
 
     pub fn date(&self, field: &str) -> Option<NaiveDate> {
-        date::from_cell(self.cell(field))
+        date::from_cell(self.cell(field), self.table.epoch)
     }
 
     pub fn year_month(&self, field: &str) -> Option<NaiveDate> {
-        date::year_month_from_cell(self.cell(field))
+        date::year_month_from_cell(self.cell(field), self.table.epoch)
     }
 
     pub fn number(&self, field: &str) -> Option<f64> {
