@@ -134,7 +134,7 @@ pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
                 );
                 add(&mut total, c);
                 if let Some(table) = tables.get(&si) {
-                    if let Some(line) = id_counts(table) {
+                    if let Some(line) = id_counts(table, plan.params.as_of) {
                         let _ = writeln!(s, "      身份证号：{line}");
                     }
                 }
@@ -187,12 +187,13 @@ fn write_mapping(s: &mut String, sheet: &SheetInfo) {
     }
 }
 
-/// ID validity on the sheet's id_number column, counted per [`IdStatus`] label.
-fn id_counts(table: &RawTable) -> Option<String> {
+/// ID validity on the sheet's id_number column, counted per [`IdStatus`] label, judged on the
+/// run's 基准日 as `kcbx run` judges them.
+fn id_counts(table: &RawTable, as_of: NaiveDate) -> Option<String> {
     let col = table.col("id_number")?;
     let mut counts: BTreeMap<IdStatus, usize> = BTreeMap::new();
     for row in &table.rows {
-        *counts.entry(id_number::from_cell(&row.cells[col]).status).or_default() += 1;
+        *counts.entry(id_number::from_cell(&row.cells[col]).judged_on(as_of).status).or_default() += 1;
     }
     if counts.is_empty() {
         return Some("（无数据行）".to_string());
