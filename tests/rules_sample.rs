@@ -55,7 +55,18 @@ fn the_sample_run_matches_its_ground_truth_and_accounts_for_every_row() {
     );
     assert_eq!(read, used + skipped + rejected);
     assert_eq!(total["balanced"], true);
-    assert_eq!(read_csv(&run.join("rejects.csv")).len() as u64, rejected, "every rejected row is in rejects.csv");
+    let lines = read_csv(&run.join("rejects.csv"));
+    let listed = |kind: &str| lines.iter().filter(|r| r["kind"] == kind).count() as u64;
+    assert_eq!(listed("剔除"), rejected, "every rejected row is in rejects.csv");
+    // Every non-blank skipped row is listed too (blank rows are only counted).
+    let noted: u64 = json["inputs"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sheets"].as_array().unwrap())
+        .map(|s| n(s, "skipped_total") + n(s, "skipped_note"))
+        .sum();
+    assert_eq!(listed("跳过"), noted);
     // The case counts in run.json are those of cases.csv.
     let cases = read_csv(&run.join("cases.csv"));
     assert_eq!(n(&json["cases"], "total"), cases.len() as u64);

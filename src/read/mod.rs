@@ -116,6 +116,10 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
                 r.prov.sheet = sheet;
                 r
             }));
+            out.inputs.skips.extend(s.skips.into_iter().map(|mut r| {
+                r.prov.sheet = sheet;
+                r
+            }));
             if let Some(mut table) = s.table {
                 table.sheet = sheet;
                 out.sources[read.source].tables.push(table);
