@@ -11,6 +11,7 @@ mod link_quality;
 mod link_tiers;
 mod read_errors;
 mod read_fixtures;
+mod read_formats;
 mod read_scale;
 mod read_support;
 mod readme;
