@@ -25,6 +25,7 @@ mod rules_non_completer;
 mod rules_roster;
 mod rules_sample;
 mod rules_window;
+mod sample_check;
 mod sample_data;
 mod sample_eval;
 mod weekly_form;
