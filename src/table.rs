@@ -100,6 +100,15 @@ impl RowCounts {
     }
 }
 
+/// A non-blank row the read stage skipped as not data (a 合计 row, a note or signature row,
+/// a repeated header row), with the reason. Listed in `rejects.csv` as 跳过 beside the
+/// rejected rows; blank rows are only counted. Never carries a cell value.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skip {
+    pub prov: Prov,
+    pub reason: &'static str,
+}
+
 /// A row that was not used, with the reason. Never carries a cell value.
 #[derive(Clone, Debug, Serialize)]
 pub struct Reject {
@@ -149,14 +158,18 @@ pub struct SheetInfo {
     pub counts: RowCounts,
 }
 
-/// Everything the read stage learned about the inputs: files, sheets, rejects.
-/// Records point back here through [`Prov`].
+/// Everything the read stage learned about the inputs: files, sheets, rejected and skipped
+/// rows. Records point back here through [`Prov`].
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Inputs {
     pub files: Vec<FileInfo>,
     pub sheets: Vec<SheetInfo>,
+    /// Rows rejected, by the read stage or when records were built (`rejected` in the counts).
     #[serde(skip)]
     pub rejects: Vec<Reject>,
+    /// Non-blank rows skipped by the read stage (`skipped_total` + `skipped_note` in the counts).
+    #[serde(skip)]
+    pub skips: Vec<Skip>,
 }
 
 impl Inputs {
@@ -199,6 +212,8 @@ pub struct RawTable {
     /// Header text per mapped column (same order as `fields`), for reject messages.
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// The date system of the workbook, for serials typed into plain number cells.
+    pub epoch: crate::normalize::date::Epoch,
 }
 
 /// One data row: its Excel row number and the mapped cells.

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::history::{self, PastRun};
@@ -118,8 +119,9 @@ pub struct VerifyReport {
     pub unmatched: Vec<RowNote>,
 }
 
-/// Finds an 18-character ID in free text (after NFKC; spaces inside allowed).
-pub fn find_id(text: &str) -> Option<IdNumber> {
+/// Finds an 18-character ID in free text (after NFKC; spaces inside allowed), valid on the
+/// run's 基准日 `as_of`.
+pub fn find_id(text: &str, as_of: NaiveDate) -> Option<IdNumber> {
     let cleaned = id_number::clean(text);
     let chars: Vec<char> = cleaned.chars().collect();
     for start in 0..chars.len() {
@@ -127,7 +129,7 @@ pub fn find_id(text: &str) -> Option<IdNumber> {
             break;
         }
         let cand: String = chars[start..start + 18].iter().collect();
-        let id = id_number::parse(&cand);
+        let id = id_number::parse(&cand).judged_on(as_of);
         if id.is_valid() {
             return Some(id);
         }
@@ -159,13 +161,18 @@ fn is_han(c: char) -> bool {
 /// Applies 身份证号或姓名错误 corrections to the census records they name. The record is
 /// found by name plus the listed ID, else by name plus town and village; an ambiguous or
 /// unknown target is reported.
-pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyReport) -> Vec<Correction> {
+pub fn apply_corrections(
+    data: &mut Data,
+    inputs: &Inputs,
+    as_of: NaiveDate,
+    report: &mut VerifyReport,
+) -> Vec<Correction> {
     let mut out = Vec::new();
     for v in &data.verification {
         if v.outcome != Some(Outcome::IdOrNameWrong) {
             continue;
         }
-        let new_id = find_id(&v.outcome_note).map(|id| id.text);
+        let new_id = find_id(&v.outcome_note, as_of).map(|id| id.text);
         let new_name = find_name(&v.outcome_note);
         if new_id.is_none() && new_name.is_none() {
             report.unmatched.push(unmatched(
@@ -211,7 +218,7 @@ pub fn apply_corrections(data: &mut Data, inputs: &Inputs, report: &mut VerifyRe
             };
             let old_name = rec.name.clone();
             if let Some(id) = &new_id {
-                rec.id = id_number::parse(id);
+                rec.id = id_number::parse(id).judged_on(as_of);
                 rec.birth = rec.id.birth().or(rec.birth);
                 rec.sex = rec.sex.or_else(|| rec.id.sex());
             }

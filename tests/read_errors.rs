@@ -1,5 +1,6 @@
 //! Bad inputs: every problem names the file, the sheet where there is one, and the field or
-//! column at fault — and never a cell value. `kcbx check` prints them all and exits 1.
+//! column at fault — and never a cell value. `kcbx check` prints them all and exits 1; `kcbx
+//! run` lists them all in one pass, exits 1 and writes no run folder.
 
 use std::process::Command;
 
@@ -25,16 +26,7 @@ fn a_glob_matching_nothing() {
 #[test]
 fn corrupt_renamed_and_encrypted_files() {
     let dir = scratch("bad-files");
-    let good = std::fs::read(fixtures().join("census_merged.xlsx")).unwrap();
-    std::fs::write(dir.join("truncated.xlsx"), &good[..good.len() / 2]).unwrap();
-    std::fs::write(dir.join("list.xlsx"), "姓名,身份证号\n张三,500153201005031234\n").unwrap();
-    std::fs::write(dir.join("page.xls"), "<html><body><table><tr><td>姓名</td></tr></table></body></html>").unwrap();
-    std::fs::write(dir.join("notes.docx"), "not a spreadsheet").unwrap();
-    // An encrypted OOXML workbook is a compound file with these two streams.
-    let mut enc = cfb::create(dir.join("locked.xlsx")).unwrap();
-    enc.create_stream("EncryptionInfo").unwrap();
-    enc.create_stream("EncryptedPackage").unwrap();
-    drop(enc);
+    write_bad_files(&dir);
     // Excel's lock file for an open workbook is ignored, with a note.
     std::fs::write(dir.join("~$truncated.xlsx"), "lock").unwrap();
 
@@ -192,4 +184,102 @@ fn a_csv_without_a_header() {
     assert_eq!(out.problems.len(), 1, "{:#?}", out.problems);
     problem_with(&out.problems, &["文件 x.csv", "没有可识别的学籍表头", "UTF-8", "逗号"]);
     assert!(!out.notes.iter().any(|n| n.contains("x.csv")), "{:?}", out.notes);
+}
+
+/// A truncated (corrupt) workbook, a text file named .xlsx, an HTML page named .xls, a .docx
+/// and an encrypted OOXML workbook (a compound file with these two streams), in `dir`.
+fn write_bad_files(dir: &std::path::Path) {
+    let good = std::fs::read(fixtures().join("census_merged.xlsx")).unwrap();
+    std::fs::write(dir.join("truncated.xlsx"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(dir.join("list.xlsx"), "姓名,身份证号\n张三,500153201005031234\n").unwrap();
+    std::fs::write(dir.join("page.xls"), "<html><body><table><tr><td>姓名</td></tr></table></body></html>").unwrap();
+    std::fs::write(dir.join("notes.docx"), "PK\x03\x04 not a spreadsheet").unwrap();
+    let mut enc = cfb::create(dir.join("locked.xlsx")).unwrap();
+    enc.create_stream("EncryptionInfo").unwrap();
+    enc.create_stream("EncryptedPackage").unwrap();
+    drop(enc);
+}
+
+#[test]
+fn run_on_bad_files_exits_1_names_each_file_and_writes_nothing() {
+    let dir = scratch("run-bad-files");
+    let bad = dir.join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    write_bad_files(&bad);
+    let fx = fixtures();
+    let pipe = dir.join("pipe.toml");
+    // The bad files, a good workbook with a named sheet that does not exist, and one whose
+    // sheet lacks a required column: seven problems, all in one run.
+    std::fs::write(
+        &pipe,
+        format!(
+            "name = \"t\"\nkind = \"clearance\"\n[params]\nas_of = \"2020-05-14\"\n[output]\ndir = \"out\"\n\
+             [[sources]]\nkind = \"census\"\nfiles = [\"bad/*.*\", \"{}\"]\n\
+             [[sources]]\nkind = \"census\"\nfiles = \"{}\"\nsheets = [\"高峰村\", \"清流村\"]\n\
+             [[sources]]\nkind = \"enrollment\"\nfiles = \"{}\"\n",
+            fx.join("census_no_id.xlsx").display(),
+            fx.join("census_town.xls").display(),
+            fx.join("enrollment_gbk.csv").display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kcbx")).arg("run").arg(&pipe).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("发现 7 个输入问题，未生成台账"), "{stderr}");
+    let listed: Vec<&str> =
+        stderr.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).collect();
+    assert_eq!(listed.len(), 7, "{stderr}");
+    for (file, what) in [
+        ("文件 bad/truncated.xlsx", "损坏"),
+        ("文件 bad/list.xlsx", "不是 .xlsx 工作簿"),
+        ("文件 bad/page.xls", "HTML"),
+        ("文件 bad/notes.docx", "不支持的文件类型"),
+        ("文件 bad/locked.xlsx", "加密"),
+        ("census_no_id.xlsx［清查］", "「身份证号」"),
+        ("census_town.xls", "「清流村」"),
+    ] {
+        assert!(listed.iter().any(|l| l.contains(file) && l.contains(what)), "no {file} … {what} in\n{stderr}");
+    }
+    // No personal data, and nothing written: no run folder, no partial folder, no ledger.
+    assert!(!stderr.contains("张三") && !stderr.contains("500153201005031234"), "{stderr}");
+    assert!(!dir.join("out").exists(), "an output folder was written");
+
+    // `kcbx check` lists the same seven problems, reports the good sheets, and writes nothing.
+    let out = Command::new(env!("CARGO_BIN_EXE_kcbx")).arg("check").arg(&pipe).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("问题 7 个"), "{stdout}");
+    assert!(stdout.contains("工作表「高峰村」：表头在第 2 行"), "{stdout}");
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn run_on_a_workbook_with_no_usable_sheet_names_every_sheet() {
+    let dir = scratch("run-no-sheet");
+    let fx = fixtures();
+    let pipe = dir.join("pipe.toml");
+    // Read as the roster, the census workbook has no sheet with a roster header.
+    std::fs::write(
+        &pipe,
+        format!(
+            "name = \"t\"\nkind = \"clearance\"\n[params]\nas_of = \"2020-05-14\"\n[output]\ndir = \"out\"\n\
+             [[sources]]\nkind = \"census\"\nfiles = \"{}\"\n\
+             [[sources]]\nkind = \"enrollment\"\nfiles = \"{}\"\n\
+             [[sources]]\nkind = \"roster\"\nfiles = \"{}\"\n",
+            fx.join("census_town.xls").display(),
+            fx.join("enrollment_gbk.csv").display(),
+            fx.join("census_merged.xlsx").display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kcbx")).arg("run").arg(&pipe).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("census_merged.xlsx：没有任何工作表有可识别的包片包校责任人名单表头")
+            && stderr.contains("填表说明、大清查、Sheet3"),
+        "{stderr}"
+    );
+    assert!(!dir.join("out").exists(), "an output folder was written");
 }

@@ -10,7 +10,7 @@
 //! settings reaching the model and the decisions.
 
 use crate::builder::*;
-use crate::util::Workdir;
+use crate::util::{read_csv, run_dir, Workdir};
 
 #[test]
 fn wrong_ids_on_either_side() {
@@ -420,4 +420,38 @@ fn two_children_tied_for_one_record_are_both_match_review() {
             c["description"]
         );
     }
+}
+
+#[test]
+fn an_id_whose_birth_date_is_after_the_as_of_date_is_invalid() {
+    let wd = Workdir::new("rules-id-future");
+    let pupil = child("安子豪", "2011-01-01", 401);
+    // Born (by the ID) after the 基准日 2020-05-14: the number cannot be right.
+    let future = child("白雪", "2020-06-01", 102);
+    let set = Set {
+        census: vec![pupil.clone(), future.clone()],
+        students: vec![student(&pupil, "荣隆镇中心小学", "三年级")],
+        ..Default::default()
+    };
+    let cases = set.cases(&wd);
+    assert_eq!(flagged(&cases), pairs(&[("id_invalid", "白雪")]));
+    let c = case(&cases, "id_invalid", "白雪");
+    assert_eq!(c["description"], "清查表身份证号出生日期晚于基准日");
+    assert_eq!(c["id_number"], future.id, "the ID as listed is kept as evidence");
+    // The verdict follows the plan's 基准日, not the clock: on a later 基准日 it is valid.
+    let pipeline = wd.path("pipeline.toml");
+    let out = wd.run_ok(&[
+        "run",
+        pipeline.to_str().unwrap(),
+        "--no-previous",
+        "--label",
+        "later",
+        "-q",
+        "--as-of",
+        "2020-06-30",
+    ]);
+    let later = read_csv(&run_dir(&out).join("cases.csv"));
+    assert!(!flagged(&later).contains(&("id_invalid".to_string(), "白雪".to_string())), "{:?}", flagged(&later));
+    let report = wd.run_ok(&["check", pipeline.to_str().unwrap()]);
+    assert!(report.contains("身份证号：有效 1、出生日期无效 1"), "{report}");
 }

@@ -1,11 +1,18 @@
-//! End to end on the shipped sample (issues 2, 4 and 5): `kcbx run` over sample_data, scored
+//! End to end on the shipped sample (issues 2, 3, 4 and 5): `kcbx run` over sample_data, scored
 //! against its ground truth — for every problem code, the flagged set equals the truth
 //! (precision and recall 1.0) and no match needs review — and run.json's row accounting adds
-//! up, sheet by sheet and in total.
+//! up, sheet by sheet and in total; rejects.csv lists exactly the rows and sheets the sample
+//! planted to be rejected or skipped (injections.csv), and `kcbx check` counts every sheet
+//! as run.json does.
+
+use std::collections::BTreeMap;
 
 use kcbx::sample::score::score_files;
 
-use crate::util::{read_csv, repo, run_dir, Workdir};
+use crate::util::{read_csv, repo, run_dir, sheet_names, Workdir};
+
+/// (file, sheet, row) of a rejects.csv or injections.csv line, the file relative to sample_data.
+type At = (String, String, String);
 
 #[test]
 fn the_sample_run_matches_its_ground_truth_and_accounts_for_every_row() {
@@ -55,8 +62,98 @@ fn the_sample_run_matches_its_ground_truth_and_accounts_for_every_row() {
     );
     assert_eq!(read, used + skipped + rejected);
     assert_eq!(total["balanced"], true);
-    assert_eq!(read_csv(&run.join("rejects.csv")).len() as u64, rejected, "every rejected row is in rejects.csv");
     // The case counts in run.json are those of cases.csv.
     let cases = read_csv(&run.join("cases.csv"));
     assert_eq!(n(&json["cases"], "total"), cases.len() as u64);
+
+    // rejects.csv: every rejected row, every non-blank skipped row, every skipped sheet.
+    let lines = read_csv(&run.join("rejects.csv"));
+    let at = |r: &BTreeMap<String, String>| -> At {
+        let file = r["file"].strip_prefix("../sample_data/").unwrap_or(&r["file"]).to_string();
+        (file, r["sheet"].clone(), r["row"].clone())
+    };
+    let of_kind = |kind: &str, whole_sheet: bool| -> Vec<At> {
+        lines.iter().filter(|r| r["kind"] == kind && r["row"].is_empty() == whole_sheet).map(at).collect()
+    };
+    let (rejected_rows, skipped_rows, skipped_sheets) =
+        (of_kind("剔除", false), of_kind("跳过", false), of_kind("跳过", true));
+    assert_eq!(lines.len(), rejected_rows.len() + skipped_rows.len() + skipped_sheets.len(), "kind is 剔除 or 跳过");
+    let town = |t: &str| format!("大清查/{t}适龄儿童少年大清查登记表");
+    let first_village = &sheet_names(&repo().join(format!("sample_data/{}.xlsx", town("仁义镇"))))[0];
+    // The one census row naming no child, in the first village of 仁义镇, after its children.
+    assert_eq!(rejected_rows, [(format!("{}.xlsx", town("仁义镇")), first_village.clone(), "174".to_string())]);
+    let reason = &lines.iter().find(|r| r["kind"] == "剔除").unwrap()["reason"];
+    assert_eq!(reason, "姓名和身份证号均为空 (no name and no ID)");
+    // The 填表说明 sheet in front of 荣隆镇's villages.
+    assert_eq!(skipped_sheets, [(format!("{}.xls", town("荣隆镇")), "填表说明".to_string(), String::new())]);
+    assert_eq!(rejected_rows.len() as u64, rejected);
+    let skipped_listed: u64 = json["inputs"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sheets"].as_array().unwrap())
+        .map(|s| n(s, "skipped_total") + n(s, "skipped_note"))
+        .sum();
+    assert_eq!(skipped_rows.len() as u64, skipped_listed, "every non-blank skipped row is listed");
+    // Exactly where the sample put them.
+    let planted = read_csv(&repo().join("sample_data/injections.csv"));
+    let planted = |kinds: &[&str]| -> Vec<At> {
+        let mut v: Vec<At> = planted
+            .iter()
+            .filter(|r| kinds.contains(&r["kind"].as_str()))
+            .map(|r| (r["file"].clone(), r["sheet"].clone(), r["row"].clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let sorted = |mut v: Vec<At>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(rejected_rows), planted(&["unusable_row"]));
+    assert_eq!(sorted(skipped_sheets), planted(&["instructions_sheet"]));
+    assert_eq!(sorted(skipped_rows.clone()), planted(&["total_row", "note_row", "signature_row"]));
+    assert!(skipped_rows.len() > 60, "{} skipped rows", skipped_rows.len());
+
+    // `kcbx check` on the same pipeline: the same numbers, sheet by sheet, as run.json.
+    let check = wd.run_ok(&["check", pipeline.to_str().unwrap()]);
+    let checked = check_counts(&check);
+    let mut ran: BTreeMap<(String, String), [u64; 6]> = BTreeMap::new();
+    for file in json["inputs"]["files"].as_array().unwrap() {
+        for s in file["sheets"].as_array().unwrap().iter().filter(|s| s["skipped"].is_null()) {
+            let c = ["read", "used", "skipped_blank", "skipped_total", "skipped_note", "rejected"].map(|k| n(s, k));
+            ran.insert((file["path"].as_str().unwrap().to_string(), s["name"].as_str().unwrap().to_string()), c);
+        }
+    }
+    assert_eq!(checked, ran, "check's per-sheet numbers are run.json's");
+    let total = checked.values().fold([0u64; 6], |mut a, c| {
+        a.iter_mut().zip(c).for_each(|(x, y)| *x += y);
+        a
+    });
+    assert_eq!(total[5], 1, "the rejected row is counted as rejected by check too");
+}
+
+/// (file, sheet) → (read, used, blank, total, note, rejected) from `kcbx check`'s report.
+fn check_counts(report: &str) -> BTreeMap<(String, String), [u64; 6]> {
+    let mut out = BTreeMap::new();
+    let (mut file, mut sheet) = (String::new(), String::new());
+    for line in report.lines() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("文件 ") {
+            // `文件 path（format，size，sha256 …）`: the path may hold brackets of its own.
+            file = rest.rsplit_once('（').unwrap().0.to_string();
+        } else if let Some(rest) = line.strip_prefix("工作表「") {
+            sheet = rest.split('」').next().unwrap().to_string();
+        } else if line.starts_with("行数：") {
+            let numbers: Vec<u64> = line
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|p| !p.is_empty())
+                .map(|p| p.parse().unwrap())
+                .collect();
+            // 读取 r = 使用 u + 跳过 s（空行 b、合计 t、备注/说明 n）+ 剔除 j
+            let [r, u, _, b, t, nt, j] = numbers[..] else { panic!("{line}") };
+            out.insert((file.clone(), sheet.clone()), [r, u, b, t, nt, j]);
+        }
+    }
+    out
 }

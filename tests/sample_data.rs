@@ -116,12 +116,20 @@ fn truth_has_every_problem_code() {
 fn shipped_xls_files_read_back_through_calamine() {
     let dir = repo().join("sample_data");
     let xls: Vec<PathBuf> = files(&dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "xls")).collect();
-    assert!(xls.len() >= 2, "a census town and the poverty register as .xls");
+    let census: Vec<&PathBuf> = xls.iter().filter(|p| p.starts_with("大清查")).collect();
+    assert_eq!(census.len(), 2, "two census towns as .xls: {census:?}");
+    assert!(xls.len() >= 3, "and the poverty register");
+    let mut instructions = 0;
     for f in xls {
         let mut wb: Xls<_> = open_workbook(dir.join(&f)).unwrap();
         let names = wb.sheet_names();
         assert!(!names.is_empty());
         for name in names {
+            if name == "填表说明" {
+                // The district's instructions: text only, skipped by a run.
+                instructions += 1;
+                continue;
+            }
             let range = wb.worksheet_range(&name).unwrap();
             assert!(range.height() > 2, "{} / {name} has rows", f.display());
             // The header sits in the first rows, as a district's file has it.
@@ -132,6 +140,7 @@ fn shipped_xls_files_read_back_through_calamine() {
             assert!(header_found, "{} / {name}: header found", f.display());
         }
     }
+    assert_eq!(instructions, 1, "one census workbook starts with a 填表说明 sheet");
 }
 
 #[test]

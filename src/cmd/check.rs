@@ -3,7 +3,12 @@
 //! accounting and ID validity per sheet — plus every problem, without stopping at the first
 //! and without writing anything. The tool a district team runs before the real run.
 //!
-//! Pipeline position: plan → **read** only; nothing after it runs.
+//! The rows are also turned into records by the same step as in `kcbx run`
+//! ([`crate::sources::build`], and the weekly pipeline's own tables), so that the rows that
+//! step rejects (no name and no ID, no school name, …) are counted as rejected here too:
+//! check's used / skipped / rejected numbers are run.json's.
+//!
+//! Pipeline position: plan → **read** → **sources/normalize**; nothing after it runs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -13,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::normalize::id_number::{self, IdStatus};
-use crate::plan::{self, Overrides, Plan};
+use crate::plan::{self, Overrides, PipelineKind, Plan};
 use crate::read::{self, ReadOutcome};
 use crate::table::{RawTable, Reject, SheetInfo};
 
@@ -54,23 +59,48 @@ pub struct Args {
 /// problem, after everything has been printed.
 pub fn run(args: Args) -> Result<()> {
     let plan = plan::load(&args.pipeline, &Overrides { out: None, as_of: args.as_of })?;
-    let outcome = read::read_all(&plan);
-    print!("{}", render(&plan, &outcome));
+    let mut outcome = read::read_all(&plan);
+    let ids = id_lines(&outcome, plan.params.as_of);
+    build(&plan, &mut outcome);
+    print!("{}", render(&plan, &outcome, &ids));
     match outcome.problems.len() {
         0 => Ok(()),
         n => Err(Error::Data(vec![format!("发现 {n} 个输入问题，详见上文 (found {n} input problems, listed above)")])),
     }
 }
 
-/// The report `kcbx check` prints. No personal data: counts, headers and locations only.
-pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
+/// Turns the tables read into records exactly as `kcbx run` does (the weekly pipeline's
+/// attendance and 劝返 tables included), recording the rows it rejects in the accounting.
+/// The records themselves are not needed and are dropped; the tables are consumed.
+pub fn build(plan: &Plan, outcome: &mut ReadOutcome) {
+    let tables = std::mem::take(&mut outcome.sources);
+    let data = crate::sources::build(tables, &mut outcome.inputs, &plan.values, plan.params.as_of);
+    if plan.kind == PipelineKind::Weekly {
+        crate::weekly::inputs::extract(&data, &mut outcome.inputs, plan.params.as_of);
+    }
+}
+
+/// ID validity per sheet (by sheet index), counted on the tables as read.
+pub fn id_lines(outcome: &ReadOutcome, as_of: NaiveDate) -> HashMap<u32, String> {
+    outcome
+        .sources
+        .iter()
+        .flat_map(|src| src.tables.iter())
+        .filter_map(|t| id_counts(t, as_of).map(|line| (t.sheet, line)))
+        .collect()
+}
+
+/// The report `kcbx check` prints, from the read outcome after [`build`] and the ID lines of
+/// [`id_lines`]. No personal data: counts, headers and locations only.
+pub fn render(plan: &Plan, outcome: &ReadOutcome, ids: &HashMap<u32, String>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "管线 {}（{}）", plan.name, plan.path.display());
-    let tables: HashMap<u32, &RawTable> =
-        outcome.sources.iter().flat_map(|src| src.tables.iter()).map(|t| (t.sheet, t)).collect();
     let mut rejects: HashMap<u32, Vec<&Reject>> = HashMap::new();
     for r in &outcome.inputs.rejects {
         rejects.entry(r.prov.sheet).or_default().push(r);
+    }
+    for list in rejects.values_mut() {
+        list.sort_by_key(|r| r.prov.row);
     }
     let base = plan.path.parent().unwrap_or(std::path::Path::new(""));
 
@@ -133,10 +163,8 @@ pub fn render(plan: &Plan, outcome: &ReadOutcome) -> String {
                     if c.balanced() { "" } else { "  ⚠ 不平衡 (unbalanced)" }
                 );
                 add(&mut total, c);
-                if let Some(table) = tables.get(&si) {
-                    if let Some(line) = id_counts(table) {
-                        let _ = writeln!(s, "      身份证号：{line}");
-                    }
+                if let Some(line) = ids.get(&si) {
+                    let _ = writeln!(s, "      身份证号：{line}");
                 }
                 if let Some(list) = rejects.get(&si) {
                     for r in list.iter().take(5) {
@@ -187,12 +215,13 @@ fn write_mapping(s: &mut String, sheet: &SheetInfo) {
     }
 }
 
-/// ID validity on the sheet's id_number column, counted per [`IdStatus`] label.
-fn id_counts(table: &RawTable) -> Option<String> {
+/// ID validity on the sheet's id_number column, counted per [`IdStatus`] label, judged on the
+/// run's 基准日 as `kcbx run` judges them.
+fn id_counts(table: &RawTable, as_of: NaiveDate) -> Option<String> {
     let col = table.col("id_number")?;
     let mut counts: BTreeMap<IdStatus, usize> = BTreeMap::new();
     for row in &table.rows {
-        *counts.entry(id_number::from_cell(&row.cells[col]).status).or_default() += 1;
+        *counts.entry(id_number::from_cell(&row.cells[col]).judged_on(as_of).status).or_default() += 1;
     }
     if counts.is_empty() {
         return Some("（无数据行）".to_string());

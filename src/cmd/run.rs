@@ -115,9 +115,9 @@ pub fn run(args: Args) -> Result<()> {
 
     let t = Instant::now();
     progress::begin("normalize", None);
-    let mut data = sources::build(outcome.sources, &mut inputs, &plan.values);
+    let mut data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
     let mut verify_report = verify::VerifyReport::default();
-    let corrections = verify::apply_corrections(&mut data, &inputs, &mut verify_report);
+    let corrections = verify::apply_corrections(&mut data, &inputs, plan.params.as_of, &mut verify_report);
     timings.insert("normalize", t.elapsed().as_millis());
     progress::end(
         "normalize",

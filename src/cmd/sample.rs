@@ -17,7 +17,8 @@ const AFTER_HELP: &str = "\
                及其 weekly 管线 周报/pipeline.toml（周报表与日报表）
   pipeline.toml   指向以上文件的管线 (kind = \"clearance\")
   truth.csv       标准答案：每个应发现的问题一行 (ground truth, one row per expected case)
-  injections.csv  注入的错误及其位置 (every injected fault with file/sheet/row)
+  injections.csv  注入的错误及其位置，以及应剔除、跳过的行和工作表（合计、填表说明等）
+                  (every injected fault, and every row or sheet a run must not use, with file/sheet/row)
 
 同一种子生成的文件逐字节相同 (same seed → byte-identical files).
 数据为合成数据，不含真实个人信息 (synthetic; no real personal data).
@@ -85,8 +86,8 @@ pub fn run(args: Args) -> Result<()> {
         s.bytes as f64 / 1_048_576.0
     );
     println!(
-        "  清查表 {} 行，学籍 {} 行（在籍与异动），注入错误 {} 处",
-        s.census_rows, s.enrollment_rows, s.injections
+        "  清查表 {} 行，学籍 {} 行（在籍与异动），注入错误 {} 处，应剔除或跳过的行和工作表 {} 处",
+        s.census_rows, s.enrollment_rows, s.injections, s.unused
     );
     println!("  标准答案 (truth.csv)：");
     for (code, n) in &s.truth {

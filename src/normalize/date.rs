@@ -1,10 +1,25 @@
 //! Dates as people and spreadsheets write them: date cells, Excel serial numbers,
 //! `2010-05-03`, `2010/5/3`, `2010.05.03`, `2010年5月3日`, `20100503`; and year-month
 //! values (`2010-05`, `201005`, `2010年5月`) for 入学年月.
+//!
+//! A date cell is already a date when it reaches this module (the reader resolves it in the
+//! workbook's own date system). A serial typed into a plain number cell is not: it is read
+//! here, in the date system of the workbook it came from ([`Epoch`], recorded per table by
+//! the read stage).
 
 use chrono::{Duration, NaiveDate};
 
 use crate::table::Cell;
+
+/// The date system of the workbook a number came from: Excel's default 1900 system, or the
+/// 1904 system of old Mac workbooks (`date1904` in xlsx, DATEMODE in xls), where the same
+/// serial is 1,462 days later. CSV and ODS files have no serials of their own: 1900.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Epoch {
+    #[default]
+    E1900,
+    E1904,
+}
 
 /// Excel's 1900 date system, with its fictitious 1900-02-29 accounted for.
 pub fn from_serial_1900(serial: f64) -> Option<NaiveDate> {
@@ -65,9 +80,9 @@ fn split_numbers(s: &str) -> Vec<u32> {
     s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).map(|p| p.parse().unwrap_or(u32::MAX)).collect()
 }
 
-/// A date from a cell: a date cell, a number that is a plausible serial (1900 system) or
-/// `yyyymmdd`, or text.
-pub fn from_cell(cell: &Cell) -> Option<NaiveDate> {
+/// A date from a cell: a date cell, a number that is `yyyymmdd` or a plausible serial (in the
+/// workbook's date system), or text.
+pub fn from_cell(cell: &Cell, epoch: Epoch) -> Option<NaiveDate> {
     match cell {
         Cell::Date(d) => Some(*d),
         Cell::Number(n) => {
@@ -75,7 +90,10 @@ pub fn from_cell(cell: &Cell) -> Option<NaiveDate> {
             if (19_000_101.0..=21_001_231.0).contains(&n) && n.fract() == 0.0 {
                 parse_text(&format!("{}", n as i64))
             } else if (1.0..=80_000.0).contains(&n) {
-                from_serial_1900(n)
+                match epoch {
+                    Epoch::E1900 => from_serial_1900(n),
+                    Epoch::E1904 => from_serial_1904(n),
+                }
             } else {
                 None
             }
@@ -86,13 +104,13 @@ pub fn from_cell(cell: &Cell) -> Option<NaiveDate> {
 }
 
 /// A year-month from a cell (入学年月): `201005` as a number is a year-month, not a serial.
-pub fn year_month_from_cell(cell: &Cell) -> Option<NaiveDate> {
+pub fn year_month_from_cell(cell: &Cell, epoch: Epoch) -> Option<NaiveDate> {
     match cell {
         Cell::Number(n) if (190_001.0..=210_012.0).contains(n) && n.fract() == 0.0 => {
             parse_year_month(&format!("{}", *n as i64))
         }
         Cell::Text(s) => parse_year_month(s),
-        other => from_cell(other),
+        other => from_cell(other, epoch),
     }
 }
 
@@ -121,7 +139,11 @@ mod tests {
         assert_eq!(from_serial_1900(59.0), d(1900, 2, 28));
         assert_eq!(from_serial_1900(61.0), d(1900, 3, 1));
         assert_eq!(from_serial_1904(38839.0), d(2010, 5, 3));
-        assert_eq!(from_cell(&Cell::Number(20100503.0)), d(2010, 5, 3));
-        assert_eq!(year_month_from_cell(&Cell::Number(201005.0)), d(2010, 5, 1));
+        assert_eq!(from_cell(&Cell::Number(20100503.0), Epoch::E1904), d(2010, 5, 3));
+        assert_eq!(year_month_from_cell(&Cell::Number(201005.0), Epoch::E1900), d(2010, 5, 1));
+        // A serial in a plain number cell, in each date system.
+        assert_eq!(from_cell(&Cell::Number(40301.0), Epoch::E1900), d(2010, 5, 3));
+        assert_eq!(from_cell(&Cell::Number(38839.0), Epoch::E1904), d(2010, 5, 3));
+        assert_eq!(year_month_from_cell(&Cell::Number(38839.0), Epoch::E1904), d(2010, 5, 3));
     }
 }

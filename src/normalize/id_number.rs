@@ -4,7 +4,13 @@
 //! An invalid ID is kept (as evidence for an `id_invalid` case and for the repair tier of
 //! linkage) but [`IdNumber::valid`] returns `None` for it, so it is never used for an exact
 //! match. A number that Excel stored as a float of 1e15 or more has lost digits for good:
-//! it is [`IdStatus::Damaged`] and carries no text at all.
+//! it is [`IdStatus::Damaged`] and carries no text at all — and so is such a number saved
+//! as text in scientific notation (`5.00153E+17` in a CSV).
+//!
+//! A birth date after the run's 基准日 is impossible too. [`parse`] and [`from_cell`] judge
+//! what the text alone says; the pipeline then applies [`IdNumber::judged_on`] with the
+//! plan's `as_of` (never the clock), so that the same inputs and the same 基准日 always give
+//! the same verdicts.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -24,7 +30,8 @@ pub enum IdStatus {
     Valid,
     /// Well formed, but the check character does not match: a typing error somewhere.
     BadCheck,
-    /// The birth-date part is not a real date (or is in the future).
+    /// The birth-date part is not a real date, or is after the run's 基准日
+    /// ([`IdNumber::judged_on`]).
     BadDate,
     /// Not 15 or 18 characters of the right kind.
     BadFormat,
@@ -93,6 +100,28 @@ impl Sex {
 impl IdNumber {
     pub fn missing() -> Self {
         IdNumber { text: String::new(), status: IdStatus::Missing, origin: IdOrigin::Typed }
+    }
+
+    /// The verdict on the run's 基准日: a birth date after `as_of` is impossible (nobody in a
+    /// census or a register taken on that day was born later), so a well-formed ID carrying
+    /// one is [`IdStatus::BadDate`] — a typing error in the date part, or another number.
+    pub fn judged_on(mut self, as_of: NaiveDate) -> Self {
+        if matches!(self.status, IdStatus::Valid | IdStatus::BadCheck)
+            && birth_of(&self.text).is_some_and(|b| b > as_of)
+        {
+            self.status = IdStatus::BadDate;
+        }
+        self
+    }
+
+    /// What is wrong with the ID, in Chinese, for evidence: [`IdStatus::label`], except that a
+    /// real birth date found [`IdStatus::BadDate`] by [`IdNumber::judged_on`] is named as
+    /// being after the 基准日.
+    pub fn fault(&self) -> &'static str {
+        match self.status {
+            IdStatus::BadDate if birth_of(&self.text).is_some() => "出生日期晚于基准日",
+            status => status.label(),
+        }
     }
 
     /// The ID text when, and only when, the ID is valid: the only form used to match.
@@ -175,6 +204,11 @@ pub fn parse(raw: &str) -> IdNumber {
         return IdNumber::missing();
     }
     let upper = s.to_ascii_uppercase();
+    // `5.00153E+17` as text: a number Excel showed in scientific notation, then saved as
+    // text (a CSV, a copy and paste). Its digits are as lost as a numeric cell's.
+    if let Some(id) = scientific(&upper) {
+        return id;
+    }
     // 全国学籍号: G + 18-character ID; L and J numbers are not IDs.
     if upper.len() == 19 && upper.starts_with('G') {
         let mut id = judge18(&upper[1..]);
@@ -196,6 +230,36 @@ pub fn parse(raw: &str) -> IdNumber {
         return upgrade15(&upper);
     }
     judge18(&upper)
+}
+
+/// Text in scientific notation (`5.00153E+17`, `5.00153201005031E17`): a number Excel showed
+/// that way and that was then saved as text. Like a numeric cell, 1e15 or more is damaged
+/// (Excel keeps 15 significant digits, an 18-digit ID has lost its last ones); so is a
+/// 15-digit number whose mantissa holds fewer than 15 digits. A complete whole number
+/// (`5.00153900101123E+14`) is read as the digits it spells. `None` when the text is not
+/// in scientific notation.
+fn scientific(s: &str) -> Option<IdNumber> {
+    let (mantissa, exp) = s.split_once('E')?;
+    let exp: usize = exp.strip_prefix('+').unwrap_or(exp).parse().ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits_only = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    let int = int.trim_start_matches('0');
+    if int.is_empty() || !digits_only(int) || !digits_only(frac) || exp > 30 {
+        return None;
+    }
+    let bad = |status| IdNumber { text: String::new(), status, origin: IdOrigin::Typed };
+    // Digits of the whole number the text stands for.
+    let places = int.len() + exp;
+    let significant = int.len() + frac.len();
+    if places >= 16 || (places == 15 && significant < 15) {
+        return Some(bad(IdStatus::Damaged));
+    }
+    if frac.len() > exp {
+        return Some(bad(IdStatus::BadFormat));
+    }
+    let mut whole = format!("{int}{frac}");
+    whole.extend(std::iter::repeat_n('0', places - significant));
+    Some(parse(&whole))
 }
 
 fn is_disability_suffix(s: &str) -> bool {
@@ -300,6 +364,40 @@ mod tests {
         assert_eq!(damaged.status, IdStatus::Damaged);
         assert!(damaged.valid().is_none());
         assert_eq!(from_cell(&Cell::Number(500153900101123.0)).status, IdStatus::Valid);
+    }
+
+    #[test]
+    fn scientific_notation_text_is_damaged() {
+        for text in ["5.00153E+17", "5.00153201005031E+17", "5.00153201005031e17", " 5.00153E+17 ", "5.00153E+14"] {
+            let id = parse(text);
+            assert_eq!((id.status, id.text.as_str()), (IdStatus::Damaged, ""), "{text}");
+            assert!(id.valid().is_none());
+        }
+        // A complete 15-digit number spelled out in scientific notation is that number.
+        assert_eq!(parse("5.00153900101123E+14"), parse("500153900101123"));
+        assert_eq!(parse("1.5E+3").status, IdStatus::BadFormat);
+        assert_eq!(parse("1.55E+1").status, IdStatus::BadFormat);
+        // Text that merely contains an E is judged as typed.
+        assert_eq!(parse("E500153201005031234").status, IdStatus::BadFormat);
+    }
+
+    #[test]
+    fn a_birth_date_after_the_as_of_date_is_impossible() {
+        let as_of = NaiveDate::from_ymd_opt(2020, 5, 14).unwrap();
+        let that_day = parse(&valid("50015320200514123"));
+        assert_eq!(that_day.clone().judged_on(as_of).status, IdStatus::Valid);
+        let next_day = parse(&valid("50015320200515123"));
+        assert_eq!(next_day.status, IdStatus::Valid, "the text alone is well formed");
+        let judged = next_day.judged_on(as_of);
+        assert_eq!((judged.status, judged.fault()), (IdStatus::BadDate, "出生日期晚于基准日"));
+        assert_eq!(parse(&valid("50015320100231123")).fault(), "出生日期无效");
+        assert!(judged.valid().is_none() && judged.birth().is_none() && judged.repairable());
+        // A wrong check character as well: the date is the first fault reported.
+        let mut bad = valid("50015320210101123");
+        bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
+        assert_eq!(parse(&bad).judged_on(as_of).status, IdStatus::BadDate);
+        // Other verdicts are left alone.
+        assert_eq!(parse("").judged_on(as_of).status, IdStatus::Missing);
     }
 
     #[test]

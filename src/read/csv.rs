@@ -2,7 +2,8 @@
 //! Excel and WPS on a Chinese Windows write by default), comma- or tab-separated. The
 //! encoding is detected (a BOM, else valid UTF-8, else GB18030, a superset of GBK) unless
 //! the pipeline's `encoding =` names it. Every field is text: a CSV has no cell types, so
-//! an ID is never damaged by the reader.
+//! an ID is never damaged by the reader. Completely empty lines, which the csv crate skips,
+//! are kept as empty rows, so that the rows read (and counted blank) match the file's lines.
 //!
 //! Pipeline position: **read** (one CSV file → one [`Grid`]) → normalize → link → …
 
@@ -73,12 +74,37 @@ pub(crate) fn parse(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<(
         }
         line += bytes[counted.min(start)..start].iter().filter(|b| **b == b'\n').count() as u32;
         counted = counted.max(start);
+        // The csv crate drops completely empty lines. They are rows of the file all the same
+        // (a spreadsheet shows them as blank rows), so each one becomes an empty record and
+        // is counted as a blank row: the rows read then match the file's lines.
+        let empty = empty_lines_before(bytes, start, records.is_empty());
+        for blank in line - empty..line {
+            lines.push(blank);
+            records.push(csv::StringRecord::new());
+        }
         lines.push(line);
         width = width.max(rec.len());
         records.push(rec);
     }
     let name = if encoding == GB18030 { "GB18030/GBK" } else { encoding.name() };
     Ok((CsvGrid { records, lines, width }, Decoded { encoding: name, delimiter, malformed }))
+}
+
+/// How many completely empty lines come right before the record starting at `start`: the
+/// newlines in the run of line-break bytes before it, less the one that ends the previous
+/// record (none at the start of the file). A quoted field ends with `"`, so a line break
+/// inside one is never part of the run.
+fn empty_lines_before(bytes: &[u8], start: usize, first: bool) -> u32 {
+    let mut k = start;
+    while k > 0 && matches!(bytes[k - 1], b'\n' | b'\r') {
+        k -= 1;
+    }
+    let newlines = bytes[k..start].iter().filter(|b| **b == b'\n').count() as u32;
+    if first && k == 0 {
+        newlines
+    } else {
+        newlines.saturating_sub(1)
+    }
 }
 
 /// Tab when the first lines hold at least as many tabs as commas, else comma.
@@ -157,10 +183,23 @@ mod tests {
     fn quoted_fields_and_line_numbers() {
         let text = "a,b\n\"x,1\",\"two\nlines\"\n\n3,4\n";
         let (g, _) = parse(text.as_bytes(), None).unwrap();
-        assert_eq!(g.height(), 3);
+        assert_eq!(g.height(), 4);
         assert_eq!(g.copy(1, 0), Cell::Text("x,1".into()));
-        // Records start on lines 1, 2 and 5 (an empty line is not a record).
-        assert_eq!((g.row_number(0), g.row_number(1), g.row_number(2)), (1, 2, 5));
+        // Records start on lines 1, 2 and 5; the empty line 4 is an empty row.
+        assert_eq!((g.row_number(0), g.row_number(1), g.row_number(2), g.row_number(3)), (1, 2, 4, 5));
+        assert!(g.row_is_blank(2) && !g.row_is_blank(3));
+    }
+
+    #[test]
+    fn empty_lines_are_blank_rows() {
+        // Leading, inner (LF and CRLF) and trailing empty lines.
+        let text = "\n姓名,身份证号\r\n\r\n\r\n甲,1\n\"乙\n\",2\n\n丙,3\n\n\n";
+        let (g, _) = parse(text.as_bytes(), None).unwrap();
+        let numbers: Vec<u32> = (0..g.height()).map(|r| g.row_number(r)).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 8, 9]);
+        let blank: Vec<bool> = (0..g.height()).map(|r| g.row_is_blank(r)).collect();
+        assert_eq!(blank, [true, false, true, true, false, false, true, false]);
+        assert_eq!(g.copy(5, 0), Cell::Text("乙\n".into()));
     }
 
     #[test]

@@ -116,6 +116,10 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
                 r.prov.sheet = sheet;
                 r
             }));
+            out.inputs.skips.extend(s.skips.into_iter().map(|mut r| {
+                r.prov.sheet = sheet;
+                r
+            }));
             if let Some(mut table) = s.table {
                 table.sheet = sheet;
                 out.sources[read.source].tables.push(table);
@@ -225,7 +229,7 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
         bytes: bytes.len() as u64,
         format: ext.clone(),
     };
-    let ctx = SheetCtx { matcher, header_row: src.header_row, grouping: &src.grouping };
+    let mut ctx = SheetCtx { matcher, header_row: src.header_row, grouping: &src.grouping, epoch: Default::default() };
 
     if !EXTENSIONS.contains(&ext.as_str()) {
         out.problems.push(format!(
@@ -244,6 +248,7 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
                         .push(format!("文件 {shown}：扩展名为 .{ext}，内容实为 {actual} 格式，已按 {actual} 读取"));
                 }
                 info.format = actual.to_string();
+                ctx.epoch = workbook::epoch(&book);
                 read_workbook(&mut book, &bytes, src, &ctx, &shown, &mut out);
             }
         }

@@ -6,7 +6,7 @@
 
 use super::grid::{Grid, Peek, Region};
 use super::header::{self, Header, Matcher};
-use crate::table::{Cell, ColumnMap, Prov, RawRow, RawTable, Reject, RowCounts, SkipKind};
+use crate::table::{Cell, ColumnMap, Prov, RawRow, RawTable, Reject, RowCounts, Skip, SkipKind};
 
 /// What a sheet needs to know about its source.
 pub(crate) struct SheetCtx<'a> {
@@ -15,6 +15,8 @@ pub(crate) struct SheetCtx<'a> {
     pub header_row: Option<u32>,
     /// The pipeline's `grouping` fields: blanks filled from the row above in every format.
     pub grouping: &'a [&'static str],
+    /// The workbook's date system (1900 for CSV).
+    pub epoch: crate::normalize::date::Epoch,
 }
 
 /// The outcome of reading one sheet. Sheet indices in `table` and `rejects` are filled in
@@ -28,6 +30,8 @@ pub(crate) struct SheetRead {
     pub counts: RowCounts,
     pub table: Option<RawTable>,
     pub rejects: Vec<Reject>,
+    /// Non-blank rows skipped (合计, notes, repeated headers), for `rejects.csv`.
+    pub skips: Vec<Skip>,
     pub problems: Vec<String>,
     pub notes: Vec<String>,
     /// Whether a header of the source kind was found (even if a required column is missing).
@@ -44,6 +48,7 @@ impl SheetRead {
             counts: RowCounts::default(),
             table: None,
             rejects: Vec::new(),
+            skips: Vec::new(),
             problems: Vec::new(),
             notes: Vec::new(),
             has_header: false,
@@ -144,6 +149,7 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
         counts: RowCounts::default(),
         table: None,
         rejects: Vec::new(),
+        skips: Vec::new(),
         problems,
         notes: Vec::new(),
         has_header: true,
@@ -166,6 +172,7 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
         fields: mapped.iter().map(|x| m.specs[x.field].name).collect(),
         headers: mapped.iter().map(|x| header.columns[x.column].name.clone()).collect(),
         rows: Vec::new(),
+        epoch: ctx.epoch,
     };
 
     let first = header.row + 1;
@@ -179,16 +186,17 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
     for r in first..end {
         counts.read += 1;
         match classify(grid, r, &header, &cols) {
-            Some(SkipKind::Blank) => {
+            Some((SkipKind::Blank, _)) => {
                 counts.skipped_blank += 1;
                 continue;
             }
-            Some(SkipKind::Total) => {
-                counts.skipped_total += 1;
-                continue;
-            }
-            Some(SkipKind::Note) => {
-                counts.skipped_note += 1;
+            Some((kind, reason)) => {
+                if kind == SkipKind::Total {
+                    counts.skipped_total += 1;
+                } else {
+                    counts.skipped_note += 1;
+                }
+                out.skips.push(Skip { prov: Prov { sheet: 0, row: grid.row_number(r) }, reason });
                 continue;
             }
             None => {}
@@ -242,33 +250,40 @@ fn unusable(name: String, at: &str, reason: String, explicit: bool) -> SheetRead
     out
 }
 
-/// Whether a row is skipped, and why. Looks only, never allocates.
-fn classify<G: Grid + ?Sized>(grid: &G, r: usize, header: &Header, cols: &[usize]) -> Option<SkipKind> {
+/// Reasons written to `rejects.csv` for skipped rows.
+const TOTAL_ROW: &str = "合计/小计/总计行 (total row)";
+const NOTE_ROW: &str = "备注/说明行 (note row)";
+const SIGNATURE_ROW: &str = "签名行（制表人、审核人、日期等）(signature row)";
+const HEADER_ROW: &str = "重复的表头行 (repeated header row)";
+
+/// Whether a row is skipped, why, and the reason for `rejects.csv`. Looks only, never
+/// allocates.
+fn classify<G: Grid + ?Sized>(grid: &G, r: usize, header: &Header, cols: &[usize]) -> Option<(SkipKind, &'static str)> {
     let width = grid.width();
     let mut filled = (0..width).filter_map(|c| match grid.peek(r, c) {
         Peek::Empty => None,
         p => Some(p),
     });
     let Some(first) = filled.next() else {
-        return Some(SkipKind::Blank);
+        return Some((SkipKind::Blank, ""));
     };
     // 合计 / 小计 / 总计 in one of the leading columns, and no ID-like value on the row
     // (a person's row never has a total label; a total row never has an ID).
     let total_label = (0..width.min(TOTAL_COLUMNS))
         .any(|c| matches!(grid.peek(r, c), Peek::Text(s) if TOTAL_WORDS.iter().any(|w| starts_compact(s, w))));
     if total_label && !(0..width).any(|c| id_like(grid.peek(r, c))) {
-        return Some(SkipKind::Total);
-    }
-    // A note: 备注… / 说明… first, with at most one other filled cell.
-    if let Peek::Text(s) = first {
-        if NOTE_PREFIXES.iter().any(|p| starts_compact(s, p)) && filled.clone().nth(1).is_none() {
-            return Some(SkipKind::Note);
-        }
+        return Some((SkipKind::Total, TOTAL_ROW));
     }
     // A signature row: every filled cell is 制表人：… / 审核人：… / 填报日期：….
     let signature = |p: Peek<'_>| matches!(p, Peek::Text(s) if SIGNATURE_PREFIXES.iter().any(|w| starts_compact(s, w)));
+    // A note: 备注… / 说明… first, with at most one other filled cell.
+    if let Peek::Text(s) = first {
+        if NOTE_PREFIXES.iter().any(|p| starts_compact(s, p)) && filled.clone().nth(1).is_none() {
+            return Some((SkipKind::Note, if signature(first) { SIGNATURE_ROW } else { NOTE_ROW }));
+        }
+    }
     if signature(first) && filled.all(signature) {
-        return Some(SkipKind::Note);
+        return Some((SkipKind::Note, SIGNATURE_ROW));
     }
     // A repeated header row (files pasted together).
     let repeated = cols
@@ -276,7 +291,7 @@ fn classify<G: Grid + ?Sized>(grid: &G, r: usize, header: &Header, cols: &[usize
         .filter(|&&c| matches!(grid.peek(r, c), Peek::Text(s) if header.columns[c].raw.iter().any(|h| h == s.trim())))
         .count();
     if repeated >= 2 && repeated * 2 >= cols.len() {
-        return Some(SkipKind::Note);
+        return Some((SkipKind::Note, HEADER_ROW));
     }
     None
 }
@@ -407,7 +422,7 @@ mod tests {
         // Row 6 holds only a pre-filled 序号 in an unmapped column: an unused template row.
         g.0[5][4] = Cell::Number(6.0);
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut g, None, &ctx, "f［s］", "s".into(), false);
         assert!(out.problems.is_empty(), "{:?}", out.problems);
         let c = &out.counts;
@@ -419,13 +434,16 @@ mod tests {
         assert_eq!(table.rows[1].cells[0], t("昌元街道"));
         assert_eq!(table.rows[1].row, 4);
         assert_eq!(out.rejects[0].prov.row, 5);
+        // The non-blank skipped rows are listed with their reasons; blank rows are not.
+        let skips: Vec<(u32, &str)> = out.skips.iter().map(|s| (s.prov.row, s.reason)).collect();
+        assert_eq!(skips, [(7, TOTAL_ROW), (8, HEADER_ROW), (9, NOTE_ROW), (10, SIGNATURE_ROW)]);
     }
 
     #[test]
     fn a_total_label_with_an_id_is_a_person() {
         let mut g = rows(&[&["姓名", "身份证号"], &["小计", "500153201005031234"]]);
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut g, None, &ctx, "f", "s".into(), false);
         assert_eq!(out.counts.used, 1);
     }
@@ -441,7 +459,7 @@ mod tests {
         // 镇街 merged over rows 2-4; 村 merged over rows 2-3 and columns B-C (odd, but seen).
         let merges = [Region { r0: 1, c0: 0, r1: 3, c1: 0 }, Region { r0: 1, c0: 1, r1: 2, c1: 1 }];
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut g, Some(&merges), &ctx, "f", "s".into(), false);
         let rows: Vec<Vec<Cell>> = out.table.unwrap().rows.into_iter().map(|r| r.cells).collect();
         assert_eq!(rows[2][..2], [t("昌元街道"), t("")]);
@@ -451,7 +469,7 @@ mod tests {
     #[test]
     fn unknown_sheets_are_notes_unless_named() {
         let m = Matcher::new(SourceKind::Census, &Default::default());
-        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[] };
+        let ctx = SheetCtx { matcher: &m, header_row: None, grouping: &[], epoch: Default::default() };
         let out = read_sheet(&mut rows(&[&["填表说明"], &["1. 姓名"]]), None, &ctx, "f［说明］", "说明".into(), false);
         assert!(out.skipped.is_some() && out.problems.is_empty() && out.notes.len() == 1);
         let out = read_sheet(&mut rows(&[&["填表说明"]]), None, &ctx, "f［说明］", "说明".into(), true);

@@ -11,6 +11,7 @@ use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets}
 use chrono::NaiveDate;
 
 use super::grid::{Grid, Peek, Region};
+use crate::normalize::date::Epoch;
 use crate::table::Cell;
 
 /// What the first bytes of a file say it is.
@@ -131,6 +132,24 @@ pub(crate) fn format_of(book: &Sheets<Cursor<&[u8]>>, ext: &str) -> &'static str
         Sheets::Xlsx(_) => "xlsx",
         Sheets::Xlsb(_) => "xlsb",
         Sheets::Ods(_) => "ods",
+    }
+}
+
+/// The workbook's date system. calamine resolves date-formatted cells in it itself; a serial
+/// typed into a plain number cell (a 出生日期 column left in General format) is resolved
+/// later, by [`crate::normalize::date::from_cell`], in the same system. ODS stores dates
+/// as ISO text: 1900 is never wrong there.
+pub(crate) fn epoch(book: &Sheets<Cursor<&[u8]>>) -> Epoch {
+    let is_1904 = match book {
+        Sheets::Xlsx(x) => x.has_1904_epoch(),
+        Sheets::Xls(x) => x.has_1904_epoch(),
+        Sheets::Xlsb(x) => x.has_1904_epoch(),
+        Sheets::Ods(_) => false,
+    };
+    if is_1904 {
+        Epoch::E1904
+    } else {
+        Epoch::E1900
     }
 }
 

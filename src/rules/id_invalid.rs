@@ -1,7 +1,7 @@
 //! id_invalid — 身份证号错误.
 //!
 //! Rule: a census person any of whose listings carries an ID that is not valid (wrong check
-//! character, impossible birth date, wrong length or characters, a number Excel stored as
+//! character, impossible birth date (not a real date, or after the 基准日), wrong length or characters, a number Excel stored as
 //! a float and so lost its last digits, missing, or an L/J 学籍号 in the ID column), or
 //! whose valid ID is also that of a census person of another name; and any person (census,
 //! or found only on the poverty register, disability list or 送教上门 roster) one of whose
@@ -30,7 +30,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             let what = match rec.id.status {
                 IdStatus::Missing => "清查表身份证号缺失".to_string(),
                 IdStatus::Damaged => "清查表身份证号被存为数字（科学计数法），末几位已丢失".to_string(),
-                status => format!("清查表身份证号{}", status.label()),
+                _ => format!("清查表身份证号{}", rec.id.fault()),
             };
             faults.push(what);
         }

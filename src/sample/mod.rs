@@ -60,7 +60,10 @@ pub struct Summary {
     pub schools: usize,
     pub census_rows: usize,
     pub enrollment_rows: usize,
+    /// Injected faults.
     pub injections: usize,
+    /// Rows and sheets a run must reject or skip ([`render::UNUSED_KINDS`]).
+    pub unused: usize,
     /// Truth rows per problem code, in report order.
     pub truth: Vec<(String, usize)>,
 }
@@ -129,7 +132,8 @@ pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
         summary.enrollment_rows += s.enrollment_rows;
     }
     truth::sort(&mut all_truth);
-    summary.injections = all_inj.len();
+    summary.unused = all_inj.iter().filter(|i| render::UNUSED_KINDS.contains(&i.kind)).count();
+    summary.injections = all_inj.len() - summary.unused;
     summary.truth = truth::PROBLEMS
         .iter()
         .map(|(code, _)| (code.to_string(), all_truth.iter().filter(|t| t.problem == *code).count()))

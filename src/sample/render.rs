@@ -5,7 +5,11 @@
 //!
 //! While writing rows it records every injected fault with its file, sheet and row
 //! ([`Injection`]) and what each census listing says about its child ([`ListingFact`]), which
-//! [`super::truth`] needs.
+//! [`super::truth`] needs. The rows and sheets a run must not use are recorded the same way,
+//! so that a test can hold `rejects.csv` to them exactly: one census row per district that
+//! names no child (`unusable_row`, rejected), each 合计 / 填表说明 / 签字 row under a census
+//! sheet (`total_row`, `note_row`, `signature_row`, skipped) and one 填表说明 sheet per
+//! district in a census workbook (`instructions_sheet`, skipped whole; its row is 0).
 
 use std::collections::BTreeMap;
 
@@ -17,7 +21,10 @@ use super::rng::Rng;
 use super::world::{self, Child, District, Fault, Home, Layout, List, SchoolKind, Town};
 use crate::normalize::id_number;
 
-/// One injected fault, located.
+/// Injection kinds that are not faults but rows or sheets a run must reject or skip.
+pub const UNUSED_KINDS: &[&str] = &["unusable_row", "total_row", "note_row", "signature_row", "instructions_sheet"];
+
+/// One injected fault (or a row or sheet a run must reject or skip), located.
 #[derive(Clone, Debug)]
 pub struct Injection {
     pub kind: &'static str,
@@ -25,6 +32,7 @@ pub struct Injection {
     pub side: &'static str,
     pub file: String,
     pub sheet: String,
+    /// Excel row number; 0 for a whole sheet.
     pub row: u32,
     pub id: String,
     pub detail: String,
@@ -298,6 +306,10 @@ fn census_town(ctx: &mut Ctx, ti: usize) {
     }
     let dir = folder(d, ctx.multi, "大清查");
     let title = format!("{}适龄儿童少年大清查登记表", town.name);
+    // The first town sending one workbook for all its villages puts the district's
+    // instructions in front of them, as the district's template does.
+    let instructions = matches!(town.layout, Layout::Xlsx | Layout::Xls)
+        && d.towns.iter().position(|t| matches!(t.layout, Layout::Xlsx | Layout::Xls)) == Some(ti);
     match town.layout {
         Layout::PerVillage => {
             for (vi, entries) in per_village.iter().enumerate() {
@@ -312,6 +324,18 @@ fn census_town(ctx: &mut Ctx, ti: usize) {
             let ext = if town.layout == Layout::Xls { "xls" } else { "xlsx" };
             let path = format!("{dir}/{title}.{ext}");
             let mut sheets = Vec::new();
+            if instructions {
+                sheets.push(instructions_sheet());
+                ctx.inject(
+                    "instructions_sheet",
+                    "census",
+                    &path,
+                    INSTRUCTIONS,
+                    0,
+                    "",
+                    "填表说明工作表，无表头，整表跳过",
+                );
+            }
             for (vi, entries) in per_village.iter().enumerate() {
                 let vname = town.villages[vi].name.clone();
                 sheets.push(census_sheet(ctx, ti, vi, entries, &path, &vname, &title, 0));
@@ -543,8 +567,37 @@ fn census_sheet(
             }
         }
     }
+    if unusable_row_here(d, ti, vi) {
+        // A row begun for a household's child and left without the child's name and ID: it
+        // names nobody, so a run must reject it (and no child of the ground truth is here).
+        let (group, head) = match entries.first() {
+            Some(e) => (e.group, d.households[d.children[e.child].household().expect("local")].head.clone()),
+            None => (1, String::new()),
+        };
+        let r = sheet.push(vec![
+            Cell::Number(f64::from(n + 1)),
+            Cell::text(town.name.clone()),
+            Cell::text(village.name.clone()),
+            Cell::text(format!("{group}社")),
+            Cell::text(head),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text("之子"),
+        ]);
+        ctx.inject(
+            "unusable_row",
+            "census",
+            path,
+            sheet_name,
+            row_offset + r,
+            "",
+            "只填了户主和与户主关系，姓名和身份证号空白",
+        );
+    }
     if style.totals {
-        sheet.push(vec![
+        let r = sheet.push(vec![
             Cell::text("合计"),
             Cell::Empty,
             Cell::Empty,
@@ -552,11 +605,42 @@ fn census_sheet(
             Cell::Empty,
             Cell::text(format!("{n}人")),
         ]);
+        ctx.inject("total_row", "census", path, sheet_name, row_offset + r, "", "合计行");
         let r = sheet.push(vec![Cell::text(
             "填表说明：1.就学状态填写在校、县外就读、辍学、未入学、送教上门、缓学、免学、死亡、学前；2.身份证号须填写18位。",
         )]);
         sheet.merge(r - 1, r - 1, 0, ncol - 1);
-        sheet.push(vec![Cell::text(format!("排查人：{}    村（社区）负责人签字：", village.surveyor))]);
+        ctx.inject("note_row", "census", path, sheet_name, row_offset + r, "", "表尾填表说明行");
+        let r = sheet.push(vec![Cell::text(format!("排查人：{}    村（社区）负责人签字：", village.surveyor))]);
+        ctx.inject("signature_row", "census", path, sheet_name, row_offset + r, "", "表尾签字行");
+    }
+    sheet
+}
+
+/// The census sheet that holds the district's one row naming no child: the first village of
+/// the third town (every district has at least five towns).
+fn unusable_row_here(d: &District, ti: usize, vi: usize) -> bool {
+    ti == 2.min(d.towns.len() - 1) && vi == 0
+}
+
+/// Name of the instructions sheet.
+const INSTRUCTIONS: &str = "填表说明";
+
+/// The 填表说明 sheet of the district's census template: text only, no header row.
+fn instructions_sheet() -> Sheet {
+    let mut sheet = Sheet::new(INSTRUCTIONS);
+    sheet.widths = vec![90.0];
+    sheet.push(vec![Cell::text("适龄儿童少年大清查登记表填表说明")]);
+    sheet.bold_rows.push(0);
+    for line in [
+        "一、每村（社区）一个工作表，每名适龄儿童少年一行，不得漏登。",
+        "二、身份证号一律填写18位公民身份号码，单元格设为文本格式，不得使用科学计数法。",
+        "三、出生日期按“2010-05-03”格式填写；与户主关系填写“之子”“之女”“之孙”等。",
+        "四、就学状态填写在校、县外就读、辍学、未入学、送教上门、缓学、免学、死亡、学前之一。",
+        "五、残疾儿童少年须填写残疾类别；建档立卡户填“是”。",
+        "六、表尾由排查人和村（社区）负责人签字。",
+    ] {
+        sheet.push(vec![Cell::text(line)]);
     }
     sheet
 }
@@ -1175,4 +1259,31 @@ fn roster(ctx: &mut Ctx) {
         sheet.merge(first, last, 2, 2);
     }
     ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{world, Scale};
+
+    /// The rows and sheets a run must not use, per district, at every scale: one row naming
+    /// no child, one 填表说明 sheet; and two .xls census towns in the small sample.
+    #[test]
+    fn every_scale_plants_a_rejected_row_and_a_skipped_sheet() {
+        // City scale: a district other than 荣昌 (its towns are invented, some send CSV).
+        for (index, scale) in [(0, Scale::Small), (0, Scale::District), (1, Scale::City)] {
+            let d = world::build_district(7, index, scale);
+            let r = render(&d, scale == Scale::City);
+            let count = |kind: &str| r.injections.iter().filter(|i| i.kind == kind).count();
+            assert_eq!((count("unusable_row"), count("instructions_sheet")), (1, 1), "{scale:?}");
+            let sheet = r.injections.iter().find(|i| i.kind == "instructions_sheet").unwrap();
+            let book = r.books.iter().find(|b| b.path == sheet.file).unwrap();
+            assert_eq!(book.sheets[0].name, INSTRUCTIONS);
+            assert!(book.sheets.len() > 1, "in front of the village sheets");
+            let xls = r.books.iter().filter(|b| b.path.contains("大清查") && b.format == FileFormat::Xls).count();
+            if scale == Scale::Small {
+                assert_eq!(xls, 2);
+            }
+        }
+    }
 }

@@ -388,7 +388,9 @@ pub fn write_injections(rows: &[Injection]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["kind", "side", "file", "sheet", "row", "id_number", "detail"]).expect("memory");
     for r in rows {
-        w.write_record([r.kind, r.side, &r.file, &r.sheet, &r.row.to_string(), &r.id, &r.detail]).expect("memory");
+        // A whole sheet has no row number.
+        let row = if r.row == 0 { String::new() } else { r.row.to_string() };
+        w.write_record([r.kind, r.side, &r.file, &r.sheet, &row, &r.id, &r.detail]).expect("memory");
     }
     w.into_inner().expect("memory")
 }

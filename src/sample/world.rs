@@ -649,11 +649,17 @@ fn build_schools_and_towns(d: &mut District, town_names: &[String], index: usize
             teachers: t,
         });
         // Layout: the first town (a street) sends one workbook per village; for 荣昌 the
-        // towns 荣隆, 龙集 and 清升 send .xls; the city scale adds CSV towns.
+        // towns 荣隆, 龙集 and 清升 send .xls (and 河包 in the small sample, which has neither
+        // 龙集 nor 清升, so that it too holds two .xls towns); the city scale adds CSV towns.
+        let old_xls = match index {
+            0 => {
+                matches!(tname.as_str(), "荣隆镇" | "龙集镇" | "清升镇") || (scale == Scale::Small && tname == "河包镇")
+            }
+            _ => ti % 7 == 3,
+        };
         let layout = if ti == 0 {
             Layout::PerVillage
-        } else if (index == 0 && matches!(tname.as_str(), "荣隆镇" | "龙集镇" | "清升镇")) || (index > 0 && ti % 7 == 3)
-        {
+        } else if old_xls {
             Layout::Xls
         } else if index > 0 && ti % 5 == 2 {
             Layout::Csv { gbk: ti % 2 == 0 }

@@ -64,8 +64,8 @@ impl CensusRec {
 }
 
 /// Builds census records; rows with neither a name nor an ID are rejected.
-pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<CensusRec> {
-    let cols = Columns::new(table);
+pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig, as_of: NaiveDate) -> Vec<CensusRec> {
+    let cols = Columns::new(table, as_of);
     let mut out = Vec::with_capacity(table.rows.len());
     for raw in &table.rows {
         let r = cols.row(raw);

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::row::Columns;
 use super::Rejects;
 use crate::normalize::address::{self, Address};
-use crate::normalize::id_number::{self, IdNumber, IdStatus, Sex};
+use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
 use crate::normalize::values::{self, Status, ValueConfig};
 use crate::table::{Prov, RawTable};
 
@@ -92,8 +92,14 @@ fn is_junior_school(school: &str) -> bool {
 }
 
 /// Builds 学籍 records; rows with neither a name nor an ID/学籍号 are rejected.
-pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &ValueConfig) -> Vec<EnrollRec> {
-    let cols = Columns::new(table);
+pub fn extract(
+    table: &RawTable,
+    source: usize,
+    inputs: &mut Rejects,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> Vec<EnrollRec> {
+    let cols = Columns::new(table, as_of);
     let mut out = Vec::with_capacity(table.rows.len());
     for raw in &table.rows {
         let r = cols.row(raw);
@@ -101,7 +107,7 @@ pub fn extract(table: &RawTable, source: usize, inputs: &mut Rejects, values: &V
         let student_no = crate::normalize::compact(&r.text("student_no")).to_uppercase();
         if !id.is_valid() {
             // A G 全国学籍号 carries the ID.
-            let from_no = id_number::parse(&student_no);
+            let from_no = r.id_in(&student_no);
             if from_no.is_valid() && (id.status == IdStatus::Missing || id.status == IdStatus::Damaged) {
                 id = from_no;
             }

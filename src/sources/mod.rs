@@ -86,6 +86,8 @@ pub mod enrollment;
 pub mod others;
 pub mod row;
 
+use chrono::NaiveDate;
+
 use crate::normalize::values::ValueConfig;
 use crate::read::SourceTables;
 use crate::table::Inputs;
@@ -138,10 +140,11 @@ enum Built {
 }
 
 /// Turns the read stage's tables into typed records, recording row rejects in `inputs`.
+/// IDs are judged on `as_of`, the run's 基准日 (see [`crate::normalize::id_number::IdNumber::judged_on`]).
 /// Tables are built in parallel (each table is dropped once built, which keeps the peak
 /// memory near that of the read stage) and assembled in input order, so the records and
 /// the accounting are the same whatever the thread count.
-pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfig) -> Data {
+pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfig, as_of: NaiveDate) -> Data {
     use rayon::prelude::*;
     let jobs: Vec<(SourceKind, usize, crate::table::RawTable)> = tables
         .into_iter()
@@ -159,15 +162,15 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
             let mut rejects = Rejects::default();
             let r = &mut rejects;
             let built = match kind {
-                SourceKind::Census => Built::Census(census::extract(&table, r, values)),
-                SourceKind::Enrollment => Built::Enrollment(enrollment::extract(&table, source, r, values)),
-                SourceKind::Poverty => Built::Poverty(others::extract_poverty(&table, r, values)),
-                SourceKind::Disability => Built::Disability(others::extract_disability(&table, r, values)),
-                SourceKind::HomeTeaching => Built::Visits(others::extract_visits(&table, r, values)),
-                SourceKind::Exemption => Built::Exemptions(others::extract_exemptions(&table, r, values)),
-                SourceKind::Roster => Built::Roster(others::extract_roster(&table, r)),
+                SourceKind::Census => Built::Census(census::extract(&table, r, values, as_of)),
+                SourceKind::Enrollment => Built::Enrollment(enrollment::extract(&table, source, r, values, as_of)),
+                SourceKind::Poverty => Built::Poverty(others::extract_poverty(&table, r, values, as_of)),
+                SourceKind::Disability => Built::Disability(others::extract_disability(&table, r, values, as_of)),
+                SourceKind::HomeTeaching => Built::Visits(others::extract_visits(&table, r, values, as_of)),
+                SourceKind::Exemption => Built::Exemptions(others::extract_exemptions(&table, r, values, as_of)),
+                SourceKind::Roster => Built::Roster(others::extract_roster(&table, r, as_of)),
                 SourceKind::Verification => {
-                    let (recs, unidentified) = others::extract_verification(&table, r, values);
+                    let (recs, unidentified) = others::extract_verification(&table, r, values, as_of);
                     Built::Verification(recs, unidentified)
                 }
                 SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),

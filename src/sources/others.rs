@@ -134,12 +134,13 @@ type RowReject = (Option<&'static str>, &'static str);
 /// rejected with `nobody`, and `build` may reject a row for a reason of its own.
 fn person_rows<T>(
     table: &RawTable,
+    as_of: NaiveDate,
     inputs: &mut Rejects,
     nobody: &'static str,
     id_of: impl Fn(&super::row::Row) -> IdNumber,
     mut build: impl FnMut(&super::row::Row, IdNumber, String) -> Result<T, RowReject>,
 ) -> Vec<T> {
-    let cols = Columns::new(table);
+    let cols = Columns::new(table, as_of);
     let mut out = Vec::with_capacity(table.rows.len());
     for raw in &table.rows {
         let r = cols.row(raw);
@@ -165,8 +166,13 @@ fn birth_of(id: &IdNumber, fallback: Option<NaiveDate>) -> Option<NaiveDate> {
     id.valid().and(id.birth()).or(fallback).or_else(|| id.birth())
 }
 
-pub fn extract_poverty(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<PovertyRec> {
-    person_rows(table, inputs, "姓名和证件号码均为空 (no name and no ID)", id_column, |r, id, name| {
+pub fn extract_poverty(
+    table: &RawTable,
+    inputs: &mut Rejects,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> Vec<PovertyRec> {
+    person_rows(table, as_of, inputs, "姓名和证件号码均为空 (no name and no ID)", id_column, |r, id, name| {
         let schooling_text = r.text("school_status");
         Ok(PovertyRec {
             prov: r.prov(),
@@ -187,7 +193,12 @@ pub fn extract_poverty(table: &RawTable, inputs: &mut Rejects, values: &ValueCon
     })
 }
 
-pub fn extract_disability(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<DisabilityRec> {
+pub fn extract_disability(
+    table: &RawTable,
+    inputs: &mut Rejects,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> Vec<DisabilityRec> {
     // The list may carry only the 残疾人证号, whose first 18 characters are the ID.
     // A mistyped ID is kept (it is evidence, and the repaired-ID tier can still place it):
     // the valid one of the two, else whichever was given, the ID column first.
@@ -200,7 +211,7 @@ pub fn extract_disability(table: &RawTable, inputs: &mut Rejects, values: &Value
             cert
         }
     };
-    person_rows(table, inputs, "姓名和身份证号均为空 (no name and no ID)", id_of, |r, id, name| {
+    person_rows(table, as_of, inputs, "姓名和身份证号均为空 (no name and no ID)", id_of, |r, id, name| {
         // The certificate number's last two digits carry category and grade.
         let cert_text = crate::normalize::compact(&r.text("cert_no"));
         let cert_digit = |pos: usize| cert_text.as_bytes().get(pos).filter(|b| b.is_ascii_digit()).map(|b| b - b'0');
@@ -219,31 +230,43 @@ pub fn extract_disability(table: &RawTable, inputs: &mut Rejects, values: &Value
     })
 }
 
-pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<VisitRec> {
-    person_rows(table, inputs, "学生姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
-        let date = r.date("visit_date");
-        if date.is_none() && !r.text("visit_date").is_empty() {
-            return Err((Some("送教日期"), "送教日期无法识别为日期 (visit date is not a date)"));
-        }
-        Ok(VisitRec {
-            prov: r.prov(),
-            school: r.text("school"),
-            sex: r.sex("sex", values).or_else(|| id.sex()),
-            birth: birth_of(&id, None),
-            student_no: crate::normalize::compact(&r.text("student_no")).to_uppercase(),
-            town: r.town("town"),
-            village: r.village("village"),
-            date,
-            hours: r.number("hours"),
-            teacher: r.name("teacher"),
-            name,
-            id,
-        })
-    })
+pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig, as_of: NaiveDate) -> Vec<VisitRec> {
+    person_rows(
+        table,
+        as_of,
+        inputs,
+        "学生姓名和身份证号均为空 (no name and no ID)",
+        id_column,
+        |r, id, name| {
+            let date = r.date("visit_date");
+            if date.is_none() && !r.text("visit_date").is_empty() {
+                return Err((Some("送教日期"), "送教日期无法识别为日期 (visit date is not a date)"));
+            }
+            Ok(VisitRec {
+                prov: r.prov(),
+                school: r.text("school"),
+                sex: r.sex("sex", values).or_else(|| id.sex()),
+                birth: birth_of(&id, None),
+                student_no: crate::normalize::compact(&r.text("student_no")).to_uppercase(),
+                town: r.town("town"),
+                village: r.village("village"),
+                date,
+                hours: r.number("hours"),
+                teacher: r.name("teacher"),
+                name,
+                id,
+            })
+        },
+    )
 }
 
-pub fn extract_exemptions(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig) -> Vec<ExemptionRec> {
-    person_rows(table, inputs, "姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
+pub fn extract_exemptions(
+    table: &RawTable,
+    inputs: &mut Rejects,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> Vec<ExemptionRec> {
+    person_rows(table, as_of, inputs, "姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
         let valid_until = r.date("valid_until").ok_or((
             Some("有效期至"),
             "有效期至为空或不是日期，无法判断是否有效 (valid-until missing or not a date)",
@@ -270,8 +293,8 @@ fn person_name(s: &str) -> String {
     crate::normalize::name::normalize(s)
 }
 
-pub fn extract_roster(table: &RawTable, inputs: &mut Rejects) -> Vec<RosterRec> {
-    let cols = Columns::new(table);
+pub fn extract_roster(table: &RawTable, inputs: &mut Rejects, as_of: NaiveDate) -> Vec<RosterRec> {
+    let cols = Columns::new(table, as_of);
     let mut out = Vec::new();
     for raw in &table.rows {
         let r = cols.row(raw);
@@ -300,8 +323,9 @@ pub fn extract_verification(
     table: &RawTable,
     inputs: &mut Rejects,
     values: &ValueConfig,
+    as_of: NaiveDate,
 ) -> (Vec<VerificationRec>, Vec<Prov>) {
-    let cols = Columns::new(table);
+    let cols = Columns::new(table, as_of);
     let mut out = Vec::new();
     let mut unidentified = Vec::new();
     for raw in &table.rows {

@@ -9,21 +9,23 @@ use crate::normalize::values::ValueConfig;
 use crate::normalize::{date, name};
 use crate::table::{Cell, Prov, RawRow, RawTable};
 
-/// Column positions of a table's fields, resolved once.
+/// Column positions of a table's fields, resolved once, and the run's 基准日 that IDs are
+/// judged on (a birth date after it is impossible).
 pub struct Columns<'t> {
     table: &'t RawTable,
+    as_of: NaiveDate,
 }
 
 static EMPTY: Cell = Cell::Empty;
 
 impl<'t> Columns<'t> {
-    pub fn new(table: &'t RawTable) -> Self {
-        Columns { table }
+    pub fn new(table: &'t RawTable, as_of: NaiveDate) -> Self {
+        Columns { table, as_of }
     }
 
     /// A row accessor.
     pub fn row<'r>(&'r self, row: &'r RawRow) -> Row<'r> {
-        Row { table: self.table, row }
+        Row { table: self.table, row, as_of: self.as_of }
     }
 }
 
@@ -31,6 +33,7 @@ impl<'t> Columns<'t> {
 pub struct Row<'r> {
     table: &'r RawTable,
     row: &'r RawRow,
+    as_of: NaiveDate,
 }
 
 impl<'r> Row<'r> {
@@ -64,16 +67,22 @@ impl<'r> Row<'r> {
         name::normalize(&self.cell(field).text())
     }
 
+    /// The ID in a field, judged on the run's 基准日.
     pub fn id(&self, field: &str) -> IdNumber {
-        id_number::from_cell(self.cell(field))
+        id_number::from_cell(self.cell(field)).judged_on(self.as_of)
+    }
+
+    /// An ID found in other text of the row (the ID inside a G 全国学籍号), judged the same way.
+    pub fn id_in(&self, text: &str) -> IdNumber {
+        id_number::parse(text).judged_on(self.as_of)
     }
 
     pub fn date(&self, field: &str) -> Option<NaiveDate> {
-        date::from_cell(self.cell(field))
+        date::from_cell(self.cell(field), self.table.epoch)
     }
 
     pub fn year_month(&self, field: &str) -> Option<NaiveDate> {
-        date::year_month_from_cell(self.cell(field))
+        date::year_month_from_cell(self.cell(field), self.table.epoch)
     }
 
     pub fn number(&self, field: &str) -> Option<f64> {

@@ -101,10 +101,10 @@ pub struct Extra {
 
 /// Types the attendance and 劝返 tables, rejecting (with a reason, into `inputs`) rows that
 /// cannot be used.
-pub fn extract(data: &Data, inputs: &mut Inputs) -> Extra {
+pub fn extract(data: &Data, inputs: &mut Inputs, as_of: NaiveDate) -> Extra {
     let mut out = Extra::default();
     for (kind, _source, table) in &data.weekly_tables {
-        let cols = Columns::new(table);
+        let cols = Columns::new(table, as_of);
         match kind {
             SourceKind::Attendance => {
                 out.has_attendance = true;
