@@ -22,5 +22,6 @@ pub mod rules;
 pub mod sample;
 pub mod sources;
 pub mod table;
+pub mod text;
 pub mod verify;
 pub mod weekly;

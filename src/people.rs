@@ -6,6 +6,7 @@
 //! Pipeline position: read → normalize → link → **people** → rules → report. This module
 //! decides *who is who*; it calls [`crate::link`] for every pairing and never judges a case.
 
+use crate::text::Text;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
@@ -101,13 +102,13 @@ pub struct Person {
     pub primary: Option<usize>,
     /// Best ID: a valid one from any listing or record, else the primary record's.
     pub id: IdNumber,
-    pub name: String,
+    pub name: Text,
     pub sex: Option<Sex>,
     pub birth: Option<NaiveDate>,
-    pub town: String,
-    pub village: String,
-    pub group_text: String,
-    pub householder: String,
+    pub town: Text,
+    pub village: Text,
+    pub group_text: Text,
+    pub householder: Text,
     pub student: Option<StudentLink>,
     pub reviews: Vec<ReviewCandidate>,
     /// Evidence of fuzzy duplicate listings (when not all share one valid ID).
@@ -131,13 +132,13 @@ impl Person {
             exemptions: Vec::new(),
             primary: None,
             id: IdNumber::missing(),
-            name: String::new(),
+            name: Text::default(),
             sex: None,
             birth: None,
-            town: String::new(),
-            village: String::new(),
-            group_text: String::new(),
-            householder: String::new(),
+            town: Text::default(),
+            village: Text::default(),
+            group_text: Text::default(),
+            householder: Text::default(),
             student: None,
             reviews: Vec::new(),
             duplicate_evidence: None,
@@ -160,8 +161,8 @@ impl Person {
     }
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_string())
+fn non_empty(s: &str) -> Option<Text> {
+    (!s.is_empty()).then(|| s.into())
 }
 
 /// Everyone, and the 学籍 students.
@@ -322,7 +323,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             // the mistyped one.
             let repaired = l.method == Method::RepairedId;
             let enrollment_id_wrong =
-                (repaired && census_id.is_valid() && !enroll_id.is_valid()).then(|| enroll_id.text.clone());
+                (repaired && census_id.is_valid() && !enroll_id.is_valid()).then(|| enroll_id.text.to_string());
             let person_id_wrong = repaired && !census_id.is_valid() && enroll_id.is_valid();
             let origin = persons[l.left].origin.label();
             let link = StudentLink {

@@ -172,7 +172,7 @@ pub fn apply_corrections(
         if v.outcome != Some(Outcome::IdOrNameWrong) {
             continue;
         }
-        let new_id = find_id(&v.outcome_note, as_of).map(|id| id.text);
+        let new_id = find_id(&v.outcome_note, as_of).map(|id| id.text.to_string());
         let new_name = find_name(&v.outcome_note);
         if new_id.is_none() && new_name.is_none() {
             report.unmatched.push(unmatched(
@@ -212,18 +212,18 @@ pub fn apply_corrections(
         for &t in &targets {
             let rec = &mut data.census[t];
             let old_id = match rec.id.status {
-                _ if !rec.id.text.is_empty() => rec.id.text.clone(),
+                _ if !rec.id.text.is_empty() => rec.id.text.to_string(),
                 id_number::IdStatus::Damaged => "（已损坏）".to_string(),
                 _ => String::new(),
             };
-            let old_name = rec.name.clone();
+            let old_name = rec.name.to_string();
             if let Some(id) = &new_id {
                 rec.id = id_number::parse(id).judged_on(as_of);
                 rec.birth = rec.id.birth().or(rec.birth);
                 rec.sex = rec.sex.or_else(|| rec.id.sex());
             }
             if let Some(name) = &new_name {
-                rec.name = name.clone();
+                rec.name = name.as_str().into();
             }
             out.push(Correction {
                 from: v.prov,
@@ -438,7 +438,7 @@ pub fn apply_outcomes(
         let problem = Problem::from_label(&v.problem_label);
         let listed = id_number::clean(&v.id_text);
         let target = by_id
-            .get(&v.case_id)
+            .get(v.case_id.as_str())
             .copied()
             .or_else(|| {
                 let p = problem?;
@@ -448,7 +448,7 @@ pub fn apply_outcomes(
                 // The case the row answers was recorded last time under another id or ID
                 // (the person's ID was corrected since): follow it by its identity.
                 let old = past.get(v.case_id.as_str()).copied().or_else(|| {
-                    let id = past_by_person.get(&(listed.clone(), v.problem_label.clone()))?;
+                    let id = past_by_person.get(&(listed.clone(), v.problem_label.to_string()))?;
                     past.get(id).copied()
                 })?;
                 now_identity
@@ -541,7 +541,7 @@ pub fn apply_outcomes(
 
 /// The outcome as recorded in history: the canonical label, else the text as returned.
 fn outcome_label(v: &VerificationRec) -> String {
-    v.outcome.map(|o| o.label().to_string()).unwrap_or_else(|| v.outcome_text.clone())
+    v.outcome.map(|o| o.label().to_string()).unwrap_or_else(|| v.outcome_text.to_string())
 }
 
 /// 核实说明 and 整改情况 as one note.

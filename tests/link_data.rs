@@ -28,12 +28,12 @@ pub fn rec(id: &str, name_raw: &str, birth: Option<NaiveDate>, sex: Option<Sex>,
     let birth = if id.is_valid() { id.birth() } else { birth.or_else(|| id.birth()) };
     let sex = sex.or_else(|| id.sex());
     let a = address::parse(addr);
-    LinkRec { id, name: name::normalize(name_raw), birth, sex, town: a.town, village: a.village, group: a.group }
+    LinkRec { id, name: name::normalize(name_raw).into(), birth, sex, town: a.town, village: a.village, group: a.group }
 }
 
 /// A damaged ID (a float that lost its last digits).
 pub fn damaged() -> IdNumber {
-    IdNumber { text: String::new(), status: IdStatus::Damaged, origin: id_number::IdOrigin::Typed }
+    IdNumber { text: Default::default(), status: IdStatus::Damaged, origin: id_number::IdOrigin::Typed }
 }
 
 /// splitmix64: a small deterministic generator, so the population is the same every run.

@@ -299,15 +299,15 @@ mod tests {
                 };
                 LinkRec {
                     id: id_number::parse(&id),
-                    name: names[rng.below(names.len() as u64) as usize].to_string(),
+                    name: names[rng.below(names.len() as u64) as usize].into(),
                     birth: if rng.below(8) == 0 { None } else { birth },
                     sex: match rng.below(5) {
                         0 => None,
                         1 | 2 => Some(Sex::Male),
                         _ => Some(Sex::Female),
                     },
-                    town: (rng.below(6) != 0).then(|| towns[rng.below(3) as usize].to_string()),
-                    village: (rng.below(4) != 0).then(|| villages[rng.below(3) as usize].to_string()),
+                    town: (rng.below(6) != 0).then(|| towns[rng.below(3) as usize].into()),
+                    village: (rng.below(4) != 0).then(|| villages[rng.below(3) as usize].into()),
                     group: (rng.below(3) != 0).then(|| rng.below(3) as u32 + 1),
                 }
             })

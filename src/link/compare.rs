@@ -79,7 +79,7 @@ impl Default for Hot {
 
 impl Hot {
     pub fn new(rec: &LinkRec, name: &NameKey) -> Self {
-        fn nonempty(s: &Option<String>) -> Option<&str> {
+        fn nonempty(s: &Option<crate::text::Text>) -> Option<&str> {
             s.as_deref().filter(|t| !t.is_empty())
         }
         let mut hot = Hot {

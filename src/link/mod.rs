@@ -45,6 +45,7 @@ pub mod model;
 mod repair;
 mod similar;
 
+use crate::text::Text;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -61,14 +62,14 @@ pub struct LinkRec {
     /// The normalised ID ([`crate::normalize::id_number::from_cell`]), whatever its status.
     pub id: IdNumber,
     /// Normalised by [`crate::normalize::name::normalize`].
-    pub name: String,
+    pub name: Text,
     /// From the ID when valid, else a date column, else a bad-check ID's date.
     pub birth: Option<NaiveDate>,
     pub sex: Option<Sex>,
     /// Canonical town ([`crate::normalize::address::canon_town`]).
-    pub town: Option<String>,
+    pub town: Option<Text>,
     /// Canonical village ([`crate::normalize::address::canon_village`]).
-    pub village: Option<String>,
+    pub village: Option<Text>,
     /// 社 / 组 number.
     pub group: Option<u32>,
 }

@@ -2,15 +2,16 @@
 //! in canonical forms so that `重庆市荣昌区昌元街道办事处新峰村三社` and `昌元街道新峰村3组`
 //! compare as equal.
 
+use crate::text::Text;
 use serde::Serialize;
 
 /// A parsed place. Every part optional: real addresses leave parts out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub struct Address {
     /// Canonical town: `昌元街道`, `荣隆镇`.
-    pub town: Option<String>,
+    pub town: Option<Text>,
     /// Canonical village: `新峰村`, `大南社区`.
-    pub village: Option<String>,
+    pub village: Option<Text>,
     /// Group number: 3 for 三社 / 3组 / 第3社.
     pub group: Option<u32>,
 }
@@ -154,7 +155,7 @@ pub fn parse(raw: &str) -> Address {
         if let Some(pos) = find(rest, marker) {
             let end = pos + marker.len();
             if pos > 0 {
-                addr.town = Some(canon_town(&rest[..end]));
+                addr.town = Some(canon_town(&rest[..end]).into());
                 rest = &rest[end..];
                 break;
             }
@@ -165,7 +166,7 @@ pub fn parse(raw: &str) -> Address {
         if let Some(pos) = find(rest, marker) {
             let end = pos + marker.len();
             if pos > 0 {
-                addr.village = Some(canon_village(&rest[..end]));
+                addr.village = Some(canon_village(&rest[..end]).into());
                 rest = &rest[end..];
                 break;
             }

@@ -12,6 +12,7 @@
 //! plan's `as_of` (never the clock), so that the same inputs and the same 基准日 always give
 //! the same verdicts.
 
+use crate::text::Text;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -76,7 +77,7 @@ pub enum IdOrigin {
 pub struct IdNumber {
     /// The normalised text (half-width, no spaces, upper-case X; upgraded when 15 digits).
     /// Empty for `Missing` and `Damaged`.
-    pub text: String,
+    pub text: Text,
     pub status: IdStatus,
     pub origin: IdOrigin,
 }
@@ -99,7 +100,7 @@ impl Sex {
 
 impl IdNumber {
     pub fn missing() -> Self {
-        IdNumber { text: String::new(), status: IdStatus::Missing, origin: IdOrigin::Typed }
+        IdNumber { text: Text::new(""), status: IdStatus::Missing, origin: IdOrigin::Typed }
     }
 
     /// The verdict on the run's 基准日: a birth date after `as_of` is impossible (nobody in a
@@ -216,7 +217,7 @@ pub fn parse(raw: &str) -> IdNumber {
         return id;
     }
     if (upper.starts_with('L') || upper.starts_with('J')) && upper.len() >= 15 {
-        return IdNumber { text: upper, status: IdStatus::NotAnId, origin: IdOrigin::Typed };
+        return IdNumber { text: upper.into(), status: IdStatus::NotAnId, origin: IdOrigin::Typed };
     }
     // 残疾人证号: the ID + category digit + grade digit, reissued cards add B1..B9.
     if (upper.len() == 20 || upper.len() == 22) && is_disability_suffix(&upper[18..]) {
@@ -247,7 +248,7 @@ fn scientific(s: &str) -> Option<IdNumber> {
     if int.is_empty() || !digits_only(int) || !digits_only(frac) || exp > 30 {
         return None;
     }
-    let bad = |status| IdNumber { text: String::new(), status, origin: IdOrigin::Typed };
+    let bad = |status| IdNumber { text: Text::default(), status, origin: IdOrigin::Typed };
     // Digits of the whole number the text stands for.
     let places = int.len() + exp;
     let significant = int.len() + frac.len();
@@ -280,7 +281,7 @@ fn judge18(s: &str) -> IdNumber {
     } else {
         IdStatus::Valid
     };
-    IdNumber { text: s.to_string(), status, origin: IdOrigin::Typed }
+    IdNumber { text: Text::from(s), status, origin: IdOrigin::Typed }
 }
 
 /// 15-digit IDs: insert "19" after the area code and append the check character.
@@ -300,15 +301,15 @@ pub fn from_cell(cell: &Cell) -> IdNumber {
         Cell::Text(s) => parse(s),
         Cell::Number(n) => {
             if n.abs() >= 1e15 {
-                IdNumber { text: String::new(), status: IdStatus::Damaged, origin: IdOrigin::Typed }
+                IdNumber { text: Text::new(""), status: IdStatus::Damaged, origin: IdOrigin::Typed }
             } else if n.fract() == 0.0 && *n >= 0.0 {
                 parse(&number_text(*n))
             } else {
-                IdNumber { text: String::new(), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
+                IdNumber { text: Text::new(""), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
             }
         }
         Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => {
-            IdNumber { text: String::new(), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
+            IdNumber { text: Text::new(""), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
         }
     }
 }

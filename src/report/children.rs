@@ -70,7 +70,7 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
                 return None;
             }
             let raised = problems.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-            let (school, grade) = f.current.map(|r| (r.school.clone(), r.grade.clone())).unwrap_or_default();
+            let (school, grade) = f.current.map(|r| (r.school.to_string(), r.grade.to_string())).unwrap_or_default();
             let placement = |c: &&&Case| {
                 matches!(
                     c.problem,
@@ -139,7 +139,7 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
         .collect();
     let mut out: BTreeMap<String, Vec<ChildRow>> = BTreeMap::new();
     for row in rows {
-        out.entry(people.persons[row.person].town.clone()).or_default().push(row);
+        out.entry(people.persons[row.person].town.to_string()).or_default().push(row);
     }
     out.par_iter_mut().for_each(|(_, rows)| {
         rows.sort_by(|a, b| {

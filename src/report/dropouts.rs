@@ -97,7 +97,7 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
         let rec = &data.enrollment[people.students[link.student].current];
         let hukou = person
             .primary
-            .map(|i| data.census[i].hukou_text.clone())
+            .map(|i| data.census[i].hukou_text.to_string())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text));
         let situation = cases

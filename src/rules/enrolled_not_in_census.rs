@@ -38,16 +38,16 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let (town, village, group) = if in_towns(&r.hukou, towns) || in_towns(r.current(), towns) {
             let addr = if in_towns(&r.hukou, towns) { &r.hukou } else { r.current() };
             let town = towns.iter().find(|t| same_town(t, addr.town.as_deref())).cloned().unwrap_or_default();
-            (town, addr.village.clone().unwrap_or_default(), addr.group.map(|g| format!("{g}社")).unwrap_or_default())
+            (town, addr.village.as_deref().unwrap_or_default().to_string(), addr.group.map(|g| format!("{g}社")).unwrap_or_default())
         } else if let Some(p) = person.filter(|p| towns.iter().any(|t| same_town(t, Some(&p.town)))) {
             let town = towns.iter().find(|t| same_town(t, Some(&p.town))).cloned().unwrap_or_default();
-            (town, p.village.clone(), p.group_text.clone())
+            (town, p.village.to_string(), p.group_text.to_string())
         } else {
             continue;
         };
         let key = match r.id.valid() {
             Some(id) => id.to_string(),
-            None if !r.student_no.is_empty() => r.student_no.clone(),
+            None if !r.student_no.is_empty() => r.student_no.to_string(),
             None => format!("{}|{:?}|{}", r.name, r.birth, r.school),
         };
         let mut evidence = "清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）".to_string();
@@ -83,9 +83,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             group,
             town,
             householder: String::new(),
-            name: r.name.clone(),
+            name: r.name.to_string(),
             sex: r.sex.map(|x| x.label().to_string()).unwrap_or_default(),
-            id_number: r.id.text.clone(),
+            id_number: r.id.text.to_string(),
             birth: r.birth,
             poverty,
             disability_category: category,
@@ -94,8 +94,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             evidence,
             match_method: "none".to_string(),
             score: None,
-            school: r.school.clone(),
-            student_no: r.student_no.clone(),
+            school: r.school.to_string(),
+            student_no: r.student_no.to_string(),
             responsible_unit: unit,
             responsible_person: responsible,
             responsible_phone: phone,

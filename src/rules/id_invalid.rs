@@ -107,7 +107,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let mut case = ctx.person_case(Problem::IdInvalid, i, faults.join("；"));
         // The ID as the census lists it, wrong as it is (the correction is in the description).
         if let Some(&l) = p.listings.iter().find(|&&l| !ctx.data.census[l].id.is_valid()) {
-            case.id_number = ctx.data.census[l].id.text.clone();
+            case.id_number = ctx.data.census[l].id.text.to_string();
         }
         out.push(case);
     }

@@ -23,8 +23,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         case.evidence = super::list_evidence(format!("{} → 候选学籍：{}", best.evidence, r.placement_and_number()), p);
         case.match_method = "fuzzy".to_string();
         case.score = Some(best.score);
-        case.school = r.school.clone();
-        case.student_no = r.student_no.clone();
+        case.school = r.school.to_string();
+        case.student_no = r.student_no.to_string();
         case.student = Some(best.student);
         // The case names the candidate's school: its 包校人员 is responsible, as for any
         // case with a school (person_case looked up the person's own school, or the town).

@@ -124,8 +124,8 @@ impl<'a> Ctx<'a> {
                     link.method.key().to_string(),
                     Some(link.score),
                     format!("{} → 学籍：{}", link.evidence, r.placement_and_number()),
-                    r.school.clone(),
-                    r.student_no.clone(),
+                    r.school.to_string(),
+                    r.student_no.to_string(),
                     Some(link.student),
                 )
             }
@@ -133,7 +133,7 @@ impl<'a> Ctx<'a> {
                 "none".to_string(),
                 None,
                 "学籍系统中未找到该儿童（已按身份证号、姓名、出生日期、住址比对）".to_string(),
-                p.primary.map(|i| self.data.census[i].school.clone()).unwrap_or_default(),
+                p.primary.map(|i| self.data.census[i].school.to_string()).unwrap_or_default(),
                 String::new(),
                 None,
             ),
@@ -156,13 +156,13 @@ impl<'a> Ctx<'a> {
             problem,
             person: Some(index),
             student,
-            town: p.town.clone(),
-            village: p.village.clone(),
-            group: p.group_text.clone(),
-            householder: p.householder.clone(),
-            name: p.name.clone(),
+            town: p.town.to_string(),
+            village: p.village.to_string(),
+            group: p.group_text.to_string(),
+            householder: p.householder.to_string(),
+            name: p.name.to_string(),
             sex: p.sex.map(|s| s.label().to_string()).unwrap_or_default(),
-            id_number: p.id.text.clone(),
+            id_number: p.id.text.to_string(),
             birth: p.birth,
             poverty: f.poverty,
             disability_category: f.disabled.then_some(f.disability_category).flatten(),
@@ -187,7 +187,7 @@ impl<'a> Ctx<'a> {
     /// The school's 包校人员 from the roster where the school is known, else the town.
     pub fn responsible(&self, school: &str, town: &str) -> (String, String, String) {
         if let Some(r) = roster_entry(&self.data.roster, school) {
-            return (r.school.clone(), r.school_person.clone(), r.school_phone.clone());
+            return (r.school.to_string(), r.school_person.to_string(), r.school_phone.to_string());
         }
         let unit = if town.is_empty() {
             "区教委".to_string()
@@ -221,7 +221,8 @@ fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterR
     if let Some(r) = roster.iter().find(|r| r.school == school) {
         return Some(r);
     }
-    let mut near = roster.iter().filter(|r| r.school.contains(&school) || school.contains(&r.school));
+    let mut near =
+        roster.iter().filter(|r| r.school.contains(school.as_str()) || school.contains(r.school.as_str()));
     let first = near.next()?;
     // Several rows of one school (a roster split over sheets) are still one school.
     near.all(|r| r.school == first.school).then_some(first)

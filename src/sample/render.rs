@@ -463,7 +463,7 @@ fn census_sheet(
             town: ti,
             village: vi,
             hukou_here: e.hukou_here,
-            listed_id: parsed.text.clone(),
+            listed_id: parsed.text.to_string(),
             id_valid: parsed.is_valid(),
             // Every census row of the sample writes its 出生日期.
             birth_known: true,
@@ -949,7 +949,7 @@ fn poverty(ctx: &mut Ctx) {
                     "证件号码填写为20位残疾人证号",
                 );
             }
-            ctx.out.poverty_ids.insert(i, id_number::parse(&id_text).text);
+            ctx.out.poverty_ids.insert(i, id_number::parse(&id_text).text.to_string());
             let status = c.poverty_status.expect("on the register");
             let education = match status {
                 "小学" => "小学",

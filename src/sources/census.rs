@@ -1,5 +1,6 @@
 //! 大清查 census rows → [`CensusRec`]: one listing of one child.
 
+use crate::text::Text;
 use chrono::NaiveDate;
 
 use super::row::Columns;
@@ -14,32 +15,32 @@ use crate::table::{Prov, RawTable};
 pub struct CensusRec {
     pub prov: Prov,
     /// Canonical town (镇街) of the listing.
-    pub town: String,
+    pub town: Text,
     /// Canonical village (村/社区) of the listing.
-    pub village: String,
+    pub village: Text,
     /// 社 / 组 as written, and as a number when it parses.
-    pub group_text: String,
+    pub group_text: Text,
     pub group: Option<u32>,
-    pub householder: String,
-    pub name: String,
+    pub householder: Text,
+    pub name: Text,
     /// Stated sex, else derived from the ID.
     pub sex: Option<Sex>,
     pub id: IdNumber,
     /// From a valid ID, else the 出生日期 column, else a wrong-check ID's date part.
     pub birth: Option<NaiveDate>,
-    pub relation: String,
+    pub relation: Text,
     pub hukou: Address,
-    pub hukou_text: String,
+    pub hukou_text: Text,
     pub poverty: Option<bool>,
     pub disabled: Option<bool>,
     pub disability_category: Option<u8>,
     pub disability_grade: Option<u8>,
     /// What the household says about schooling, and the text it said.
     pub claim: Option<SchoolClaim>,
-    pub claim_text: String,
-    pub school: String,
-    pub grade: String,
-    pub note: String,
+    pub claim_text: Text,
+    pub school: Text,
+    pub grade: Text,
+    pub note: Text,
 }
 
 impl CensusRec {

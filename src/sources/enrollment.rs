@@ -2,6 +2,7 @@
 //! the per-student view [`Student`] that collapses overlapping exports: the latest dated
 //! status wins, an undated status (a current export) counts as the latest.
 
+use crate::text::Text;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -17,20 +18,20 @@ use crate::table::{Prov, RawTable};
 #[derive(Clone, Debug)]
 pub struct EnrollRec {
     pub prov: Prov,
-    pub school: String,
-    pub name: String,
+    pub school: Text,
+    pub name: Text,
     pub sex: Option<Sex>,
     pub birth: Option<NaiveDate>,
     pub id: IdNumber,
     /// 全国学籍号 as written (G…, L…, J…).
-    pub student_no: String,
-    pub grade: String,
+    pub student_no: Text,
+    pub grade: Text,
     pub grade_level: Option<u8>,
-    pub class: String,
+    pub class: Text,
     pub entry: Option<NaiveDate>,
     pub hukou: Address,
     /// 户口所在地 as written (for rosters that print the address).
-    pub hukou_text: String,
+    pub hukou_text: Text,
     /// 现住址, when it is written differently from 户口所在地 (most students live where they
     /// are registered; a million copies of the same address are not kept): see
     /// [`EnrollRec::current`].
@@ -41,7 +42,7 @@ pub struct EnrollRec {
     pub status: Option<Status>,
     /// The status text as written (异动类型, else 学籍状态): keeps what `status` folds away,
     /// such as the direction of 借读（出）/ 借读（入） that the weekly report counts apart.
-    pub status_text: String,
+    pub status_text: Text,
     /// 异动日期, when given.
     pub status_date: Option<NaiveDate>,
     /// Which `[[sources]]` snapshot this row came from (weekly reports).
@@ -56,7 +57,7 @@ impl EnrollRec {
 
     /// `荣昌中学 初二(3)班` — for evidence.
     pub fn placement(&self) -> String {
-        let mut s = self.school.clone();
+        let mut s = self.school.to_string();
         if !self.grade.is_empty() {
             s.push(' ');
             s.push_str(&self.grade);
@@ -104,7 +105,7 @@ pub fn extract(
     for raw in &table.rows {
         let r = cols.row(raw);
         let mut id = r.id("id_number");
-        let student_no = crate::normalize::compact(&r.text("student_no")).to_uppercase();
+        let student_no: Text = r.compact("student_no").to_uppercase().into();
         if !id.is_valid() {
             // A G 全国学籍号 carries the ID.
             let from_no = r.id_in(&student_no);

@@ -1,6 +1,7 @@
 //! The smaller sources: the 建档立卡 poverty register, the disability list, the 送教上门
 //! roster, approved 缓学/免学, the 包片包校 responsibility roster, and returned ledgers.
 
+use crate::text::Text;
 use chrono::NaiveDate;
 
 use super::row::Columns;
@@ -14,28 +15,28 @@ use crate::table::{Prov, RawTable};
 #[derive(Clone, Debug)]
 pub struct PovertyRec {
     pub prov: Prov,
-    pub town: String,
-    pub village: String,
-    pub group_text: String,
-    pub household_no: String,
-    pub name: String,
+    pub town: Text,
+    pub village: Text,
+    pub group_text: Text,
+    pub household_no: Text,
+    pub name: Text,
     pub sex: Option<Sex>,
     pub id: IdNumber,
     pub birth: Option<NaiveDate>,
-    pub relation: String,
+    pub relation: Text,
     pub schooling: Option<PovertySchooling>,
-    pub schooling_text: String,
-    pub health: String,
-    pub out_reason: String,
+    pub schooling_text: Text,
+    pub health: Text,
+    pub out_reason: Text,
 }
 
 /// A person on the disability federation list.
 #[derive(Clone, Debug)]
 pub struct DisabilityRec {
     pub prov: Prov,
-    pub town: String,
-    pub village: String,
-    pub name: String,
+    pub town: Text,
+    pub village: Text,
+    pub name: Text,
     pub sex: Option<Sex>,
     pub id: IdNumber,
     pub birth: Option<NaiveDate>,
@@ -48,26 +49,26 @@ pub struct DisabilityRec {
 #[derive(Clone, Debug)]
 pub struct VisitRec {
     pub prov: Prov,
-    pub school: String,
-    pub name: String,
+    pub school: Text,
+    pub name: Text,
     pub sex: Option<Sex>,
     pub id: IdNumber,
     pub birth: Option<NaiveDate>,
-    pub student_no: String,
-    pub town: String,
-    pub village: String,
+    pub student_no: Text,
+    pub town: Text,
+    pub village: Text,
     pub date: Option<NaiveDate>,
     pub hours: Option<f64>,
-    pub teacher: String,
+    pub teacher: Text,
 }
 
 /// An approved 缓学 or 免学.
 #[derive(Clone, Debug)]
 pub struct ExemptionRec {
     pub prov: Prov,
-    pub town: String,
-    pub village: String,
-    pub name: String,
+    pub town: Text,
+    pub village: Text,
+    pub name: Text,
     pub sex: Option<Sex>,
     pub id: IdNumber,
     pub birth: Option<NaiveDate>,
@@ -75,7 +76,7 @@ pub struct ExemptionRec {
     pub approved: Option<NaiveDate>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: NaiveDate,
-    pub reason: String,
+    pub reason: Text,
 }
 
 impl ExemptionRec {
@@ -90,31 +91,31 @@ impl ExemptionRec {
 pub struct RosterRec {
     pub prov: Prov,
     /// 学区 or 直属学校.
-    pub unit: String,
-    pub school: String,
-    pub leader: String,
-    pub area_person: String,
-    pub area_phone: String,
-    pub school_person: String,
-    pub school_phone: String,
+    pub unit: Text,
+    pub school: Text,
+    pub leader: Text,
+    pub area_person: Text,
+    pub area_phone: Text,
+    pub school_person: Text,
+    pub school_phone: Text,
 }
 
 /// One returned ledger row.
 #[derive(Clone, Debug)]
 pub struct VerificationRec {
     pub prov: Prov,
-    pub case_id: String,
+    pub case_id: Text,
     pub id: IdNumber,
-    pub id_text: String,
-    pub name: String,
-    pub town: String,
-    pub village: String,
-    pub problem_label: String,
+    pub id_text: Text,
+    pub name: Text,
+    pub town: Text,
+    pub village: Text,
+    pub problem_label: Text,
     pub outcome: Option<Outcome>,
-    pub outcome_text: String,
-    pub outcome_note: String,
-    pub rectification: String,
-    pub note: String,
+    pub outcome_text: Text,
+    pub outcome_note: Text,
+    pub rectification: Text,
+    pub note: Text,
     /// 反馈次数 as printed on the ledger the row was filled in on (blank = 0); `None` when
     /// the sheet has no such column (an 已销号 sheet, or a town deleted it).
     pub times_returned: Option<u32>,
@@ -138,7 +139,7 @@ fn person_rows<T>(
     inputs: &mut Rejects,
     nobody: &'static str,
     id_of: impl Fn(&super::row::Row) -> IdNumber,
-    mut build: impl FnMut(&super::row::Row, IdNumber, String) -> Result<T, RowReject>,
+    mut build: impl FnMut(&super::row::Row, IdNumber, Text) -> Result<T, RowReject>,
 ) -> Vec<T> {
     let cols = Columns::new(table, as_of);
     let mut out = Vec::with_capacity(table.rows.len());
@@ -213,7 +214,7 @@ pub fn extract_disability(
     };
     person_rows(table, as_of, inputs, "姓名和身份证号均为空 (no name and no ID)", id_of, |r, id, name| {
         // The certificate number's last two digits carry category and grade.
-        let cert_text = crate::normalize::compact(&r.text("cert_no"));
+        let cert_text = r.compact("cert_no");
         let cert_digit = |pos: usize| cert_text.as_bytes().get(pos).filter(|b| b.is_ascii_digit()).map(|b| b - b'0');
         Ok(DisabilityRec {
             prov: r.prov(),
@@ -247,7 +248,7 @@ pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConf
                 school: r.text("school"),
                 sex: r.sex("sex", values).or_else(|| id.sex()),
                 birth: birth_of(&id, None),
-                student_no: crate::normalize::compact(&r.text("student_no")).to_uppercase(),
+                student_no: r.compact("student_no").to_uppercase().into(),
                 town: r.town("town"),
                 village: r.village("village"),
                 date,
@@ -289,8 +290,8 @@ pub fn extract_exemptions(
 }
 
 /// Names in rosters are padded with spaces to two characters' width (`张  三`).
-fn person_name(s: &str) -> String {
-    crate::normalize::name::normalize(s)
+fn person_name(s: &str) -> Text {
+    crate::normalize::name::normalize(s).into()
 }
 
 pub fn extract_roster(table: &RawTable, inputs: &mut Rejects, as_of: NaiveDate) -> Vec<RosterRec> {
@@ -298,20 +299,20 @@ pub fn extract_roster(table: &RawTable, inputs: &mut Rejects, as_of: NaiveDate) 
     let mut out = Vec::new();
     for raw in &table.rows {
         let r = cols.row(raw);
-        let school = crate::normalize::compact(&r.text("school"));
+        let school = r.compact("school");
         if school.is_empty() {
             inputs.reject(r.prov(), Some("学校名称"), "学校名称为空 (no school name)");
             continue;
         }
         out.push(RosterRec {
             prov: r.prov(),
-            unit: crate::normalize::compact(&r.text("unit")),
+            unit: r.compact("unit"),
             school,
             leader: person_name(&r.text("leader")),
             area_person: person_name(&r.text("area_person")),
-            area_phone: crate::normalize::compact(&r.text("area_phone")),
+            area_phone: r.compact("area_phone"),
             school_person: person_name(&r.text("school_person")),
-            school_phone: crate::normalize::compact(&r.text("school_phone")),
+            school_phone: r.compact("school_phone"),
         });
     }
     out
@@ -331,7 +332,7 @@ pub fn extract_verification(
     for raw in &table.rows {
         let r = cols.row(raw);
         let outcome_text = r.text("outcome");
-        let case_id = crate::normalize::compact(&r.text("case_id"));
+        let case_id = r.compact("case_id");
         let id_text = r.text("id_number");
         let filled =
             !(outcome_text.is_empty() && r.text("outcome_note").is_empty() && r.text("rectification").is_empty());
@@ -352,7 +353,7 @@ pub fn extract_verification(
             name: r.name("name"),
             town: r.town("town"),
             village: r.village("village"),
-            problem_label: crate::normalize::compact(&r.text("problem_label")),
+            problem_label: r.compact("problem_label"),
             outcome: if outcome_text.is_empty() { None } else { values.outcome(&outcome_text) },
             outcome_text,
             outcome_note: r.text("outcome_note"),
@@ -366,9 +367,9 @@ pub fn extract_verification(
 }
 
 /// Town and village of a free-text address, falling back to given columns.
-pub fn place(addr: &Address, town: &str, village: &str) -> (String, String) {
+pub fn place(addr: &Address, town: &str, village: &str) -> (Text, Text) {
     (
-        addr.town.clone().unwrap_or_else(|| town.to_string()),
-        addr.village.clone().map(|v| address::canon_village(&v)).unwrap_or_else(|| village.to_string()),
+        addr.town.clone().unwrap_or_else(|| town.into()),
+        addr.village.as_deref().map(|v| address::canon_village(v).into()).unwrap_or_else(|| village.into()),
     )
 }

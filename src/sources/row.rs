@@ -8,6 +8,7 @@ use crate::normalize::id_number::{self, IdNumber, Sex};
 use crate::normalize::values::ValueConfig;
 use crate::normalize::{date, name};
 use crate::table::{Cell, Prov, RawRow, RawTable};
+use crate::text::Text;
 
 /// Column positions of a table's fields, resolved once, and the run's 基准日 that IDs are
 /// judged on (a birth date after it is impossible).
@@ -54,17 +55,17 @@ impl<'r> Row<'r> {
     }
 
     /// Trimmed display text of a field ("" when absent).
-    pub fn text(&self, field: &str) -> String {
-        self.cell(field).text()
+    pub fn text(&self, field: &str) -> Text {
+        self.cell(field).text().into()
     }
 
     /// Text with every whitespace removed and NFKC applied.
-    pub fn compact(&self, field: &str) -> String {
-        crate::normalize::compact(&self.cell(field).text())
+    pub fn compact(&self, field: &str) -> Text {
+        crate::normalize::compact(&self.cell(field).text()).into()
     }
 
-    pub fn name(&self, field: &str) -> String {
-        name::normalize(&self.cell(field).text())
+    pub fn name(&self, field: &str) -> Text {
+        name::normalize(&self.cell(field).text()).into()
     }
 
     /// The ID in a field, judged on the run's 基准日.
@@ -111,21 +112,21 @@ impl<'r> Row<'r> {
         }
     }
 
-    pub fn town(&self, field: &str) -> String {
+    pub fn town(&self, field: &str) -> Text {
         let t = self.text(field);
         if t.is_empty() {
             t
         } else {
-            address::canon_town(&t)
+            address::canon_town(&t).into()
         }
     }
 
-    pub fn village(&self, field: &str) -> String {
+    pub fn village(&self, field: &str) -> Text {
         let t = self.text(field);
         if t.is_empty() {
             t
         } else {
-            address::canon_village(&t)
+            address::canon_village(&t).into()
         }
     }
 

@@ -110,7 +110,7 @@ pub fn extract(data: &Data, inputs: &mut Inputs, as_of: NaiveDate) -> Extra {
                 out.has_attendance = true;
                 for raw in &table.rows {
                     let r = cols.row(raw);
-                    let school = r.text("school");
+                    let school = r.text("school").to_string();
                     if school.is_empty() {
                         inputs.reject(r.prov(), Some("学校名称"), "学校名称为空 (no school name)");
                         continue;
@@ -148,14 +148,14 @@ pub fn extract(data: &Data, inputs: &mut Inputs, as_of: NaiveDate) -> Extra {
                     }
                     out.persuasion.push(PersuasionRec {
                         prov: r.prov(),
-                        school: r.text("school"),
+                        school: r.text("school").to_string(),
                         id,
                         student_no,
                         date,
                         attempt: Attempt::judge(&outcome),
-                        outcome,
-                        staff: r.name("staff"),
-                        name,
+                        outcome: outcome.to_string(),
+                        staff: r.name("staff").to_string(),
+                        name: name.to_string(),
                     });
                 }
             }

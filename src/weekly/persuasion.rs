@@ -127,7 +127,7 @@ pub fn build(data: &Data, schools: &Schools, found: &Found, extra: &Extra, sheet
             }
             if !r.name.is_empty() {
                 by_name
-                    .entry((r.name.clone(), schools.of(&r.school)))
+                    .entry((r.name.to_string(), schools.of(&r.school)))
                     .and_modify(|e| {
                         if *e != Some(s) {
                             *e = None
@@ -270,8 +270,11 @@ pub fn build(data: &Data, schools: &Schools, found: &Found, extra: &Extra, sheet
         let mut situation = Vec::new();
         match (kind, date) {
             (Some(Kind::Dropout), d) => {
-                let what =
-                    if recs[rec].status_text.is_empty() { "辍学".to_string() } else { recs[rec].status_text.clone() };
+                let what = if recs[rec].status_text.is_empty() {
+                    "辍学".to_string()
+                } else {
+                    recs[rec].status_text.to_string()
+                };
                 situation.push(match d {
                     Some(d) => format!("本周{}{what}", md(d)),
                     None => format!("本周{what}"),

@@ -263,12 +263,12 @@ fn form_sheet(
 /// The person columns of a 学籍 row: 姓名, 性别, 身份证号, 学籍号, 年级, 班级.
 fn person(rec: &EnrollRec) -> [String; 6] {
     [
-        rec.name.clone(),
+        rec.name.to_string(),
         rec.sex.map(|s| s.label().to_string()).unwrap_or_default(),
-        rec.id.text.clone(),
-        rec.student_no.clone(),
-        rec.grade.clone(),
-        rec.class.clone(),
+        rec.id.text.to_string(),
+        rec.student_no.to_string(),
+        rec.grade.to_string(),
+        rec.class.to_string(),
     ]
 }
 
@@ -568,9 +568,14 @@ fn due_sheet(wb: &mut Workbook, ctx: &Ctx, daily: &Daily, f: &Formats) -> std::r
         let p = &ctx.persuasion[d.last];
         let [name, sex, id, no, grade, class] = match d.rec {
             Some(i) => person(&ctx.data.enrollment[i]),
-            None => {
-                [p.name.clone(), String::new(), p.id.text.clone(), p.student_no.clone(), String::new(), String::new()]
-            }
+            None => [
+                p.name.to_string(),
+                String::new(),
+                p.id.text.to_string(),
+                p.student_no.to_string(),
+                String::new(),
+                String::new(),
+            ],
         };
         ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
         let mut cells = vec![d.school.clone(), name, sex, id, no, grade, class];
@@ -634,8 +639,16 @@ pub fn daily_book(dir: &RunDir, ctx: &Ctx, daily: &Daily) -> Result<Option<Strin
             let rec = &ctx.data.enrollment[row.rec];
             let [name, sex, id, no, grade, class] = person(rec);
             ws.write_number_with_format(r, 0, (k + 1) as f64, &l.num)?;
-            let cells =
-                [ctx.schools.list[row.school].name.clone(), name, sex, id, no, grade, class, rec.hukou_text.clone()];
+            let cells = [
+                ctx.schools.list[row.school].name.clone(),
+                name,
+                sex,
+                id,
+                no,
+                grade,
+                class,
+                rec.hukou_text.to_string(),
+            ];
             text_row(ws, r, 1, &cells, &[4, 5], &f)?;
             match row.poverty {
                 Some(p) => ws.write_string_with_format(r, 9, if p { "是" } else { "否" }, &f.cell)?,
@@ -651,9 +664,9 @@ pub fn daily_book(dir: &RunDir, ctx: &Ctx, daily: &Daily) -> Result<Option<Strin
                 }
             }
             // Tall enough for the longest wrapped cell (about two characters per unit of width).
-            let lines = [(&rec.hukou_text, 26.0), (&row.situation, 30.0), (&row.advice, 28.0)]
+            let lines = [(rec.hukou_text.as_str(), 26.0), (row.situation.as_str(), 30.0), (row.advice.as_str(), 28.0)]
                 .into_iter()
-                .chain(row.days.iter().map(|t| (t, 16.0)))
+                .chain(row.days.iter().map(|t| (t.as_str(), 16.0)))
                 .map(|(t, width)| t.chars().count().div_ceil((width / 2.0) as usize))
                 .max()
                 .unwrap_or(1)
