@@ -6,6 +6,7 @@
 //! at rows through [`Prov`]). Nothing here holds personal data on its own; a [`Reject`]
 //! names a row and a column, never a value.
 
+use crate::text::Text;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -25,7 +26,7 @@ pub struct Prov {
 pub enum Cell {
     #[default]
     Empty,
-    Text(String),
+    Text(Text),
     Number(f64),
     Bool(bool),
     Date(NaiveDate),
@@ -44,14 +45,22 @@ impl Cell {
     }
 
     /// The cell as display text: numbers without a trailing `.0`, dates as `YYYY-MM-DD`.
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> Text {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Number(n) => number_text(*n),
-            Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::Error(e) => e.clone(),
+            Cell::Empty => Text::default(),
+            Cell::Text(s) => {
+                let t = s.trim();
+                // Most cells need no trimming: the text is shared, not copied again.
+                if t.len() == s.len() {
+                    s.clone()
+                } else {
+                    Text::from(t)
+                }
+            }
+            Cell::Number(n) => number_text(*n).into(),
+            Cell::Bool(b) => Text::const_new(if *b { "是" } else { "否" }),
+            Cell::Date(d) => compact_str::format_compact!("{}", d.format("%Y-%m-%d")),
+            Cell::Error(e) => e.as_str().into(),
         }
     }
 }

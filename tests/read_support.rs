@@ -82,7 +82,7 @@ pub fn mapping(s: &SheetInfo) -> Vec<(String, String)> {
 }
 
 pub fn t(s: &str) -> Cell {
-    Cell::Text(s.to_string())
+    Cell::Text(s.into())
 }
 
 pub fn n(x: f64) -> Cell {

@@ -144,7 +144,7 @@ impl Grid for CsvGrid {
 
     fn copy(&self, r: usize, c: usize) -> Cell {
         match self.records.get(r).and_then(|rec| rec.get(c)) {
-            Some(s) if !s.is_empty() => Cell::Text(s.to_string()),
+            Some(s) if !s.is_empty() => Cell::Text(s.into()),
             _ => Cell::Empty,
         }
     }

@@ -525,7 +525,7 @@ mod tests {
             self.copy(r, c)
         }
         fn copy(&self, r: usize, c: usize) -> Cell {
-            self.0.get(r).and_then(|row| row.get(c)).map(|s| Cell::Text(s.to_string())).unwrap_or_default()
+            self.0.get(r).and_then(|row| row.get(c)).map(|s| Cell::Text((*s).into())).unwrap_or_default()
         }
         fn row_number(&self, r: usize) -> u32 {
             r as u32 + 1

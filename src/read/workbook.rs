@@ -7,12 +7,13 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets};
+use calamine::{Data, DataRef, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets};
 use chrono::NaiveDate;
 
 use super::grid::{Grid, Peek, Region};
 use crate::normalize::date::Epoch;
 use crate::table::Cell;
+use crate::text::Text;
 
 /// What the first bytes of a file say it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,16 +183,81 @@ pub(crate) fn load(
     parts: Option<&mut XlsxParts<'_>>,
     name: &str,
 ) -> Result<(SheetGrid, Option<Vec<Dimensions>>), calamine::Error> {
-    let range = book.worksheet_range(name)?;
-    let merges = match book {
-        Sheets::Xlsx(x) => match parts.and_then(|p| p.merges(name)) {
-            Some(found) => Some(found),
-            None => Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xlsx)?),
-        },
-        Sheets::Xls(x) => Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xls)?),
-        Sheets::Xlsb(_) | Sheets::Ods(_) => None,
+    let (grid, merges) = match book {
+        Sheets::Xlsx(x) => {
+            let grid = xlsx_grid(x, name).map_err(calamine::Error::Xlsx)?;
+            let merges = match parts.and_then(|p| p.merges(name)) {
+                Some(found) => found,
+                None => x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xlsx)?,
+            };
+            (grid, Some(merges))
+        }
+        Sheets::Xls(x) => {
+            let grid = SheetGrid::from_range(x.worksheet_range(name).map_err(calamine::Error::Xls)?);
+            (grid, Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xls)?))
+        }
+        Sheets::Xlsb(_) | Sheets::Ods(_) => (SheetGrid::from_range(book.worksheet_range(name)?), None),
     };
-    Ok((SheetGrid::new(range), merges))
+    Ok((grid, merges))
+}
+
+/// An xlsx sheet through calamine's cell reader: each shared string is copied once, into
+/// the cell that holds it (short texts inline), instead of into an owned `String` per cell
+/// and then again into the record (what `worksheet_range` would do).
+fn xlsx_grid(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetGrid, calamine::XlsxError> {
+    let mut reader = match x.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        // A chart or dialog sheet listed as a worksheet: no cells (as `worksheet_range`).
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(SheetGrid::default()),
+        Err(e) => return Err(e),
+    };
+    // Cells go straight into a rectangle of the size the sheet declares (`<dimension>`);
+    // the used area is then cut out of it, as calamine's ranges start at the first used
+    // cell. A declared size that is missing, absurd or wrong falls back to collecting the
+    // cells first.
+    let dims = reader.dimensions();
+    let (start, end) = (dims.start, dims.end);
+    let declared = start <= end && dims.len() > 1 && dims.len() <= 1 << 25;
+    let (height, width) =
+        if declared { ((end.0 - start.0) as usize + 1, (end.1 - start.1) as usize + 1) } else { (0, 0) };
+    let mut dense = vec![Cell::Empty; height * width];
+    let mut outside: Vec<((u32, u32), Cell)> = Vec::new();
+    let mut used: Option<((u32, u32), (u32, u32))> = None;
+    while let Some(c) = reader.next_cell()? {
+        let cell = ref_to_cell(c.get_value());
+        if cell == Cell::Empty {
+            continue;
+        }
+        let (r, col) = c.get_position();
+        used = Some(match used {
+            None => ((r, col), (r, col)),
+            Some((lo, hi)) => ((lo.0.min(r), lo.1.min(col)), (hi.0.max(r), hi.1.max(col))),
+        });
+        if declared && (start.0..=end.0).contains(&r) && (start.1..=end.1).contains(&col) {
+            dense[(r - start.0) as usize * width + (col - start.1) as usize] = cell;
+        } else {
+            outside.push(((r, col), cell));
+        }
+    }
+    let Some((lo, hi)) = used else { return Ok(SheetGrid::default()) };
+    if !outside.is_empty() {
+        for (k, cell) in dense.into_iter().enumerate().filter(|(_, c)| *c != Cell::Empty) {
+            outside.push(((start.0 + (k / width) as u32, start.1 + (k % width) as u32), cell));
+        }
+        return Ok(SheetGrid::from_sparse(outside));
+    }
+    if (lo, hi) == (start, end) {
+        return Ok(SheetGrid { cells: dense, row0: start.0, col0: start.1, height, width });
+    }
+    let (h, w) = ((hi.0 - lo.0) as usize + 1, (hi.1 - lo.1) as usize + 1);
+    let mut cells = Vec::with_capacity(h * w);
+    for r in lo.0..=hi.0 {
+        let row = (r - start.0) as usize * width;
+        for c in lo.1..=hi.1 {
+            cells.push(std::mem::take(&mut dense[row + (c - start.1) as usize]));
+        }
+    }
+    Ok(SheetGrid { cells, row0: lo.0, col0: lo.1, height: h, width: w })
 }
 
 /// Where each worksheet of an xlsx lives in its zip, so that its merged regions can be read
@@ -250,11 +316,87 @@ impl<'a> XlsxParts<'a> {
     }
 
     /// The merged regions of a sheet, as calamine's `merge_cells_by_sheet_name` gives them.
+    /// The sheet is inflated in small pieces and only what follows its cells is kept: a
+    /// sheet's XML can be tens of megabytes, and a buffer of that size per sheet, written
+    /// once and freed, costs more in fresh pages than the inflating itself.
     pub(crate) fn merges(&mut self, sheet: &str) -> Option<Vec<Dimensions>> {
         let path = self.paths.iter().find(|(n, _)| n == sheet)?.1.clone();
-        let xml = read_part(&mut self.zip, &path)?;
-        merges_after_sheet_data(&xml)
+        let part = self.zip.by_name(&path).ok()?;
+        let (tail, merge_before) = tail_after_sheet_data(part)?;
+        merges_in_tail(&tail, merge_before)
     }
+}
+
+/// Streams a sheet's XML and returns what follows the end of its `sheetData` element
+/// (`</sheetData>`, or an empty `<sheetData/>`), and whether `mergeCell` occurred before
+/// it. `None` when the XML cannot be read or has no such end.
+fn tail_after_sheet_data(mut part: impl std::io::Read) -> Option<(Vec<u8>, bool)> {
+    // Longer than any `</prefix:sheetData/>` spelling, so a tag cut by a chunk boundary is
+    // still whole in the window.
+    const OVERLAP: usize = 48;
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut window: Vec<u8> = Vec::with_capacity(chunk.len() + OVERLAP);
+    let mut merge_before = false;
+    let mut tail: Option<Vec<u8>> = None;
+    loop {
+        let n = part.read(&mut chunk).ok()?;
+        if let Some(t) = tail.as_mut() {
+            if n == 0 {
+                break;
+            }
+            t.extend_from_slice(&chunk[..n]);
+            continue;
+        }
+        window.extend_from_slice(&chunk[..n]);
+        let done = n == 0;
+        // Occurrences whose tag can be judged in this window (the end needs two more bytes).
+        let limit = if done { window.len() } else { window.len().saturating_sub(OVERLAP / 2) };
+        let mut end_at = None;
+        for p in memchr::memmem::find_iter(&window[..limit], b"sheetData") {
+            if closes_sheet_data(&window, p) {
+                end_at = Some(p);
+                break;
+            }
+        }
+        if let Some(p) = end_at {
+            merge_before |= memchr::memmem::find(&window[..p], b"mergeCell").is_some();
+            tail = Some(window[p..].to_vec());
+            if done {
+                break;
+            }
+            continue;
+        }
+        if done {
+            return None;
+        }
+        merge_before |= memchr::memmem::find(&window[..limit], b"mergeCell").is_some();
+        let keep = window.len().saturating_sub(OVERLAP);
+        window.drain(..keep);
+    }
+    tail.map(|t| (t, merge_before))
+}
+
+/// Whether the `sheetData` at `p` ends the element: `</sheetData>` (any prefix) or an
+/// empty `<sheetData/>`, not the opening tag.
+fn closes_sheet_data(xml: &[u8], p: usize) -> bool {
+    // Back over a namespace prefix (`x:`), then an optional `/`, to the `<`.
+    let mut i = p;
+    while i > 0 && (xml[i - 1].is_ascii_alphanumeric() || matches!(xml[i - 1], b':' | b'_' | b'-' | b'.')) {
+        i -= 1;
+    }
+    let closing = i > 0 && xml[i - 1] == b'/';
+    if closing {
+        i -= 1;
+    }
+    if i == 0 || xml[i - 1] != b'<' {
+        return false;
+    }
+    if closing {
+        return true;
+    }
+    let after = &xml[p + b"sheetData".len()..];
+    let after = &after[after.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    after.starts_with(b"/>")
 }
 
 /// Inflates one part of the package.
@@ -280,14 +422,19 @@ fn attr(e: &quick_xml::events::BytesStart<'_>, key: &str, local: bool) -> Option
 
 /// The `<mergeCell ref="A1:B2"/>` regions after the sheet's cells (where the schema puts
 /// them): the text after the last `sheetData` tag is parsed, not the cells before it.
+#[cfg(test)]
 fn merges_after_sheet_data(xml: &[u8]) -> Option<Vec<Dimensions>> {
+    let (tail, merge_before) = tail_after_sheet_data(xml)?;
+    merges_in_tail(&tail, merge_before)
+}
+
+/// The merged regions listed in `tail` (the XML from the end of `sheetData` on). With
+/// none there but a `mergeCell` before the cells (not where the schema puts it), `None`:
+/// calamine decides.
+fn merges_in_tail(tail: &[u8], merge_before: bool) -> Option<Vec<Dimensions>> {
     use quick_xml::events::Event;
-    let tail_at = memchr::memmem::rfind(xml, b"sheetData")?;
-    let tail = &xml[tail_at..];
     if memchr::memmem::find(tail, b"mergeCell").is_none() {
-        // No merged region in the sheet at all, unless one hides before the cells (not
-        // where the schema allows it): then let calamine decide.
-        return memchr::memmem::find(&xml[..tail_at], b"mergeCell").is_none().then(Vec::new);
+        return (!merge_before).then(Vec::new);
     }
     // Skip the rest of the `sheetData` tag itself.
     let tail = &tail[memchr::memchr(b'>', tail)? + 1..];
@@ -340,9 +487,12 @@ fn cell_ref(text: &str) -> Option<(u32, u32)> {
     Some((row.checked_sub(1)?, col - 1))
 }
 
-/// A calamine range as a [`Grid`]. Grid (0, 0) is the range's first used cell.
+/// One sheet's used area as a [`Grid`]: a dense row-major rectangle of cells; grid (0, 0)
+/// is the first used cell (the top-left of the smallest rectangle holding every non-empty
+/// cell, as calamine's ranges start).
+#[derive(Default)]
 pub(crate) struct SheetGrid {
-    range: Range<Data>,
+    cells: Vec<Cell>,
     row0: u32,
     col0: u32,
     height: usize,
@@ -350,10 +500,35 @@ pub(crate) struct SheetGrid {
 }
 
 impl SheetGrid {
-    pub(crate) fn new(range: Range<Data>) -> Self {
+    /// From a calamine range (xls, xlsb, ods), moving its strings.
+    pub(crate) fn from_range(mut range: Range<Data>) -> Self {
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let (height, width) = range.get_size();
-        SheetGrid { range, row0, col0, height, width }
+        let mut cells = Vec::with_capacity(height * width);
+        for r in 0..height {
+            for c in 0..width {
+                cells.push(to_cell(std::mem::take(&mut range[(r, c)])));
+            }
+        }
+        SheetGrid { cells, row0, col0, height, width }
+    }
+
+    /// From non-empty cells with their sheet positions.
+    fn from_sparse(cells: Vec<((u32, u32), Cell)>) -> Self {
+        let Some(first) = cells.first() else { return SheetGrid::default() };
+        let (mut r0, mut c0, mut r1, mut c1) = (first.0 .0, first.0 .1, first.0 .0, first.0 .1);
+        for ((r, c), _) in &cells {
+            r0 = r0.min(*r);
+            r1 = r1.max(*r);
+            c0 = c0.min(*c);
+            c1 = c1.max(*c);
+        }
+        let (height, width) = ((r1 - r0) as usize + 1, (c1 - c0) as usize + 1);
+        let mut dense = vec![Cell::Empty; height * width];
+        for ((r, c), cell) in cells {
+            dense[(r - r0) as usize * width + (c - c0) as usize] = cell;
+        }
+        SheetGrid { cells: dense, row0: r0, col0: c0, height, width }
     }
 
     /// Merged regions in grid coordinates, clipped to the grid.
@@ -371,6 +546,10 @@ impl SheetGrid {
             })
             .collect()
     }
+
+    fn at(&self, r: usize, c: usize) -> Option<&Cell> {
+        (r < self.height && c < self.width).then(|| &self.cells[r * self.width + c])
+    }
 }
 
 impl Grid for SheetGrid {
@@ -383,21 +562,17 @@ impl Grid for SheetGrid {
     }
 
     fn peek(&self, r: usize, c: usize) -> Peek<'_> {
-        match self.range.get((r, c)) {
-            None | Some(Data::Empty) => Peek::Empty,
-            Some(Data::String(s)) => {
+        match self.at(r, c) {
+            None | Some(Cell::Empty) => Peek::Empty,
+            Some(Cell::Text(s)) => {
                 if s.trim().is_empty() {
                     Peek::Empty
                 } else {
                     Peek::Text(s)
                 }
             }
-            Some(Data::Float(f)) => Peek::Number(*f),
-            Some(Data::Int(i)) => Peek::Number(*i as f64),
-            Some(Data::DateTimeIso(s) | Data::DurationIso(s)) if s.trim().is_empty() => Peek::Empty,
-            Some(Data::Bool(_) | Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) | Data::Error(_)) => {
-                Peek::Other
-            }
+            Some(Cell::Number(n)) => Peek::Number(*n),
+            Some(Cell::Bool(_) | Cell::Date(_) | Cell::Error(_)) => Peek::Other,
         }
     }
 
@@ -405,11 +580,11 @@ impl Grid for SheetGrid {
         if r >= self.height || c >= self.width {
             return Cell::Empty;
         }
-        to_cell(std::mem::take(&mut self.range[(r, c)]))
+        std::mem::take(&mut self.cells[r * self.width + c])
     }
 
     fn copy(&self, r: usize, c: usize) -> Cell {
-        self.range.get((r, c)).cloned().map(to_cell).unwrap_or_default()
+        self.at(r, c).cloned().unwrap_or_default()
     }
 
     fn row_number(&self, r: usize) -> u32 {
@@ -427,7 +602,7 @@ impl Grid for SheetGrid {
 pub(crate) fn to_cell(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s),
+        Data::String(s) => Cell::Text(s.into()),
         Data::Float(f) => Cell::Number(f),
         Data::Int(i) => Cell::Number(i as f64),
         Data::Bool(b) => Cell::Bool(b),
@@ -445,10 +620,26 @@ pub(crate) fn to_cell(data: Data) -> Cell {
         }
         Data::DateTimeIso(s) => match s.get(..10).and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok()) {
             Some(d) => Cell::Date(d),
-            None => Cell::Text(s),
+            None => Cell::Text(s.into()),
         },
-        Data::DurationIso(s) => Cell::Text(s),
+        Data::DurationIso(s) => Cell::Text(s.into()),
         Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// Converts a value of calamine's cell reader ([`to_cell`] for a borrowed value).
+fn ref_to_cell(data: &DataRef<'_>) -> Cell {
+    match data {
+        DataRef::Empty => Cell::Empty,
+        DataRef::SharedString(s) => Cell::Text(Text::from(*s)),
+        DataRef::String(s) => Cell::Text(Text::from(s.as_str())),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => to_cell(Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => to_cell(Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => Cell::Text(Text::from(s.as_str())),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
@@ -486,8 +677,93 @@ mod tests {
         let found = merges_after_sheet_data(xml).unwrap();
         assert_eq!(found, vec![Dimensions { start: (0, 0), end: (0, 2) }, Dimensions { start: (2, 1), end: (2, 1) }]);
         assert_eq!(merges_after_sheet_data(b"<worksheet><sheetData/></worksheet>"), Some(Vec::new()));
+        // A prefixed element, and a cell whose text spells the tag name.
+        let xml = br#"<x:worksheet><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>sheetData</x:t></x:is></x:c></x:row></x:sheetData><x:mergeCells><x:mergeCell ref="B2:B4"/></x:mergeCells></x:worksheet>"#;
+        assert_eq!(merges_after_sheet_data(xml), Some(vec![Dimensions { start: (1, 1), end: (3, 1) }]));
+        // A mergeCell before the cells only: calamine is asked instead.
+        let odd = br#"<worksheet><mergeCells><mergeCell ref="A1:B1"/></mergeCells><sheetData></sheetData></worksheet>"#;
+        assert_eq!(merges_after_sheet_data(odd), None);
+        // A sheet far longer than one piece: the end tag is found across piece boundaries.
+        let mut long = b"<worksheet><sheetData>".to_vec();
+        for r in 1..20_000 {
+            long.extend_from_slice(format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#).as_bytes());
+        }
+        long.extend_from_slice(
+            br#"</sheetData><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>"#,
+        );
+        assert_eq!(merges_after_sheet_data(&long), Some(vec![Dimensions { start: (0, 0), end: (0, 2) }]));
+        // However the inflater hands out its pieces, the end tag is found whole.
+        struct Pieces<'a>(&'a [u8], usize);
+        impl std::io::Read for Pieces<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        for size in [1, 5, 13, 47, 4096] {
+            let (tail, before) = tail_after_sheet_data(Pieces(&long, size)).unwrap();
+            assert!(tail.starts_with(b"sheetData>") && !before, "pieces of {size}");
+            assert_eq!(merges_in_tail(&tail, before).unwrap().len(), 1);
+        }
         assert_eq!(cell_ref("AB12"), Some((11, 27)));
         assert_eq!(cell_ref("12"), None);
+    }
+
+    /// A minimal xlsx whose one sheet declares `dimension` and holds `cells` (A1-style
+    /// reference, inline text).
+    fn tiny_xlsx(dimension: &str, cells: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        let mut part = |name: &str, body: &str| {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(body.as_bytes()).unwrap();
+        };
+        part(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        );
+        part(
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        );
+        part(
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        );
+        part(
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        );
+        let body: String = cells
+            .iter()
+            .map(|(r, t)| format!(r#"<row r="{}"><c r="{r}" t="inlineStr"><is><t>{t}</t></is></c></row>"#, &r[1..]))
+            .collect();
+        part(
+            "xl/worksheets/sheet1.xml",
+            &format!(
+                r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{body}</sheetData></worksheet>"#
+            ),
+        );
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn the_used_area_whatever_the_declared_dimension() {
+        let cells = [("B2", "姓名"), ("C3", "张三")];
+        for dimension in ["B2:C3", "A1:E10", "A1", "C3:C3", "D4:F9"] {
+            let bytes = tiny_xlsx(dimension, &cells);
+            let mut book = open(&bytes, "xlsx").unwrap();
+            let (grid, merges) = load(&mut book, None, "表1").unwrap();
+            assert_eq!(merges, Some(Vec::new()), "{dimension}");
+            assert_eq!((grid.height(), grid.width()), (2, 2), "{dimension}");
+            assert_eq!((grid.row_number(0), grid.column_index(0)), (2, 1), "{dimension}");
+            assert_eq!(grid.peek(0, 0), Peek::Text("姓名"), "{dimension}");
+            assert_eq!(grid.peek(1, 1), Peek::Text("张三"), "{dimension}");
+            assert_eq!(grid.peek(0, 1), Peek::Empty, "{dimension}");
+        }
     }
 
     #[test]

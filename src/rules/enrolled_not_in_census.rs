@@ -38,7 +38,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let (town, village, group) = if in_towns(&r.hukou, towns) || in_towns(r.current(), towns) {
             let addr = if in_towns(&r.hukou, towns) { &r.hukou } else { r.current() };
             let town = towns.iter().find(|t| same_town(t, addr.town.as_deref())).cloned().unwrap_or_default();
-            (town, addr.village.as_deref().unwrap_or_default().to_string(), addr.group.map(|g| format!("{g}社")).unwrap_or_default())
+            (
+                town,
+                addr.village.as_deref().unwrap_or_default().to_string(),
+                addr.group.map(|g| format!("{g}社")).unwrap_or_default(),
+            )
         } else if let Some(p) = person.filter(|p| towns.iter().any(|t| same_town(t, Some(&p.town)))) {
             let town = towns.iter().find(|t| same_town(t, Some(&p.town))).cloned().unwrap_or_default();
             (town, p.village.to_string(), p.group_text.to_string())

@@ -221,8 +221,7 @@ fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterR
     if let Some(r) = roster.iter().find(|r| r.school == school) {
         return Some(r);
     }
-    let mut near =
-        roster.iter().filter(|r| r.school.contains(school.as_str()) || school.contains(r.school.as_str()));
+    let mut near = roster.iter().filter(|r| r.school.contains(school.as_str()) || school.contains(r.school.as_str()));
     let first = near.next()?;
     // Several rows of one school (a roster split over sheets) are still one school.
     near.all(|r| r.school == first.school).then_some(first)

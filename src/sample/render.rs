@@ -167,7 +167,7 @@ fn excel_number(id: &str) -> f64 {
 fn to_table_cell(c: &Cell) -> crate::table::Cell {
     match c {
         Cell::Empty => crate::table::Cell::Empty,
-        Cell::Text(s) => crate::table::Cell::Text(s.clone()),
+        Cell::Text(s) => crate::table::Cell::Text(s.as_str().into()),
         Cell::Number(n) => crate::table::Cell::Number(*n),
         Cell::Date(d) => crate::table::Cell::Date(*d),
     }

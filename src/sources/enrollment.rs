@@ -105,7 +105,7 @@ pub fn extract(
     for raw in &table.rows {
         let r = cols.row(raw);
         let mut id = r.id("id_number");
-        let student_no: Text = r.compact("student_no").to_uppercase().into();
+        let student_no: Text = r.compact("student_no").to_uppercase();
         if !id.is_valid() {
             // A G 全国学籍号 carries the ID.
             let from_no = r.id_in(&student_no);

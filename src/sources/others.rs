@@ -248,7 +248,7 @@ pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConf
                 school: r.text("school"),
                 sex: r.sex("sex", values).or_else(|| id.sex()),
                 birth: birth_of(&id, None),
-                student_no: r.compact("student_no").to_uppercase().into(),
+                student_no: r.compact("student_no").to_uppercase(),
                 town: r.town("town"),
                 village: r.village("village"),
                 date,

@@ -56,7 +56,7 @@ impl<'r> Row<'r> {
 
     /// Trimmed display text of a field ("" when absent).
     pub fn text(&self, field: &str) -> Text {
-        self.cell(field).text().into()
+        self.cell(field).text()
     }
 
     /// Text with every whitespace removed and NFKC applied.
