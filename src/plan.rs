@@ -158,6 +158,24 @@ pub struct Params {
     pub summer_break_from: NaiveDate,
 }
 
+#[cfg(test)]
+impl Params {
+    /// The sample's parameters, for unit tests: 基准日 2020-05-14 (a Thursday), the notice's
+    /// window, 寒假 2020-01-18 .. 02-16, summer from 07-01.
+    pub(crate) fn sample() -> Params {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("a date");
+        Params {
+            as_of: d(2020, 5, 14),
+            birth_from: d(2004, 9, 1),
+            birth_to: d(2014, 8, 31),
+            dropout_since: d(2015, 1, 1),
+            deadline_days: 30,
+            school_breaks: vec![SchoolBreak { from: d(2020, 1, 18), to: d(2020, 2, 16) }],
+            summer_break_from: d(2020, 7, 1),
+        }
+    }
+}
+
 /// A break from school, both days included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SchoolBreak {

@@ -36,15 +36,7 @@ pub fn sentence(c: &Comparison, repair: Option<&Repair>, sides: SideLabels) -> S
     let id = c.get(Field::Id);
     let (id_clause, id_agrees) = id_clause(id.level, id.detail.as_deref(), repair, sides);
     let mut notes: Vec<String> = Vec::new();
-    let mut agree: Vec<&str> = Vec::new();
-    for field in [Field::Name, Field::Birth, Field::Sex, Field::Address] {
-        let f = c.get(field);
-        match field_clause(f.level, f.detail.as_deref()) {
-            Clause::Agree(what) => agree.push(what),
-            Clause::Note(text) => notes.push(text),
-            Clause::Silent => {}
-        }
-    }
+    let agree = other_fields(c, &mut notes);
     if !agree.is_empty() {
         notes.push(format!("{}一致", agree.join("、")));
     }
@@ -66,20 +58,27 @@ pub fn list_sentence(c: &Comparison, repair: Option<&Repair>, method: Method, si
         Method::Fuzzy => {
             let id = c.get(Field::Id);
             let (id_clause, _) = id_clause(id.level, id.detail.as_deref(), None, sides);
-            let mut agree: Vec<&str> = Vec::new();
             let mut notes = vec![id_clause];
-            for field in [Field::Name, Field::Birth, Field::Sex, Field::Address] {
-                let f = c.get(field);
-                match field_clause(f.level, f.detail.as_deref()) {
-                    Clause::Agree(what) => agree.push(what),
-                    Clause::Note(text) => notes.push(text),
-                    Clause::Silent => {}
-                }
-            }
+            let agree = other_fields(c, &mut notes);
             let how = if agree.is_empty() { "模糊".to_string() } else { format!("按{}", agree.join("、")) };
             format!("{}{how}对应（{}）", sides.right, notes.join("；"))
         }
     }
+}
+
+/// The fields after the ID: those that agree (returned, to be said together as
+/// `姓名、出生日期一致`) and, appended to `notes`, what is said of the others.
+fn other_fields(c: &Comparison, notes: &mut Vec<String>) -> Vec<&'static str> {
+    let mut agree = Vec::new();
+    for field in [Field::Name, Field::Birth, Field::Sex, Field::Address] {
+        let f = c.get(field);
+        match field_clause(f.level, f.detail.as_deref()) {
+            Clause::Agree(what) => agree.push(what),
+            Clause::Note(text) => notes.push(text),
+            Clause::Silent => {}
+        }
+    }
+    agree
 }
 
 enum Clause {

@@ -154,23 +154,13 @@ fn trim_hours(h: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::SchoolBreak;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    /// as_of 2020-05-14 (a Thursday), 寒假 2020-01-18 .. 02-16, summer from 07-01.
     fn params() -> Params {
-        Params {
-            as_of: d(2020, 5, 14),
-            birth_from: d(2004, 9, 1),
-            birth_to: d(2014, 8, 31),
-            dropout_since: d(2015, 1, 1),
-            deadline_days: 30,
-            school_breaks: vec![SchoolBreak { from: d(2020, 1, 18), to: d(2020, 2, 16) }],
-            summer_break_from: d(2020, 7, 1),
-        }
+        Params::sample()
     }
 
     /// Visits of `hours` every 7 days from `from` while before `until`, none in 寒假.

@@ -85,15 +85,7 @@ mod tests {
     }
 
     fn params() -> Params {
-        Params {
-            as_of: d(2020, 5, 14),
-            birth_from: d(2004, 9, 1),
-            birth_to: d(2014, 8, 31),
-            dropout_since: d(2015, 1, 1),
-            deadline_days: 30,
-            school_breaks: vec![crate::plan::SchoolBreak { from: d(2020, 1, 18), to: d(2020, 2, 16) }],
-            summer_break_from: d(2020, 7, 1),
-        }
+        Params::sample()
     }
 
     #[test]
