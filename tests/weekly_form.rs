@@ -191,6 +191,19 @@ fn two_snapshots(w: &Workdir) {
     std::fs::write(w.path("weekly.toml"), PIPELINE).unwrap();
 }
 
+/// A weekly pipeline for the week ending 2020-05-22 over 学籍 exports (file, snapshot) and
+/// the roster, with no attendance or 劝返 records.
+fn weekly_pipeline(name: &str, exports: &[(&str, Option<&str>)]) -> String {
+    let mut text = format!("name = \"{name}\"\nkind = \"weekly\"\n[weekly]\nweek_end = \"2020-05-22\"\n");
+    for (file, snapshot) in exports {
+        text += &format!("[[sources]]\nkind = \"enrollment\"\nfiles = \"{file}\"\n");
+        if let Some(snapshot) = snapshot {
+            text += &format!("snapshot = \"{snapshot}\"\n");
+        }
+    }
+    text + "[[sources]]\nkind = \"roster\"\nfiles = \"roster.xlsx\"\n"
+}
+
 fn run(w: &Workdir, pipeline: &str) -> (std::path::PathBuf, String) {
     let out = w.run(&["run", pipeline, "--label", "w"]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -375,6 +388,75 @@ fn weekly_changes_are_classified_and_unexplained_ones_listed() {
     assert!(!stderr.contains("甲十一") && !stderr.contains(&id(2011, 11)), "no personal data on stderr: {stderr}");
 }
 
+/// The changes the first set leaves out: a 转入 known only from the other school's 转出,
+/// decreases and an increase the form has no column for (出国, 毕业, 借读结束回本校).
+#[test]
+fn weekly_moves_recorded_on_one_side_and_changes_without_a_column() {
+    let w = Workdir::new("weekly-other-kinds");
+    roster(&w);
+    export(
+        &w.path("prev.xlsx"),
+        &[
+            R("甲小学", "甲一", 1, "三年级", "在读", "", ""),
+            R("甲小学", "甲二", 2, "三年级", "在读", "", ""),
+            R("甲小学", "甲三", 3, "六年级", "在读", "", ""),
+            R("甲小学", "甲四", 4, "三年级", "借读", "借读（出）", "2020-03-02"),
+            R("丙小学", "丙一", 31, "四年级", "在读", "", ""),
+        ],
+    );
+    export(
+        &w.path("cur.xlsx"),
+        &[
+            // 甲一 leaves with a 转出 at 甲小学 and is at 丙小学 with no 转入 row there.
+            R("甲小学", "甲一", 1, "三年级", "转出", "转出", "2020-05-19"),
+            R("丙小学", "甲一", 1, "三年级", "在读", "", ""),
+            R("甲小学", "甲二", 2, "三年级", "出国", "出国", "2020-05-20"),
+            R("甲小学", "甲三", 3, "六年级", "毕业", "毕业", "2020-05-21"),
+            // Back from studying elsewhere: on the roll again, no column for it.
+            R("甲小学", "甲四", 4, "三年级", "在读", "", ""),
+            R("丙小学", "丙一", 31, "四年级", "在读", "", ""),
+        ],
+    );
+    let text = weekly_pipeline("一侧登记的转学", &[("prev.xlsx", Some("previous")), ("cur.xlsx", Some("current"))]);
+    std::fs::write(w.path("sides.toml"), text).unwrap();
+    let (dir, _) = run(&w, "sides.toml");
+    let path = dir.join("周报表.xlsx");
+    let d = sheet_text(&path, "异动明细");
+    let rows = |name: &str| -> Vec<(String, String, String)> {
+        d.iter()
+            .filter(|r| r.get(3).is_some_and(|n| n == name))
+            .map(|r| (r[2].clone(), r[12].clone(), r[13].clone()))
+            .collect()
+    };
+    let moved = rows("甲一");
+    assert_eq!(moved.len(), 2, "{moved:?}");
+    assert!(moved.contains(&("甲小学".into(), "第8栏 转出".into(), String::new())), "{moved:?}");
+    let into = moved.iter().find(|m| m.0 == "丙小学").expect("the 转入 side");
+    assert_eq!(into.1, "第13栏 转入");
+    assert!(into.2.contains("由甲小学转入（据该校转出记录）"), "{}", into.2);
+    for (name, status) in [("甲二", "出国"), ("甲三", "毕业")] {
+        let r = rows(name);
+        assert_eq!(r.len(), 1, "{name}: {r:?}");
+        assert_eq!(r[0].1, "其他减少（表中无对应栏目）", "{name}");
+        assert!(r[0].2.contains(&format!("学籍为{status}")), "{name}: {}", r[0].2);
+    }
+    let back = rows("甲四");
+    assert_eq!(back.len(), 1, "{back:?}");
+    assert_eq!(back[0].1, "其他增加（表中无对应栏目）");
+    assert!(back[0].2.contains("借读结束回本校"), "{}", back[0].2);
+    // Nothing unexplained; the columns count only what has a column.
+    let u = sheet_text(&path, "未说明变动");
+    assert_eq!(u.len(), 3, "{u:?}");
+    assert_eq!(u[2][0], "本周没有无异动记录的学籍变动");
+    let t = sheet_text(&path, "周报表");
+    //                                             4  5  6  7  8  9 10 11 12 13 14 15
+    assert_eq!(nums(row_of(&t, 1, "甲小学")), [1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0], "甲小学");
+    assert_eq!(nums(row_of(&t, 1, "丙小学")), [2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0], "丙小学");
+    // 甲小学: 3 + 0 − 1 ≠ 1; the difference is the three changes without a column, said so.
+    let jia = row_of(&t, 1, "甲小学");
+    assert!(jia[15].contains("表中无对应栏目的变动 3 人"), "{}", jia[15]);
+}
+
 #[test]
 fn weekly_checks_report_schools_that_do_not_balance() {
     let w = Workdir::new("weekly-checks");
@@ -485,18 +567,7 @@ fn weekly_one_dated_export_undoes_the_weeks_changes() {
             R("甲小学", "七", 7, "三年级", "转出", "转出", "2020-05-08"),
         ],
     );
-    let text = r#"
-name = "一份导出"
-kind = "weekly"
-[weekly]
-week_end = "2020-05-22"
-[[sources]]
-kind = "enrollment"
-files = "all.xlsx"
-[[sources]]
-kind = "roster"
-files = "roster.xlsx"
-"#;
+    let text = weekly_pipeline("一份导出", &[("all.xlsx", None)]);
     std::fs::write(w.path("dated.toml"), text).unwrap();
     let (dir, stderr) = run(&w, "dated.toml");
     assert!(stderr.contains("按本周异动日期推算上周学籍"), "{stderr}");
