@@ -208,20 +208,7 @@ fn biff8_xls_with_two_village_sheets() {
 
     let (si, s) = sheet(&out, "census_town.xls", "高峰村");
     assert_eq!(s.header_row, Some(2));
-    assert_eq!(
-        mapping(s),
-        [
-            ("town", "镇街"),
-            ("village", "村(社区)"),
-            ("group", "社"),
-            ("name", "姓名"),
-            ("sex", "性别"),
-            ("id_number", "公民身份号码"),
-            ("birth_date", "出生日期"),
-            ("school_status", "就学状态")
-        ]
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-    );
+    assert_eq!(mapping(s), village_census_mapping());
     // The unmapped 序号 column is column A; 镇街 is B.
     assert_eq!(s.columns[0].column, 1);
     // Rows 3-5 used, row 6 小计, row 7 说明.

@@ -45,20 +45,7 @@ fn excel_95_workbook_with_gbk_text() {
     assert_eq!(names, ["高峰村", "双河村"]);
     let (si, s) = sheet(&out, "census_biff5_gbk.xls", "高峰村");
     assert_eq!(s.header_row, Some(2));
-    assert_eq!(
-        mapping(s),
-        [
-            ("town", "镇街"),
-            ("village", "村(社区)"),
-            ("group", "社"),
-            ("name", "姓名"),
-            ("sex", "性别"),
-            ("id_number", "公民身份号码"),
-            ("birth_date", "出生日期"),
-            ("school_status", "就学状态"),
-        ]
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-    );
+    assert_eq!(mapping(s), village_census_mapping());
     assert_eq!(counts(s), (3, 2, 0, 1, 0, 0));
     let row = |r: u32, group: &str, name: &str, sex: &str, id: &str, birth: Cell, status: &str| {
         (r, vec![t("荣隆镇"), t("高峰村"), t(group), t(name), t(sex), t(id), birth, t(status)])

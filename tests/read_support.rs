@@ -81,6 +81,23 @@ pub fn mapping(s: &SheetInfo) -> Vec<(String, String)> {
     s.columns.iter().map(|c| (c.field.clone(), c.header.clone())).collect()
 }
 
+/// The column mapping of the village census sheets the .xls fixtures share (BIFF8
+/// `census_town.xls` and its Excel 95 copy `census_biff5_gbk.xls`).
+pub fn village_census_mapping() -> Vec<(String, String)> {
+    [
+        ("town", "镇街"),
+        ("village", "村(社区)"),
+        ("group", "社"),
+        ("name", "姓名"),
+        ("sex", "性别"),
+        ("id_number", "公民身份号码"),
+        ("birth_date", "出生日期"),
+        ("school_status", "就学状态"),
+    ]
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .to_vec()
+}
+
 pub fn t(s: &str) -> Cell {
     Cell::Text(s.into())
 }
