@@ -73,7 +73,8 @@ fn the_dead_are_not_flagged_and_a_transfer_out_is_not_active() {
     };
     let cases = set.cases(&wd);
     assert_eq!(flagged(&cases), pairs(&[("not_enrolled", "朱文博")]));
-    assert!(case(&cases, "not_enrolled", "朱文博")["description"].contains("状态：转出（2019-09-01）"));
+    assert!(case(&cases, "not_enrolled", "朱文博")["description"]
+        .contains("学籍：原在荣隆镇中心小学 二年级就读，2019-09-01 转出，未见转入学校"));
 }
 
 #[test]

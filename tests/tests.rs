@@ -19,6 +19,7 @@ mod roundtrip_determinism;
 mod roundtrip_history;
 mod roundtrip_month;
 mod roundtrip_xls;
+mod rules_enrollment_state;
 mod rules_exemptions;
 mod rules_home_teaching;
 mod rules_linkage;

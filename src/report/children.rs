@@ -119,9 +119,13 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
                 Origin::DisabilityOnly => Some("清查表未登记，见于残疾人名单"),
                 Origin::HomeTeachingOnly => Some("清查表未登记，见于送教上门名册"),
             };
+            // Why the 学籍 state shown stands (a transfer, 升学, rows joined by name, a
+            // contradiction, a 转出 with no receiving school).
+            let why = if f.left_unreceived { f.student_summary() } else { f.why.map(|w| format!("学籍：{w}")) };
             let note = origin
                 .map(str::to_string)
                 .into_iter()
+                .chain(why)
                 .chain(raised.iter().map(|c| {
                     let closed =
                         if c.history.closed { format!("（{}销号）", c.history.closed_in) } else { String::new() };

@@ -2,7 +2,7 @@
 //!
 //! Rule: a disabled person (census 是否残疾 = 是 or a 残疾类别, or on the disability list), in
 //! the window, alive, with no active 学籍 (special schools, special classes and 随班就读 all
-//! have 学籍), not on the 送教上门 roster, no 初中毕业 record, no valid exemption and no
+//! have 学籍) and no 学籍状态矛盾 (that is enrollment_conflict), not on the 送教上门 roster, no 初中毕业 record, no valid exemption and no
 //! expired one (that is exemption_expired). A census child of unknown birth date is judged
 //! as if in the window (see not_enrolled).
 
@@ -17,6 +17,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             || !f.judged()
             || !f.alive
             || f.active
+            || f.conflict
             || f.on_roster
             || f.completed_junior
             || f.valid_exemption.is_some()

@@ -13,7 +13,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     for (i, _) in ctx.people.persons.iter().enumerate() {
         let f = &ctx.facts[i];
         let Some(e) = f.expired_exemption else { continue };
-        if !f.judged() || !f.alive || f.active || f.completed_junior || f.valid_exemption.is_some() {
+        if !f.judged() || !f.alive || f.active || f.conflict || f.completed_junior || f.valid_exemption.is_some() {
             continue;
         }
         let kind = e.kind.map(|k| k.label()).unwrap_or("缓学/免学");

@@ -25,6 +25,13 @@ pub struct Facts<'a> {
     /// The linked student's current record, when there is a linked student.
     pub current: Option<&'a EnrollRec>,
     pub active: bool,
+    /// The linked student's rows cannot be reconciled (enrollment_conflict): a data fault
+    /// for the schools, not an errand for the town.
+    pub conflict: bool,
+    /// Why the current record stands (`2019-12-26 由吴家中学转入`), when there is more to say.
+    pub why: Option<&'a str>,
+    /// The current record is a 转出 with no receiving school.
+    pub left_unreceived: bool,
     pub completed_junior: bool,
     /// An exemption in force on as_of.
     pub valid_exemption: Option<&'a ExemptionRec>,
@@ -76,6 +83,9 @@ impl<'a> Facts<'a> {
                 || person.listings.iter().any(|&i| data.census[i].poverty == Some(true)),
             current,
             active: status.is_some_and(Status::is_active),
+            conflict: student.is_some_and(|s| s.conflict().is_some()),
+            why: student.and_then(|s| s.resolution.why.as_deref()),
+            left_unreceived: student.is_some_and(|s| s.resolution.left_unreceived),
             completed_junior: student.is_some_and(|s| s.completed_junior(&data.enrollment)),
             valid_exemption,
             expired_exemption,
@@ -108,12 +118,19 @@ impl<'a> Facts<'a> {
         matches!(self.claim, Some((SchoolClaim::OutOfArea, _)))
     }
 
-    /// `学籍：荣昌中学 初二(3)班，状态：辍学（2019-03-01）`.
+    /// `学籍：荣昌中学 初二(3)班，状态：辍学（2019-03-01）`, with why the row stands
+    /// (`学籍：荣昌中学 初二(3)班，状态：在读（2019-12-26 由吴家中学转入）`); a 转出 with no
+    /// receiving school reads `学籍：原在……就读，2019-03-22 转出，未见转入学校`.
     pub fn student_summary(&self) -> Option<String> {
         let r = self.current?;
+        if self.left_unreceived {
+            return Some(format!("学籍：{}", super::super::sources::state::left_sentence(r)));
+        }
         let status = r.status.map(|s| s.label()).unwrap_or("未知");
-        let date = r.status_date.map(|d| format!("（{}）", fmt_date(d))).unwrap_or_default();
-        Some(format!("学籍：{}，状态：{status}{date}", r.placement()))
+        let mut notes: Vec<String> = r.status_date.map(fmt_date).into_iter().collect();
+        notes.extend(self.why.map(str::to_string));
+        let notes = if notes.is_empty() { String::new() } else { format!("（{}）", notes.join("，")) };
+        Some(format!("学籍：{}，状态：{status}{notes}", r.placement()))
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod disabled_unplaced;
 pub mod duplicate_registration;
 pub mod enrolled_not_in_census;
+pub mod enrollment_conflict;
 pub mod exemption_expired;
 pub mod facts;
 pub mod home_teaching;
@@ -123,7 +124,10 @@ impl<'a> Ctx<'a> {
                 (
                     link.method.key().to_string(),
                     Some(link.score),
-                    format!("{} → 学籍：{}", link.evidence, r.placement_and_number()),
+                    match f.why {
+                        Some(why) => format!("{} → 学籍：{}（{why}）", link.evidence, r.placement_and_number()),
+                        None => format!("{} → 学籍：{}", link.evidence, r.placement_and_number()),
+                    },
                     r.school.to_string(),
                     r.student_no.to_string(),
                     Some(link.student),
@@ -264,7 +268,7 @@ pub fn evaluate<'a>(
 ) -> Vec<Case> {
     let ctx = Ctx::new(people, data, plan, inputs, facts);
     type Check = fn(&Ctx, &mut Vec<Case>);
-    let checks: [Check; 9] = [
+    let checks: [Check; 10] = [
         exemption_expired::check,
         not_enrolled::check,
         disabled_unplaced::check,
@@ -273,6 +277,7 @@ pub fn evaluate<'a>(
         id_invalid::check,
         duplicate_registration::check,
         enrolled_not_in_census::check,
+        enrollment_conflict::check,
         match_review::check,
     ];
     // The rules in parallel, each on its own list; joined in this fixed order, then sorted.

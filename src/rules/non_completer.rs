@@ -1,7 +1,8 @@
 //! non_completer — 2015年以来辍学未完成义务教育.
 //!
 //! Rule: a person in the census or on the poverty register (any age), alive, with no valid
-//! exemption, whose 学籍 history has a 辍学 / 退学 / 其他离校 event dated on or after
+//! exemption, not in school by the state read from all of their 学籍 rows and with no
+//! 学籍状态矛盾 (enrollment_conflict), whose 学籍 history has a 辍学 / 退学 / 其他离校 event dated on or after
 //! dropout_since (or undated) with no later active event (在读, 转入, 复学, 休学, 借读)
 //! and no 初中毕业 record at all: completing junior school completes compulsory education,
 //! whatever the order of the records' dates. Also a poverty-register person of compulsory-school age at some time
@@ -22,6 +23,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             continue;
         }
         if let Some(link) = &p.student {
+            // A student in school by the state read from all rows, or whose rows contradict
+            // each other (enrollment_conflict), is not judged on one of them.
+            if f.active || f.conflict {
+                continue;
+            }
             let student = &ctx.people.students[link.student];
             let recs = &ctx.data.enrollment;
             // The last dropout-type event since the 大清理 start…

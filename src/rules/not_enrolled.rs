@@ -2,7 +2,8 @@
 //!
 //! Rule: a person from the census (or on the poverty register and in no census sheet), in
 //! the window (born within [birth_from, birth_to] and due in school on as_of), alive, not
-//! disabled, not on the 送教上门 roster, with no active 学籍, no 初中毕业 record, no valid
+//! disabled, not on the 送教上门 roster, with no active 学籍 (the state read from all of the
+//! student's rows, see README 学籍状态的认定), no 学籍状态矛盾 (that is enrollment_conflict), no 初中毕业 record, no valid
 //! exemption and no expired one (that is exemption_expired). A census child whose birth
 //! date is unknown (no usable ID, no 出生日期) cannot be placed in the window: recall comes
 //! first, so it is judged as if it were in it, and the evidence asks the town to check. When the census says the
@@ -26,6 +27,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             || f.disabled
             || f.on_roster
             || f.active
+            || f.conflict
             || f.completed_junior
             || f.valid_exemption.is_some()
             || f.expired_exemption.is_some()

@@ -17,11 +17,12 @@ pub enum Problem {
     IdInvalid,
     DuplicateRegistration,
     EnrolledNotInCensus,
+    EnrollmentConflict,
     MatchReview,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 11] = [
+    pub const ALL: [Problem; 12] = [
         Problem::NotEnrolled,
         Problem::OutOfAreaUnverified,
         Problem::DisabledUnplaced,
@@ -32,6 +33,7 @@ impl Problem {
         Problem::IdInvalid,
         Problem::DuplicateRegistration,
         Problem::EnrolledNotInCensus,
+        Problem::EnrollmentConflict,
         Problem::MatchReview,
     ];
 
@@ -48,6 +50,7 @@ impl Problem {
             Problem::IdInvalid => "id_invalid",
             Problem::DuplicateRegistration => "duplicate_registration",
             Problem::EnrolledNotInCensus => "enrolled_not_in_census",
+            Problem::EnrollmentConflict => "enrollment_conflict",
             Problem::MatchReview => "match_review",
         }
     }
@@ -65,6 +68,7 @@ impl Problem {
             Problem::IdInvalid => "II",
             Problem::DuplicateRegistration => "DR",
             Problem::EnrolledNotInCensus => "EN",
+            Problem::EnrollmentConflict => "EC",
             Problem::MatchReview => "MR",
         }
     }
@@ -82,6 +86,7 @@ impl Problem {
             Problem::IdInvalid => "身份证号错误",
             Problem::DuplicateRegistration => "重复登记",
             Problem::EnrolledNotInCensus => "在籍未清查",
+            Problem::EnrollmentConflict => "学籍状态矛盾",
             Problem::MatchReview => "疑似匹配待核实",
         }
     }
@@ -99,6 +104,7 @@ impl Problem {
             Problem::IdInvalid => "身份证号错误",
             Problem::DuplicateRegistration => "重复登记",
             Problem::EnrolledNotInCensus => "在籍未清查",
+            Problem::EnrollmentConflict => "学籍状态矛盾",
             Problem::MatchReview => "疑似匹配待核实",
         }
     }
@@ -120,6 +126,9 @@ impl Problem {
             Problem::IdInvalid => "核对户口簿，更正清查表或学籍系统中的身份证号",
             Problem::DuplicateRegistration => "核实户籍地与居住地，保留一条记录，删除重复登记",
             Problem::EnrolledNotInCensus => "核实该生家庭情况，补录入大清查表",
+            Problem::EnrollmentConflict => {
+                "两校核对该生实际就读情况，在学籍系统中补办转出/转入或更正学籍状态，保留一条有效学籍"
+            }
             Problem::MatchReview => "核对该儿童是否即为所列学籍学生；是则更正信息，否则按失学情况核实",
         }
     }

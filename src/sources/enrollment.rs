@@ -1,6 +1,6 @@
 //! 学籍 rows → [`EnrollRec`] (one row of an export: a student, or one status change), and
-//! the per-student view [`Student`] that collapses overlapping exports: the latest dated
-//! status wins, an undated status (a current export) counts as the latest.
+//! the per-student view [`Student`] that collapses overlapping exports and reads a student's
+//! rows across schools together ([`super::state`]).
 
 use crate::text::Text;
 use std::collections::HashMap;
@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::row::Columns;
+use super::state::{Conflict, ConflictKind, Resolution};
 use super::Rejects;
 use crate::normalize::address::{self, Address};
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
@@ -160,8 +161,11 @@ pub fn extract(
 pub struct Student {
     /// Indices into the record list, ordered oldest first (undated last, then input order).
     pub records: Vec<usize>,
-    /// The record that sets the current status (the last of `records` that has a status).
+    /// The record that sets the current status, chosen from all rows across schools
+    /// ([`super::state::resolve`]).
     pub current: usize,
+    /// How `current` was chosen (transfer, 升学, rows joined by name, a contradiction).
+    pub resolution: Resolution,
 }
 
 impl Student {
@@ -181,10 +185,18 @@ impl Student {
     pub fn completed_junior(&self, recs: &[EnrollRec]) -> bool {
         self.records.iter().any(|&i| recs[i].is_junior_graduation())
     }
+
+    pub fn conflict(&self) -> Option<&Conflict> {
+        self.resolution.conflict.as_ref()
+    }
 }
 
 /// Groups records into students: by valid ID, else by 全国学籍号, else by name + birth date +
-/// school. Deterministic: students ordered by their first record.
+/// school; then rows without an ID at different schools (temporary 学籍号 re-issued by a new
+/// school) are joined when name, birth date, sex and 户口所在地 agree and no ID disagrees. A
+/// 学籍号 seen with two valid IDs keeps two students, each marked with the contradiction.
+/// Each student's current row is resolved from all of its rows. Deterministic: students
+/// ordered by their first record.
 pub fn students(recs: &[EnrollRec]) -> Vec<Student> {
     /// What identifies a student's rows (borrowed: no allocation per row).
     #[derive(Hash, PartialEq, Eq)]
@@ -195,7 +207,10 @@ pub fn students(recs: &[EnrollRec]) -> Vec<Student> {
     }
     let mut by_key: HashMap<Key<'_>, usize> = HashMap::with_capacity(recs.len());
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_id: Vec<Option<&str>> = Vec::new();
     let mut no_to_group: HashMap<&str, usize> = HashMap::with_capacity(recs.len());
+    // (row, row of another group) sharing a 学籍号 under two valid IDs.
+    let mut two_ids: Vec<(usize, usize)> = Vec::new();
     for (i, r) in recs.iter().enumerate() {
         let key = if let Some(id) = r.id.valid() {
             Key::Id(id)
@@ -204,18 +219,22 @@ pub fn students(recs: &[EnrollRec]) -> Vec<Student> {
         } else {
             Key::Person(&r.name, r.birth, &r.school)
         };
-        // A student number seen with a valid ID joins rows that lack the ID.
-        let existing = by_key.get(&key).copied().or_else(|| {
-            if r.student_no.is_empty() {
-                None
-            } else {
-                no_to_group.get(r.student_no.as_str()).copied()
+        // A student number seen with a valid ID joins rows that lack the ID; seen with
+        // another valid ID, it is a contradiction, not the same student.
+        let mut existing = by_key.get(&key).copied();
+        if existing.is_none() && !r.student_no.is_empty() {
+            if let Some(&g) = no_to_group.get(r.student_no.as_str()) {
+                match (group_id[g], r.id.valid()) {
+                    (Some(a), Some(b)) if a != b => two_ids.push((i, groups[g][0])),
+                    _ => existing = Some(g),
+                }
             }
-        });
+        }
         let g = match existing {
             Some(g) => g,
             None => {
                 groups.push(Vec::new());
+                group_id.push(None);
                 groups.len() - 1
             }
         };
@@ -223,18 +242,156 @@ pub fn students(recs: &[EnrollRec]) -> Vec<Student> {
         if !r.student_no.is_empty() {
             no_to_group.entry(r.student_no.as_str()).or_insert(g);
         }
+        if group_id[g].is_none() {
+            group_id[g] = r.id.valid();
+        }
         groups[g].push(i);
     }
-    groups
+    let joined = join_by_person(recs, &mut groups, &group_id);
+    let mut students: Vec<Student> = groups
         .into_iter()
-        .map(|mut records| {
+        .zip(joined)
+        .filter(|(records, _)| !records.is_empty())
+        .map(|(mut records, joined)| {
             // Dated first in date order, undated (current exports) last; ties keep input order.
             records.sort_by_key(|&i| (recs[i].status_date.is_none(), recs[i].status_date, i));
-            let current =
-                records.iter().rev().copied().find(|&i| recs[i].status.is_some()).unwrap_or(records[records.len() - 1]);
-            Student { records, current }
+            let (current, mut resolution) = super::state::resolve(recs, &records);
+            resolution.joined = joined;
+            if joined {
+                resolution.why = Some(match resolution.why.take() {
+                    Some(w) => format!("{w}；{}", super::state::JOINED),
+                    None => super::state::JOINED.to_string(),
+                });
+            }
+            Student { records, current, resolution }
         })
-        .collect()
+        .collect();
+    // Both students of a 学籍号 with two IDs carry the contradiction.
+    if !two_ids.is_empty() {
+        let mut of_row: HashMap<usize, usize> = HashMap::new();
+        for (s, st) in students.iter().enumerate() {
+            for &i in &st.records {
+                if two_ids.iter().any(|&(a, b)| a == i || b == i) {
+                    of_row.insert(i, s);
+                }
+            }
+        }
+        for &(a, b) in &two_ids {
+            for (mine, other) in [(a, b), (b, a)] {
+                let s = of_row[&mine];
+                if students[s].resolution.conflict.is_none() {
+                    let res = &mut students[s].resolution;
+                    res.conflict = Some(Conflict { kind: ConflictKind::TwoIds, rows: [mine, other] });
+                    res.why = Some(format!(
+                        "学籍状态矛盾：学籍号 {} 对应两个不同的身份证号（{}；{}）",
+                        recs[mine].student_no,
+                        recs[mine].placement(),
+                        recs[other].placement()
+                    ));
+                }
+            }
+        }
+    }
+    students
+}
+
+/// Joins groups without a valid ID to the one group (at other schools) whose rows agree in
+/// name, birth date, sex and 户口所在地, where no ID text disagrees. Returns, per group,
+/// whether it received rows this way; joined groups are left empty.
+fn join_by_person(recs: &[EnrollRec], groups: &mut [Vec<usize>], group_id: &[Option<&str>]) -> Vec<bool> {
+    let mut joined = vec![false; groups.len()];
+    // The (name, birth) of the groups without an ID: only rows sharing one are keyed.
+    let idless: Vec<usize> = (0..groups.len()).filter(|&g| group_id[g].is_none()).collect();
+    if idless.is_empty() {
+        return joined;
+    }
+    let person_key = |i: usize| -> Option<String> {
+        let r = &recs[i];
+        let (birth, sex) = (r.birth?, r.sex?);
+        if r.name.is_empty() {
+            return None;
+        }
+        let place = match (&r.hukou.town, &r.hukou.village) {
+            (Some(t), Some(v)) => format!(
+                "{}|{}|{}",
+                address::town_stem(t),
+                address::village_stem(v),
+                r.hukou.group.map(|g| g.to_string()).unwrap_or_default()
+            ),
+            _ if !r.hukou_text.is_empty() => crate::normalize::compact(&r.hukou_text),
+            _ => return None,
+        };
+        Some(format!("{}|{birth}|{sex:?}|{place}", r.name))
+    };
+    let wanted: std::collections::HashSet<(&str, NaiveDate)> = idless
+        .iter()
+        .flat_map(|&g| groups[g].iter().filter_map(|&i| recs[i].birth.map(|b| (recs[i].name.as_str(), b))))
+        .collect();
+    // person key → groups having a row with it.
+    let mut by_person: HashMap<String, Vec<usize>> = HashMap::new();
+    for (g, rows) in groups.iter().enumerate() {
+        for &i in rows {
+            let Some(b) = recs[i].birth else { continue };
+            if !wanted.contains(&(recs[i].name.as_str(), b)) {
+                continue;
+            }
+            if let Some(k) = person_key(i) {
+                let list = by_person.entry(k).or_default();
+                if list.last() != Some(&g) {
+                    list.push(g);
+                }
+            }
+        }
+    }
+    let schools = |g: &Vec<usize>| -> Vec<String> {
+        let mut s: Vec<String> = g.iter().map(|&i| crate::normalize::compact(&recs[i].school)).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    let id_texts = |g: &Vec<usize>| -> Vec<String> {
+        let mut s: Vec<String> = g.iter().map(|&i| recs[i].id.text.to_string()).filter(|t| !t.is_empty()).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    // Union of the groups of one person key, in key order (deterministic).
+    let mut keys: Vec<(&String, &Vec<usize>)> = by_person.iter().filter(|(_, v)| v.len() > 1).collect();
+    keys.sort();
+    let mut parent: Vec<usize> = (0..groups.len()).collect();
+    fn find(parent: &mut [usize], mut g: usize) -> usize {
+        while parent[g] != g {
+            parent[g] = parent[parent[g]];
+            g = parent[g];
+        }
+        g
+    }
+    for (_, list) in keys {
+        // More than one group with an ID: whose the ID-less rows are cannot be told.
+        if list.iter().filter(|&&g| group_id[g].is_some()).count() > 1 {
+            continue;
+        }
+        for w in list.windows(2) {
+            let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+            if a == b {
+                continue;
+            }
+            let (sa, sb) = (schools(&groups[a]), schools(&groups[b]));
+            if sa.iter().any(|s| sb.contains(s)) {
+                continue;
+            }
+            let (ia, ib) = (id_texts(&groups[a]), id_texts(&groups[b]));
+            if !ia.is_empty() && !ib.is_empty() && ia != ib {
+                continue;
+            }
+            let (keep, gone) = (a.min(b), a.max(b));
+            let rows = std::mem::take(&mut groups[gone]);
+            groups[keep].extend(rows);
+            parent[gone] = keep;
+            joined[keep] = true;
+        }
+    }
+    joined
 }
 
 /// Whether an address names one of the district's towns.

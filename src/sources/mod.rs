@@ -85,6 +85,7 @@ pub mod census;
 pub mod enrollment;
 pub mod others;
 pub mod row;
+pub mod state;
 
 use chrono::NaiveDate;
 
