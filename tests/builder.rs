@@ -280,6 +280,16 @@ pub struct Poor {
     pub id: String,
     /// 在校生状况.
     pub schooling: String,
+    /// 文化程度 (empty: not filled in).
+    pub education: String,
+}
+
+impl Poor {
+    /// 文化程度 as the register writes it.
+    pub fn education(mut self, education: &str) -> Poor {
+        self.education = education.into();
+        self
+    }
 }
 
 pub fn poor(c: &Child, schooling: &str) -> Poor {
@@ -290,6 +300,7 @@ pub fn poor(c: &Child, schooling: &str) -> Poor {
         name: c.name.clone(),
         id: c.id.clone(),
         schooling: schooling.into(),
+        education: String::new(),
     }
 }
 
@@ -617,8 +628,18 @@ impl Set {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("贫困人口").unwrap();
-        let header =
-            ["县(市、区)", "乡(镇)", "行政村", "自然村", "户编号", "姓名", "证件号码", "与户主关系", "在校生状况"];
+        let header = [
+            "县(市、区)",
+            "乡(镇)",
+            "行政村",
+            "自然村",
+            "户编号",
+            "姓名",
+            "证件号码",
+            "与户主关系",
+            "文化程度",
+            "在校生状况",
+        ];
         let rows: Vec<Vec<V>> = self
             .poor
             .iter()
@@ -633,6 +654,7 @@ impl Set {
                     (&p.name).into(),
                     (&p.id).into(),
                     "之子".into(),
+                    (&p.education).into(),
                     (&p.schooling).into(),
                 ]
             })

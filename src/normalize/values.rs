@@ -354,6 +354,44 @@ impl PovertySchooling {
     }
 }
 
+/// 文化程度 of the poverty register, as far as compulsory education goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Education {
+    /// 初中 or above (高中, 中专/中职, 大专, 本科, …): compulsory education completed.
+    Completed,
+    /// Below 初中 (文盲或半文盲, 小学, 学龄前), or 初中 not finished (初中肄业, 初中在读).
+    Below,
+}
+
+impl Education {
+    /// None for a blank or unknown text.
+    pub fn parse(raw: &str) -> Option<Education> {
+        let s = compact(raw);
+        if s.is_empty() {
+            return None;
+        }
+        let unfinished = ["肄业", "在读", "未毕业", "辍学"].iter().any(|k| s.contains(k));
+        let above = ["高中", "中专", "中职", "职高", "技校", "大专", "高职", "本科", "大学", "研究生", "硕士", "博士"];
+        if above.iter().any(|k| s.contains(k)) && !unfinished {
+            Some(Education::Completed)
+        } else if s.contains("初中") || s.contains("初级中学") {
+            Some(if unfinished { Education::Below } else { Education::Completed })
+        } else if ["文盲", "小学", "学龄前", "学前", "幼儿"].iter().any(|k| s.contains(k)) || unfinished {
+            Some(Education::Below)
+        } else {
+            None
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Education::Completed => "初中及以上",
+            Education::Below => "初中以下",
+        }
+    }
+}
+
 /// 缓学 or 免学.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -60,11 +60,16 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
         if !matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled) {
             continue;
         }
-        let Some(p) = c.person else { continue };
-        if people.persons[p].student.is_none() || !seen.insert(p) {
-            continue;
+        // A person with a 学籍 history, or a 学籍 student linked to no person (a dropout
+        // known only to 学籍).
+        let key = match (c.person, c.student) {
+            (Some(p), _) if people.persons[p].student.is_some() => (0, p),
+            (None, Some(s)) => (1, s),
+            _ => continue,
+        };
+        if seen.insert(key) {
+            rows.push(c);
         }
-        rows.push(c);
     }
     rows.sort_by(|a, b| (&a.school, &a.name, &a.case_id).cmp(&(&b.school, &b.name, &b.case_id)));
 
@@ -92,17 +97,30 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
     ws.set_row_height(2, 30)?;
     for (k, c) in rows.iter().enumerate() {
         let r = 3 + k as u32;
-        let person = &people.persons[c.person.expect("person case")];
-        let link = person.student.as_ref().expect("has 学籍");
-        let rec = &data.enrollment[people.students[link.student].current];
-        let hukou = person
-            .primary
-            .map(|i| data.census[i].hukou_text.to_string())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text));
+        let person = c.person.map(|p| &people.persons[p]);
+        let student = match person {
+            Some(p) => p.student.as_ref().expect("has 学籍").student,
+            None => c.student.expect("student case"),
+        };
+        let rec = &data.enrollment[people.students[student].current];
+        let hukou = match person {
+            Some(person) => person
+                .primary
+                .map(|i| data.census[i].hukou_text.to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text)),
+            None => rec.hukou_text.to_string(),
+        };
+        let same = |x: &Case| {
+            if c.person.is_some() {
+                x.person == c.person
+            } else {
+                x.person.is_none() && x.student == c.student
+            }
+        };
         let situation = cases
             .iter()
-            .filter(|x| x.person == c.person && matches!(x.problem, Problem::NonCompleter | Problem::NotEnrolled))
+            .filter(|x| same(x) && matches!(x.problem, Problem::NonCompleter | Problem::NotEnrolled))
             .map(|x| x.description.clone())
             .collect::<Vec<_>>()
             .join("；");

@@ -4,6 +4,7 @@
 //!
 //! Pipeline position: read → normalize → link → **rules** → report.
 
+pub mod completion_unknown;
 pub mod disabled_unplaced;
 pub mod duplicate_registration;
 pub mod enrolled_not_in_census;
@@ -268,7 +269,7 @@ pub fn evaluate<'a>(
 ) -> Vec<Case> {
     let ctx = Ctx::new(people, data, plan, inputs, facts);
     type Check = fn(&Ctx, &mut Vec<Case>);
-    let checks: [Check; 10] = [
+    let checks: [Check; 11] = [
         exemption_expired::check,
         not_enrolled::check,
         disabled_unplaced::check,
@@ -279,6 +280,7 @@ pub fn evaluate<'a>(
         enrolled_not_in_census::check,
         enrollment_conflict::check,
         match_review::check,
+        completion_unknown::check,
     ];
     // The rules in parallel, each on its own list; joined in this fixed order, then sorted.
     use rayon::prelude::*;

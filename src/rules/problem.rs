@@ -19,10 +19,12 @@ pub enum Problem {
     EnrolledNotInCensus,
     EnrollmentConflict,
     MatchReview,
+    /// Lowest priority: a poverty-register youth with no evidence either way.
+    CompletionUnknown,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 12] = [
+    pub const ALL: [Problem; 13] = [
         Problem::NotEnrolled,
         Problem::OutOfAreaUnverified,
         Problem::DisabledUnplaced,
@@ -35,6 +37,7 @@ impl Problem {
         Problem::EnrolledNotInCensus,
         Problem::EnrollmentConflict,
         Problem::MatchReview,
+        Problem::CompletionUnknown,
     ];
 
     /// The stable English code used in cases.csv and pipeline files.
@@ -52,6 +55,7 @@ impl Problem {
             Problem::EnrolledNotInCensus => "enrolled_not_in_census",
             Problem::EnrollmentConflict => "enrollment_conflict",
             Problem::MatchReview => "match_review",
+            Problem::CompletionUnknown => "completion_unknown",
         }
     }
 
@@ -70,6 +74,7 @@ impl Problem {
             Problem::EnrolledNotInCensus => "EN",
             Problem::EnrollmentConflict => "EC",
             Problem::MatchReview => "MR",
+            Problem::CompletionUnknown => "CU",
         }
     }
 
@@ -88,6 +93,7 @@ impl Problem {
             Problem::EnrolledNotInCensus => "在籍未清查",
             Problem::EnrollmentConflict => "学籍状态矛盾",
             Problem::MatchReview => "疑似匹配待核实",
+            Problem::CompletionUnknown => "义务教育完成情况待核实",
         }
     }
 
@@ -106,6 +112,7 @@ impl Problem {
             Problem::EnrolledNotInCensus => "在籍未清查",
             Problem::EnrollmentConflict => "学籍状态矛盾",
             Problem::MatchReview => "疑似匹配待核实",
+            Problem::CompletionUnknown => "完成情况待核实",
         }
     }
 
@@ -130,6 +137,9 @@ impl Problem {
                 "两校核对该生实际就读情况，在学籍系统中补办转出/转入或更正学籍状态，保留一条有效学籍"
             }
             Problem::MatchReview => "核对该儿童是否即为所列学籍学生；是则更正信息，否则按失学情况核实",
+            Problem::CompletionUnknown => {
+                "入户核实是否已完成义务教育（初中毕业证或学籍记录）；已完成的注明，未完成的按辍学劝返或记录去向"
+            }
         }
     }
 

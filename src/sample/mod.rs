@@ -22,6 +22,7 @@ pub mod truth;
 pub mod weekly;
 pub mod world;
 pub mod xls;
+pub mod youths;
 
 use std::path::Path;
 

@@ -951,12 +951,7 @@ fn poverty(ctx: &mut Ctx) {
             }
             ctx.out.poverty_ids.insert(i, id_number::parse(&id_text).text.to_string());
             let status = c.poverty_status.expect("on the register");
-            let education = match status {
-                "小学" => "小学",
-                "初中" => "初中",
-                "学前教育" | "学龄前儿童" => "学龄前",
-                _ => *ctx.rng.pick(&["小学", "初中"]),
-            };
+            let education = super::youths::education(c);
             row.extend([
                 Cell::text(c.name.clone()),
                 Cell::text(id_text),

@@ -26,6 +26,7 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("id_invalid", "身份证号错误"),
     ("duplicate_registration", "重复登记"),
     ("enrolled_not_in_census", "在籍未清查"),
+    ("completion_unknown", "义务教育完成情况待核实"),
 ];
 
 /// The one problem without a truth: counted only.
@@ -178,7 +179,7 @@ fn scenario_note(c: &Child) -> &'static str {
         DropoutOverAge => "超龄，辍学未完成义务教育",
         DropoutReturnedGraduated => "辍学后复学并初中毕业",
         OverAgeGraduated => "超龄，初中已毕业",
-        OverAgeNoRecordPoverty => "超龄，建档立卡非在校生且无学籍",
+        OverAgeNoRecordPoverty => "超龄，建档立卡，初中已毕业但学籍导出中无记录",
         DisInclusive => "残疾，随班就读",
         DisSpecial => "残疾，特殊教育学校就读",
         DisHomeOk => "残疾，送教上门（有学籍）",
@@ -201,6 +202,9 @@ fn scenario_note(c: &Child) -> &'static str {
         PovertyOnlyNotEnrolled => "清查表漏登，建档立卡有，无学籍",
         PovertyNonStudentEnrolled => "建档立卡记非在校生，学籍在读",
         Outsider => "区外学生",
+        YouthCompletedNoRecord => "超龄，建档立卡，初中毕业早于学籍记录",
+        YouthDropoutRecordOnly => "超龄，2015年以来辍学，只见于学籍",
+        YouthDropoutPovertyTypo => "超龄，建档立卡，2015年以来辍学，学籍身份证号录错",
     }
 }
 
@@ -273,16 +277,34 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
         {
             out.push(row("disabled_unplaced", note.to_string()));
         }
-        if (in_census || on_poverty) && f.alive && !f.valid_exemption {
-            if let Some((date, kind)) = dropped_out(c) {
-                out.push(row("non_completer", format!("{note}；{kind} {}", date.format("%Y-%m-%d"))));
-            } else if on_poverty
-                && world::compulsory_since_2015(c.birth)
-                && c.poverty_status == Some("非在校生")
-                && !c.has_record()
-            {
-                out.push(row("non_completer", format!("{note}；建档立卡在校生状况为非在校生，无学籍")));
+        // Every 2015+ dropout who never came back, whoever lists them (or nobody but 学籍).
+        let dropout = dropped_out(c);
+        if f.alive && !f.valid_exemption {
+            if let Some((date, kind)) = dropout {
+                let known = if person { "" } else { "；清查表未登记" };
+                out.push(row("non_completer", format!("{note}；{kind} {}{known}", date.format("%Y-%m-%d"))));
             }
+        }
+        // A poverty-register youth past the window whose completion nothing shows either way.
+        let education = super::youths::education(c);
+        let beyond = matches!(c.poverty_status, Some("高中" | "中职"));
+        if on_poverty
+            && c.birth < world::birth_from()
+            && world::compulsory_since_2015(c.birth)
+            && f.alive
+            && !f.valid_exemption
+            && dropout.is_none()
+            && !f.active
+            && !f.junior_grad
+            && !super::youths::completed_by_education(education)
+            && !beyond
+        {
+            let said = if education.is_empty() {
+                "未填文化程度".to_string()
+            } else {
+                format!("文化程度{education}")
+            };
+            out.push(row("completion_unknown", format!("{note}；{said}")));
         }
         if f.on_roster {
             if !f.active {

@@ -229,6 +229,14 @@ pub enum Scenario {
     PovertyNonStudentEnrolled,
     /// A student at a district school who lives outside the district.
     Outsider,
+    /// On the poverty register, born 2000–2002, finished junior school before the 学籍
+    /// records begin: no 学籍 row ([`super::youths`]).
+    YouthCompletedNoRecord,
+    /// Born before the census window, dropped out since 2015, known only to 学籍.
+    YouthDropoutRecordOnly,
+    /// On the poverty register (not the census), dropped out since 2015; 学籍 has the ID
+    /// mistyped (and some a homophone name).
+    YouthDropoutPovertyTypo,
 }
 
 /// A 学籍 status change.
@@ -596,6 +604,7 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     assign_faults(&mut d, &mut rng);
     add_disabled_adults(&mut d, &mut rng);
     assign_list_faults(&mut d, &mut rng);
+    super::youths::add_older_youths(&mut d);
     d
 }
 
@@ -737,7 +746,7 @@ pub fn make_id(area: &str, birth: NaiveDate, male: bool, used: &mut HashSet<Stri
     }
 }
 
-fn random_date(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+pub(super) fn random_date(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days();
     from + Duration::days(rng.range(0, span))
 }
@@ -874,7 +883,7 @@ fn build_households(d: &mut District, per_town: usize, rng: &mut Rng) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn new_child(
+pub(super) fn new_child(
     id: String,
     name: String,
     surname_len: usize,
@@ -1039,7 +1048,7 @@ fn assign_scenarios(d: &mut District, rng: &mut Rng) {
     }
 }
 
-fn local_primary(d: &District, c: &Child, rng: &mut Rng) -> usize {
+pub(super) fn local_primary(d: &District, c: &Child, rng: &mut Rng) -> usize {
     let town = c.household().map(|h| d.households[h].town).unwrap_or(0);
     let t = &d.towns[town];
     if rng.chance(if t.street { 0.15 } else { 0.03 }) {
@@ -1049,7 +1058,7 @@ fn local_primary(d: &District, c: &Child, rng: &mut Rng) -> usize {
     }
 }
 
-fn local_junior(d: &District, c: &Child, rng: &mut Rng) -> usize {
+pub(super) fn local_junior(d: &District, c: &Child, rng: &mut Rng) -> usize {
     let town = c.household().map(|h| d.households[h].town).unwrap_or(0);
     let t = &d.towns[town];
     if rng.chance(if t.street { 0.2 } else { 0.08 }) {
@@ -1486,7 +1495,7 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                         format!("{}中心幼儿园", d.towns[town].name.trim_end_matches("街道").trim_end_matches('镇'));
                 }
             }
-            Outsider => {}
+            Outsider | YouthCompletedNoRecord | YouthDropoutRecordOnly | YouthDropoutPovertyTypo => {}
         }
         if c.scenario == PovertyOnlyEnrolled || c.scenario == PovertyOnlyNotEnrolled {
             c.listed = false;

@@ -8,7 +8,7 @@ use super::row::Columns;
 use super::Rejects;
 use crate::normalize::address::{self, Address};
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
-use crate::normalize::values::{self, ExemptionKind, Outcome, PovertySchooling, ValueConfig};
+use crate::normalize::values::{self, Education, ExemptionKind, Outcome, PovertySchooling, ValueConfig};
 use crate::table::{Prov, RawTable};
 
 /// A person on the 建档立卡 list.
@@ -26,6 +26,8 @@ pub struct PovertyRec {
     pub relation: Text,
     pub schooling: Option<PovertySchooling>,
     pub schooling_text: Text,
+    /// 文化程度 as parsed (None when blank or not understood).
+    pub education: Option<Education>,
     pub health: Text,
     pub out_reason: Text,
 }
@@ -186,6 +188,7 @@ pub fn extract_poverty(
             relation: r.text("relation"),
             schooling: PovertySchooling::parse(&schooling_text),
             schooling_text,
+            education: Education::parse(&r.text("education")),
             health: r.text("health"),
             out_reason: r.text("out_reason"),
             name,
