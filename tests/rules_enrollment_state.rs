@@ -115,8 +115,12 @@ fn temporary_numbers_of_two_schools_are_one_student_when_the_person_agrees() {
     };
     let run = set.run(&wd, "t");
     let cases = cases_of(&run);
-    // The child is in school (no errand); the other child's rows were not taken for it.
-    assert!(flagged(&cases).iter().all(|(p, _)| p != "not_enrolled" && p != "non_completer"), "{cases:?}");
+    // The child is in school (no errand); the other child's rows were not taken for it: its
+    // dropout is a case of its own, on its own 学籍号 (a dropout known only to 学籍).
+    assert!(flagged(&cases).iter().all(|(p, _)| p != "not_enrolled"), "{cases:?}");
+    let dropouts: Vec<&str> =
+        cases.iter().filter(|c| c["problem"] == "non_completer").map(|c| c["student_no"].as_str()).collect();
+    assert_eq!(dropouts, ["L50015320100115888"], "{cases:?}");
     let (status, school, note) = ledger_state(&run, "赵一鸣");
     assert_eq!((status.as_str(), school.as_str()), ("在校", "荣隆镇中心小学"));
     assert!(note.contains("按姓名、出生日期、性别、户口所在地一致认定为同一学生"), "{note}");
