@@ -60,8 +60,43 @@ pub(crate) trait Grid {
     /// Zero-based sheet column of grid column `c`.
     fn column_index(&self, c: usize) -> usize;
 
+    /// The first non-empty cell of row `r` at column `from` or to its right, with its
+    /// column. A sparse grid answers without visiting the empty columns between, so that
+    /// walking a row costs its cells, not the width the sheet claims.
+    fn next_filled(&self, r: usize, from: usize) -> Option<(usize, Peek<'_>)> {
+        (from..self.width()).map(|c| (c, self.peek(r, c))).find(|(_, p)| !p.is_empty())
+    }
+
+    /// The non-empty cells of row `r`, left to right.
+    fn filled(&self, r: usize) -> Filled<'_, Self> {
+        Filled { grid: self, r, c: 0 }
+    }
+
     /// True when every cell of row `r` is empty or whitespace.
     fn row_is_blank(&self, r: usize) -> bool {
-        (0..self.width()).all(|c| self.peek(r, c).is_empty())
+        self.next_filled(r, 0).is_none()
+    }
+}
+
+/// The non-empty cells of one row, as (column, value): [`Grid::filled`].
+pub(crate) struct Filled<'a, G: ?Sized> {
+    grid: &'a G,
+    r: usize,
+    c: usize,
+}
+
+impl<'a, G: Grid + ?Sized> Iterator for Filled<'a, G> {
+    type Item = (usize, Peek<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (c, p) = self.grid.next_filled(self.r, self.c)?;
+        self.c = c + 1;
+        Some((c, p))
+    }
+}
+
+impl<G: ?Sized> Clone for Filled<'_, G> {
+    fn clone(&self) -> Self {
+        Filled { grid: self.grid, r: self.r, c: self.c }
     }
 }

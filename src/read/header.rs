@@ -178,12 +178,16 @@ impl<'a> Area<'a> {
         for r in 0..rows {
             let mut nrow = Vec::new();
             let mut rrow = Vec::new();
-            for c in 0..grid.width() {
-                let text = grid.peek(r, c).text();
+            // Only the filled cells are visited: a sheet may claim thousands of columns.
+            for (c, p) in grid.filled(r) {
+                let text = p.text();
                 let t = text.as_deref().map(str::trim).unwrap_or("");
-                if !t.is_empty() {
-                    width = width.max(c + 1);
+                if t.is_empty() {
+                    continue;
                 }
+                width = width.max(c + 1);
+                nrow.resize(c, String::new());
+                rrow.resize(c, String::new());
                 nrow.push(normalize_header(t));
                 rrow.push(t.to_string());
             }
@@ -191,8 +195,8 @@ impl<'a> Area<'a> {
             raw.push(rrow);
         }
         for (nrow, rrow) in norm.iter_mut().zip(raw.iter_mut()) {
-            nrow.truncate(width);
-            rrow.truncate(width);
+            nrow.resize(width, String::new());
+            rrow.resize(width, String::new());
         }
         let mut merged_at = HashMap::new();
         if let Some(list) = merges {

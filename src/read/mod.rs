@@ -11,6 +11,7 @@
 pub(crate) mod csv;
 pub(crate) mod grid;
 pub mod header;
+pub mod limits;
 pub(crate) mod sheet;
 pub(crate) mod workbook;
 
@@ -237,7 +238,17 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
             EXTENSIONS.join("、")
         ));
     } else if ext == "csv" {
-        read_csv(&bytes, src, &ctx, &shown, &mut out);
+        match limits::check_csv(&bytes) {
+            Err(e) => out.problems.push(format!("文件 {shown}：{e}")),
+            Ok(()) => read_csv(&bytes, src, &ctx, &shown, &mut out),
+        }
+    } else if let Err(e) = match workbook::sniff(&bytes) {
+        // Before calamine opens the file: it would allocate what the file claims.
+        workbook::Container::Zip => limits::check_zip(&bytes),
+        workbook::Container::Cfb => limits::check_xls(&bytes),
+        workbook::Container::Other => Ok(()),
+    } {
+        out.problems.push(format!("文件 {shown}：{e}"));
     } else {
         match workbook::open(&bytes, &ext) {
             Err(e) => out.problems.push(format!("文件 {shown}：{}", workbook::open_error(&bytes, &ext, &e))),
@@ -298,6 +309,10 @@ fn read_workbook(
     out: &mut FileRead,
 ) {
     let entries = workbook::sheets(book);
+    if entries.len() > limits::MAX_SHEETS {
+        out.problems.push(format!("文件 {shown}：{}", limits::too_many_sheets(entries.len())));
+        return;
+    }
     for wanted in &src.sheets {
         if !entries.iter().any(|e| &e.name == wanted) {
             let have: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
@@ -323,11 +338,17 @@ fn read_workbook(
         }
         match workbook::load(book, parts.as_mut(), &entry.name) {
             Err(e) => {
-                let reason = workbook::sheet_error(&e);
+                let reason = match e {
+                    workbook::LoadError::Calamine(e) => workbook::sheet_error(&e),
+                    workbook::LoadError::Limit(reason) => reason,
+                };
                 out.problems.push(format!("{at}：{reason}"));
                 out.sheets.push(SheetRead::skipped(entry.name.clone(), reason));
             }
             Ok((mut grid, merges)) => {
+                if let Some(note) = far_cells_note(&grid) {
+                    out.notes.push(format!("{at}：{note}"));
+                }
                 let regions = merges.as_ref().map(|m| grid.regions(m));
                 out.sheets.push(sheet::read_sheet(
                     &mut grid,
@@ -352,4 +373,21 @@ fn read_workbook(
             needed.join("、")
         ));
     }
+}
+
+/// A note for a sheet whose cells are few and far apart (a stray cell far below or right of
+/// the data, often from formatting whole columns): it was read by its cells, and saving it
+/// without the stray cells makes it smaller for everyone.
+fn far_cells_note(grid: &workbook::SheetGrid) -> Option<String> {
+    use grid::Grid;
+    if !grid.is_sparse() {
+        return None;
+    }
+    let (h, w) = (grid.height(), grid.width());
+    let corner = format!("{}{}", sheet::column_name(grid.column_index(w - 1)), grid.row_number(h - 1));
+    Some(format!(
+        "已用区域延伸到 {corner}（{} 行 × {} 列），但单元格很少，已按实际内容读取；建议删除数据区以外的单元格（如 {corner}）后另存 (sparse sheet read by its cells)",
+        limits::thousands(h as u64),
+        limits::thousands(w as u64)
+    ))
 }

@@ -185,6 +185,22 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
 
     for r in first..end {
         counts.read += 1;
+        if let Some((c, chars)) = overlong(grid, r) {
+            // Excel itself cannot hold such a cell: the file was made by something else, and
+            // the value must not travel on to the workbooks written from it.
+            counts.rejected += 1;
+            out.rejects.push(Reject {
+                prov: Prov { sheet: 0, row: grid.row_number(r) },
+                column: Some(match header.columns.get(c).map(|h| h.name.as_str()).filter(|n| !n.is_empty()) {
+                    Some(name) => name.to_string(),
+                    None => format!("{} 列", column_name(grid.column_index(c))),
+                }),
+                reason: format!(
+                    "单元格有 {chars} 个字符，超过 Excel 单元格上限 {MAX_CELL_CHARS} 个字符 (cell longer than Excel allows)"
+                ),
+            });
+            continue;
+        }
         match classify(grid, r, &header, &cols) {
             Some((SkipKind::Blank, _)) => {
                 counts.skipped_blank += 1;
@@ -259,19 +275,17 @@ const HEADER_ROW: &str = "重复的表头行 (repeated header row)";
 /// Whether a row is skipped, why, and the reason for `rejects.csv`. Looks only, never
 /// allocates.
 fn classify<G: Grid + ?Sized>(grid: &G, r: usize, header: &Header, cols: &[usize]) -> Option<(SkipKind, &'static str)> {
-    let width = grid.width();
-    let mut filled = (0..width).filter_map(|c| match grid.peek(r, c) {
-        Peek::Empty => None,
-        p => Some(p),
-    });
+    let mut filled = grid.filled(r).map(|(_, p)| p);
     let Some(first) = filled.next() else {
         return Some((SkipKind::Blank, ""));
     };
     // 合计 / 小计 / 总计 in one of the leading columns, and no ID-like value on the row
     // (a person's row never has a total label; a total row never has an ID).
-    let total_label = (0..width.min(TOTAL_COLUMNS))
-        .any(|c| matches!(grid.peek(r, c), Peek::Text(s) if TOTAL_WORDS.iter().any(|w| starts_compact(s, w))));
-    if total_label && !(0..width).any(|c| id_like(grid.peek(r, c))) {
+    let total_label = grid
+        .filled(r)
+        .take_while(|(c, _)| *c < TOTAL_COLUMNS)
+        .any(|(_, p)| matches!(p, Peek::Text(s) if TOTAL_WORDS.iter().any(|w| starts_compact(s, w))));
+    if total_label && !grid.filled(r).any(|(_, p)| id_like(p)) {
         return Some((SkipKind::Total, TOTAL_ROW));
     }
     // A signature row: every filled cell is 制表人：… / 审核人：… / 填报日期：….
@@ -296,9 +310,39 @@ fn classify<G: Grid + ?Sized>(grid: &G, r: usize, header: &Header, cols: &[usize
     None
 }
 
+/// Excel's limit on the characters of one cell. A longer cell cannot come from a workbook
+/// Excel or WPS saved, and rust_xlsxwriter refuses to write it.
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
+
+/// The first cell of row `r` longer than [`MAX_CELL_CHARS`], with its character count.
+fn overlong<G: Grid + ?Sized>(grid: &G, r: usize) -> Option<(usize, usize)> {
+    grid.filled(r).find_map(|(c, p)| match p {
+        // Bytes first: a text of at most that many bytes has at most that many characters.
+        Peek::Text(s) if s.len() > MAX_CELL_CHARS => {
+            let chars = s.chars().count();
+            (chars > MAX_CELL_CHARS).then_some((c, chars))
+        }
+        _ => None,
+    })
+}
+
+/// Excel's letters for a zero-based column: 0 → A, 26 → AA, 16383 → XFD.
+pub(crate) fn column_name(mut c: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
 /// Whether the row's one filled cell is a number (a pre-numbered empty template row).
 fn serial_only<G: Grid + ?Sized>(grid: &G, r: usize) -> bool {
-    let mut filled = (0..grid.width()).map(|c| grid.peek(r, c)).filter(|p| !p.is_empty());
+    let mut filled = grid.filled(r).map(|(_, p)| p);
     matches!((filled.next(), filled.next()), (Some(Peek::Number(_)), None))
 }
 

@@ -11,6 +11,7 @@ use calamine::{Data, DataRef, Dimensions, Range, Reader, SheetType, SheetVisible
 use chrono::NaiveDate;
 
 use super::grid::{Grid, Peek, Region};
+use super::limits;
 use crate::normalize::date::Epoch;
 use crate::table::Cell;
 use crate::text::Text;
@@ -175,17 +176,32 @@ pub(crate) fn sheets(book: &Sheets<Cursor<&[u8]>>) -> Vec<SheetEntry> {
         .collect()
 }
 
+/// Why one sheet could not be read: calamine's error, or a limit of [`super::limits`] passed
+/// (the text says which and what to do; it names no cell value).
+#[derive(Debug)]
+pub(crate) enum LoadError {
+    Calamine(calamine::Error),
+    Limit(String),
+}
+
+impl From<calamine::Error> for LoadError {
+    fn from(e: calamine::Error) -> Self {
+        LoadError::Calamine(e)
+    }
+}
+
 /// Reads one sheet: its cells and, for xlsx and xls, its merged regions (`None` for formats
 /// where calamine does not report them). `parts` (xlsx only, see [`XlsxParts`]) finds the
 /// merged regions without calamine's second XML pass over the sheet.
 pub(crate) fn load(
     book: &mut Sheets<Cursor<&[u8]>>,
-    parts: Option<&mut XlsxParts<'_>>,
+    mut parts: Option<&mut XlsxParts<'_>>,
     name: &str,
-) -> Result<(SheetGrid, Option<Vec<Dimensions>>), calamine::Error> {
+) -> Result<(SheetGrid, Option<Vec<Dimensions>>), LoadError> {
     let (grid, merges) = match book {
         Sheets::Xlsx(x) => {
-            let grid = xlsx_grid(x, name).map_err(calamine::Error::Xlsx)?;
+            let part_bytes = parts.as_mut().and_then(|p| p.part_size(name));
+            let grid = xlsx_grid(x, name, part_bytes)?;
             let merges = match parts.and_then(|p| p.merges(name)) {
                 Some(found) => found,
                 None => x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xlsx)?,
@@ -193,40 +209,94 @@ pub(crate) fn load(
             (grid, Some(merges))
         }
         Sheets::Xls(x) => {
-            let grid = SheetGrid::from_range(x.worksheet_range(name).map_err(calamine::Error::Xls)?);
+            let grid = SheetGrid::from_range(x.worksheet_range(name).map_err(calamine::Error::Xls)?)?;
             (grid, Some(x.merge_cells_by_sheet_name(name).map_err(calamine::Error::Xls)?))
         }
-        Sheets::Xlsb(_) | Sheets::Ods(_) => (SheetGrid::from_range(book.worksheet_range(name)?), None),
+        Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(calamine::Error::Xlsb)?;
+            let mut cells = Cells::default();
+            while let Some(c) = reader.next_cell().map_err(calamine::Error::Xlsb)? {
+                cells.push(c.get_position(), ref_to_cell(c.get_value()))?;
+            }
+            (cells.into_grid(), None)
+        }
+        Sheets::Ods(_) => (SheetGrid::from_range(book.worksheet_range(name)?)?, None),
     };
     Ok((grid, merges))
+}
+
+/// The message for a sheet with more non-empty cells than [`limits::MAX_SHEET_CELLS`].
+fn too_many_cells() -> LoadError {
+    LoadError::Limit(format!(
+        "工作表的非空单元格超过 {} 个（每个工作表的上限），无法读取；请把数据分成几个工作表或几个文件，或删除数据区以外的内容后另存 (more than {} cells in one sheet)",
+        limits::thousands(limits::MAX_SHEET_CELLS as u64),
+        limits::MAX_SHEET_CELLS
+    ))
+}
+
+/// Non-empty cells collected with their sheet positions, counted against the limit.
+#[derive(Default)]
+struct Cells(Vec<((u32, u32), Cell)>);
+
+impl Cells {
+    fn push(&mut self, at: (u32, u32), cell: Cell) -> Result<(), LoadError> {
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        if self.0.len() >= limits::MAX_SHEET_CELLS {
+            return Err(too_many_cells());
+        }
+        self.0.push((at, cell));
+        Ok(())
+    }
+
+    fn into_grid(self) -> SheetGrid {
+        SheetGrid::from_cells(self.0)
+    }
 }
 
 /// An xlsx sheet through calamine's cell reader: each shared string is copied once, into
 /// the cell that holds it (short texts inline), instead of into an owned `String` per cell
 /// and then again into the record (what `worksheet_range` would do).
-fn xlsx_grid(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetGrid, calamine::XlsxError> {
+///
+/// `part_bytes` is the inflated size of the sheet's XML (from the zip directory, which the
+/// zip reader holds the part to). A cell takes at least [`MIN_CELL_XML`] bytes of it, so
+/// the size bounds how many cells the sheet can hold whatever its `<dimension>` claims.
+fn xlsx_grid(
+    x: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    part_bytes: Option<u64>,
+) -> Result<SheetGrid, LoadError> {
     let mut reader = match x.worksheet_cells_reader(name) {
         Ok(r) => r,
         // A chart or dialog sheet listed as a worksheet: no cells (as `worksheet_range`).
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(SheetGrid::default()),
-        Err(e) => return Err(e),
+        Err(e) => return Err(calamine::Error::Xlsx(e).into()),
     };
-    // Cells go straight into a rectangle of the size the sheet declares (`<dimension>`);
-    // the used area is then cut out of it, as calamine's ranges start at the first used
-    // cell. A declared size that is missing, absurd or wrong falls back to collecting the
-    // cells first.
+    // Cells go straight into a rectangle of the size the sheet declares (`<dimension>`),
+    // when its XML is large enough to fill a good part of that rectangle; the used area is
+    // then cut out of it, as calamine's ranges start at the first used cell. A declared
+    // size that is missing, absurd, wrong or far larger than the cells the XML can hold
+    // falls back to collecting the cells first: memory follows the cells, not the claim.
     let dims = reader.dimensions();
     let (start, end) = (dims.start, dims.end);
-    let declared = start <= end && dims.len() > 1 && dims.len() <= 1 << 25;
+    let room = part_bytes.map_or(1 << 20, |b| (b / MIN_CELL_XML).max(1 << 16));
+    let declared = start <= end && dims.len() > 1 && dims.len() <= room.min(1 << 25);
     let (height, width) =
         if declared { ((end.0 - start.0) as usize + 1, (end.1 - start.1) as usize + 1) } else { (0, 0) };
     let mut dense = vec![Cell::Empty; height * width];
-    let mut outside: Vec<((u32, u32), Cell)> = Vec::new();
+    let mut outside = Cells::default();
+    let mut count = 0usize;
     let mut used: Option<((u32, u32), (u32, u32))> = None;
-    while let Some(c) = reader.next_cell()? {
+    let xlsx = |e| LoadError::Calamine(calamine::Error::Xlsx(e));
+    while let Some(c) = reader.next_cell().map_err(xlsx)? {
         let cell = ref_to_cell(c.get_value());
         if cell == Cell::Empty {
             continue;
+        }
+        count += 1;
+        if count > limits::MAX_SHEET_CELLS {
+            return Err(too_many_cells());
         }
         let (r, col) = c.get_position();
         used = Some(match used {
@@ -236,18 +306,18 @@ fn xlsx_grid(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetG
         if declared && (start.0..=end.0).contains(&r) && (start.1..=end.1).contains(&col) {
             dense[(r - start.0) as usize * width + (col - start.1) as usize] = cell;
         } else {
-            outside.push(((r, col), cell));
+            outside.push((r, col), cell)?;
         }
     }
     let Some((lo, hi)) = used else { return Ok(SheetGrid::default()) };
-    if !outside.is_empty() {
+    if !outside.0.is_empty() {
         for (k, cell) in dense.into_iter().enumerate().filter(|(_, c)| *c != Cell::Empty) {
-            outside.push(((start.0 + (k / width) as u32, start.1 + (k % width) as u32), cell));
+            outside.0.push(((start.0 + (k / width) as u32, start.1 + (k % width) as u32), cell));
         }
-        return Ok(SheetGrid::from_sparse(outside));
+        return Ok(outside.into_grid());
     }
     if (lo, hi) == (start, end) {
-        return Ok(SheetGrid { cells: dense, row0: start.0, col0: start.1, height, width });
+        return Ok(SheetGrid { store: Store::Dense(dense), row0: start.0, col0: start.1, height, width });
     }
     let (h, w) = ((hi.0 - lo.0) as usize + 1, (hi.1 - lo.1) as usize + 1);
     let mut cells = Vec::with_capacity(h * w);
@@ -257,8 +327,11 @@ fn xlsx_grid(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetG
             cells.push(std::mem::take(&mut dense[row + (c - start.1) as usize]));
         }
     }
-    Ok(SheetGrid { cells, row0: lo.0, col0: lo.1, height: h, width: w })
+    Ok(SheetGrid { store: Store::Dense(cells), row0: lo.0, col0: lo.1, height: h, width: w })
 }
+
+/// The fewest bytes of sheet XML a non-empty cell takes: `<c r="A1"><v>1</v></c>`.
+const MIN_CELL_XML: u64 = 22;
 
 /// Where each worksheet of an xlsx lives in its zip, so that its merged regions can be read
 /// from the end of its XML. calamine reads them with a second full XML parse of the sheet,
@@ -315,6 +388,28 @@ impl<'a> XlsxParts<'a> {
         Some(XlsxParts { zip, paths })
     }
 
+    /// Sheet name → part path, for messages about a part; empty when the workbook's own
+    /// parts are not small (they are never inflated here past [`limits::BOMB_FLOOR`]).
+    pub(crate) fn sheet_paths(bytes: &'a [u8]) -> Vec<(String, String)> {
+        let small = |name: &str| {
+            zip::ZipArchive::new(Cursor::new(bytes))
+                .ok()
+                .and_then(|mut z| z.by_name(name).ok().map(|f| f.size() <= limits::BOMB_FLOOR))
+                .unwrap_or(false)
+        };
+        if !small("xl/workbook.xml") || !small("xl/_rels/workbook.xml.rels") {
+            return Vec::new();
+        }
+        XlsxParts::new(bytes).map(|p| p.paths).unwrap_or_default()
+    }
+
+    /// The inflated size of a sheet's XML, as the zip directory declares it (the zip reader
+    /// refuses to inflate a part past its declared size).
+    pub(crate) fn part_size(&mut self, sheet: &str) -> Option<u64> {
+        let path = &self.paths.iter().find(|(n, _)| n == sheet)?.1;
+        self.zip.by_name(path).ok().map(|f| f.size())
+    }
+
     /// The merged regions of a sheet, as calamine's `merge_cells_by_sheet_name` gives them.
     /// The sheet is inflated in small pieces and only what follows its cells is kept: a
     /// sheet's XML can be tens of megabytes, and a buffer of that size per sheet, written
@@ -345,6 +440,11 @@ fn tail_after_sheet_data(mut part: impl std::io::Read) -> Option<(Vec<u8>, bool)
                 break;
             }
             t.extend_from_slice(&chunk[..n]);
+            // Merged regions take a few megabytes at most; anything longer is odd, and
+            // calamine reads it streaming instead of it being held here.
+            if t.len() > 64 << 20 {
+                return None;
+            }
             continue;
         }
         window.extend_from_slice(&chunk[..n]);
@@ -487,34 +587,59 @@ fn cell_ref(text: &str) -> Option<(u32, u32)> {
     Some((row.checked_sub(1)?, col - 1))
 }
 
-/// One sheet's used area as a [`Grid`]: a dense row-major rectangle of cells; grid (0, 0)
-/// is the first used cell (the top-left of the smallest rectangle holding every non-empty
-/// cell, as calamine's ranges start).
+/// One sheet's used area as a [`Grid`]; grid (0, 0) is the first used cell (the top-left of
+/// the smallest rectangle holding every non-empty cell, as calamine's ranges start).
+///
+/// Cells are held densely (a row-major rectangle) when they fill a fair part of that
+/// rectangle, else sparsely (sorted positions): a sheet with a header, a few rows and one
+/// stray cell at XFD1048576 costs its cells, not seventeen billion empty ones.
 #[derive(Default)]
 pub(crate) struct SheetGrid {
-    cells: Vec<Cell>,
+    store: Store,
     row0: u32,
     col0: u32,
     height: usize,
     width: usize,
 }
 
+enum Store {
+    /// `height × width` cells, row-major.
+    Dense(Vec<Cell>),
+    /// Non-empty cells at grid positions (row, column), sorted, one per position.
+    Sparse { at: Vec<(u32, u32)>, cells: Vec<Cell> },
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::Dense(Vec::new())
+    }
+}
+
+/// Whether `cells` non-empty cells over `area` grid positions are held densely: when at
+/// least a quarter of the rectangle is filled, or the rectangle is small anyway.
+fn dense_enough(cells: usize, area: u64) -> bool {
+    area <= (cells as u64).saturating_mul(4).max(1 << 16)
+}
+
 impl SheetGrid {
-    /// From a calamine range (xls, xlsb, ods), moving its strings.
-    pub(crate) fn from_range(mut range: Range<Data>) -> Self {
+    /// From a calamine range (xls, ods), moving its strings.
+    pub(crate) fn from_range(mut range: Range<Data>) -> Result<Self, LoadError> {
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let (height, width) = range.get_size();
-        let mut cells = Vec::with_capacity(height * width);
+        let mut cells = Cells::default();
         for r in 0..height {
             for c in 0..width {
-                cells.push(to_cell(std::mem::take(&mut range[(r, c)])));
+                let cell = to_cell(std::mem::take(&mut range[(r, c)]));
+                cells.push((row0 + r as u32, col0 + c as u32), cell)?;
             }
         }
-        SheetGrid { cells, row0, col0, height, width }
+        drop(range);
+        Ok(cells.into_grid())
     }
 
-    /// From non-empty cells with their sheet positions.
-    fn from_sparse(cells: Vec<((u32, u32), Cell)>) -> Self {
+    /// From non-empty cells with their sheet positions, in any order. Of two cells at one
+    /// position the later wins (as Excel reads a repeated `<c r>`).
+    fn from_cells(mut cells: Vec<((u32, u32), Cell)>) -> Self {
         let Some(first) = cells.first() else { return SheetGrid::default() };
         let (mut r0, mut c0, mut r1, mut c1) = (first.0 .0, first.0 .1, first.0 .0, first.0 .1);
         for ((r, c), _) in &cells {
@@ -524,11 +649,20 @@ impl SheetGrid {
             c1 = c1.max(*c);
         }
         let (height, width) = ((r1 - r0) as usize + 1, (c1 - c0) as usize + 1);
-        let mut dense = vec![Cell::Empty; height * width];
-        for ((r, c), cell) in cells {
-            dense[(r - r0) as usize * width + (c - c0) as usize] = cell;
+        if dense_enough(cells.len(), height as u64 * width as u64) {
+            let mut dense = vec![Cell::Empty; height * width];
+            for ((r, c), cell) in cells {
+                dense[(r - r0) as usize * width + (c - c0) as usize] = cell;
+            }
+            return SheetGrid { store: Store::Dense(dense), row0: r0, col0: c0, height, width };
         }
-        SheetGrid { cells: dense, row0: r0, col0: c0, height, width }
+        // Reversed, then a stable sort: of equal positions the last one read comes first
+        // and is the one kept.
+        cells.reverse();
+        cells.sort_by_key(|(p, _)| *p);
+        cells.dedup_by_key(|(p, _)| *p);
+        let (at, cells) = cells.into_iter().map(|((r, c), cell)| ((r - r0, c - c0), cell)).unzip();
+        SheetGrid { store: Store::Sparse { at, cells }, row0: r0, col0: c0, height, width }
     }
 
     /// Merged regions in grid coordinates, clipped to the grid.
@@ -547,8 +681,44 @@ impl SheetGrid {
             .collect()
     }
 
+    /// Index into a sparse store of the first cell at (r, c) or after it.
+    fn seek(at: &[(u32, u32)], r: usize, c: usize) -> usize {
+        let key = (r as u32, c.min(u32::MAX as usize) as u32);
+        at.partition_point(|p| *p < key)
+    }
+
     fn at(&self, r: usize, c: usize) -> Option<&Cell> {
-        (r < self.height && c < self.width).then(|| &self.cells[r * self.width + c])
+        if r >= self.height || c >= self.width {
+            return None;
+        }
+        match &self.store {
+            Store::Dense(cells) => Some(&cells[r * self.width + c]),
+            Store::Sparse { at, cells } => {
+                let i = Self::seek(at, r, c);
+                (at.get(i) == Some(&(r as u32, c as u32))).then(|| &cells[i])
+            }
+        }
+    }
+
+    /// Whether the cells are held sparsely (for tests and notes).
+    pub(crate) fn is_sparse(&self) -> bool {
+        matches!(self.store, Store::Sparse { .. })
+    }
+}
+
+/// A cell as the grid shows it.
+fn peek_cell(cell: Option<&Cell>) -> Peek<'_> {
+    match cell {
+        None | Some(Cell::Empty) => Peek::Empty,
+        Some(Cell::Text(s)) => {
+            if s.trim().is_empty() {
+                Peek::Empty
+            } else {
+                Peek::Text(s)
+            }
+        }
+        Some(Cell::Number(n)) => Peek::Number(*n),
+        Some(Cell::Bool(_) | Cell::Date(_) | Cell::Error(_)) => Peek::Other,
     }
 }
 
@@ -562,17 +732,21 @@ impl Grid for SheetGrid {
     }
 
     fn peek(&self, r: usize, c: usize) -> Peek<'_> {
-        match self.at(r, c) {
-            None | Some(Cell::Empty) => Peek::Empty,
-            Some(Cell::Text(s)) => {
-                if s.trim().is_empty() {
-                    Peek::Empty
-                } else {
-                    Peek::Text(s)
-                }
+        peek_cell(self.at(r, c))
+    }
+
+    fn next_filled(&self, r: usize, from: usize) -> Option<(usize, Peek<'_>)> {
+        match &self.store {
+            Store::Dense(_) => (from..self.width).map(|c| (c, self.peek(r, c))).find(|(_, p)| !p.is_empty()),
+            Store::Sparse { at, cells } => {
+                let i = Self::seek(at, r, from);
+                at[i..]
+                    .iter()
+                    .zip(&cells[i..])
+                    .take_while(|(p, _)| p.0 as usize == r)
+                    .map(|(p, cell)| (p.1 as usize, peek_cell(Some(cell))))
+                    .find(|(_, p)| !p.is_empty())
             }
-            Some(Cell::Number(n)) => Peek::Number(*n),
-            Some(Cell::Bool(_) | Cell::Date(_) | Cell::Error(_)) => Peek::Other,
         }
     }
 
@@ -580,7 +754,17 @@ impl Grid for SheetGrid {
         if r >= self.height || c >= self.width {
             return Cell::Empty;
         }
-        std::mem::take(&mut self.cells[r * self.width + c])
+        match &mut self.store {
+            Store::Dense(cells) => std::mem::take(&mut cells[r * self.width + c]),
+            Store::Sparse { at, cells } => {
+                let i = Self::seek(at, r, c);
+                if at.get(i) == Some(&(r as u32, c as u32)) {
+                    std::mem::take(&mut cells[i])
+                } else {
+                    Cell::Empty
+                }
+            }
+        }
     }
 
     fn copy(&self, r: usize, c: usize) -> Cell {

@@ -24,11 +24,14 @@ use crate::rules::{Case, Problem};
 use crate::table::Inputs;
 
 /// A run folder being written: `<out>/.<label>.partial-<pid>`, renamed to `<out>/<label>` by
-/// [`RunDir::finish`].
+/// [`RunDir::finish`]. Dropped unfinished (a write failed, the run stopped with an error or
+/// a panic unwound), it removes its own partial folder and nothing else: a failed run leaves
+/// no half-written workbooks behind, and earlier runs' folders are never touched.
 pub struct RunDir {
     pub partial: PathBuf,
     pub target: PathBuf,
     pub label: String,
+    finished: bool,
 }
 
 impl RunDir {
@@ -42,8 +45,9 @@ impl RunDir {
                 target.display()
             )));
         }
-        // A private temporary name: an interrupted run leaves its own partial folder behind,
-        // which a later run never touches (nothing is deleted without being asked).
+        // A private temporary name, new for this process: only this run ever writes into it
+        // or removes it. A run killed outright (power cut, out of memory) leaves it behind,
+        // and a later run never touches it.
         let mut partial = out.join(format!(".{label}.partial-{}", std::process::id()));
         let mut n = 2;
         while partial.exists() {
@@ -51,7 +55,7 @@ impl RunDir {
             n += 1;
         }
         fs::create_dir_all(&partial).map_err(|e| Error::io(format!("无法创建 {}", partial.display()), e))?;
-        Ok(RunDir { partial, target, label: label.to_string() })
+        Ok(RunDir { partial, target, label: label.to_string(), finished: false })
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -59,10 +63,20 @@ impl RunDir {
     }
 
     /// Renames the partial folder to its final name.
-    pub fn finish(self) -> Result<PathBuf> {
+    pub fn finish(mut self) -> Result<PathBuf> {
         fs::rename(&self.partial, &self.target)
             .map_err(|e| Error::io(format!("无法完成输出目录 {}", self.target.display()), e))?;
-        Ok(self.target)
+        self.finished = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Best effort: the error that stopped the run is what the user needs to see.
+            let _ = fs::remove_dir_all(&self.partial);
+        }
     }
 }
 
@@ -262,4 +276,31 @@ pub fn write_all(
         out.extend(result.expect("every job ran")?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_run_folder_removes_itself_and_nothing_else() {
+        let out = std::env::temp_dir().join(format!("kcbx-rundir-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        // An earlier run, and an earlier run's leftover partial folder.
+        let done = RunDir::create(&out, "first").unwrap();
+        fs::write(done.path("run.json"), "{}").unwrap();
+        let first = done.finish().unwrap();
+        let stale = out.join(".old.partial-1");
+        fs::create_dir_all(&stale).unwrap();
+
+        let dir = RunDir::create(&out, "second").unwrap();
+        fs::create_dir_all(dir.path("问题台账")).unwrap();
+        fs::write(dir.path("问题台账/甲镇问题台账.xlsx"), "half").unwrap();
+        let partial = dir.partial.clone();
+        assert!(partial.is_dir());
+        drop(dir);
+        assert!(!partial.exists() && !out.join("second").exists());
+        assert!(first.join("run.json").is_file() && stale.is_dir());
+        fs::remove_dir_all(&out).unwrap();
+    }
 }
