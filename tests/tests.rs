@@ -2,6 +2,7 @@
 //! or the library over real files.
 
 mod builder;
+mod hostile;
 mod util;
 
 mod bench_log;
@@ -9,9 +10,11 @@ mod ledger_workbooks;
 mod link_data;
 mod link_quality;
 mod link_tiers;
+mod memory_guard;
 mod read_errors;
 mod read_fixtures;
 mod read_formats;
+mod read_hostile;
 mod read_scale;
 mod read_support;
 mod readme;

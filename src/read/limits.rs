@@ -199,7 +199,7 @@ pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), String> {
                 thousands(area),
                 thousands(s.cells),
                 thousands(MAX_XLS_SHEET_AREA),
-                s.block_end + 1,
+                s.block_end,
             ));
         }
         book_area += area;
