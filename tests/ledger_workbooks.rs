@@ -68,26 +68,61 @@ fn element<'a>(xml: &'a str, tag: &str) -> &'a str {
     &xml[start..end]
 }
 
-/// Every sheet of a workbook: A4 (paperSize 9) landscape, fitted to one page wide (any
-/// height), the header row(s) `rows` (or those `other` gives a sheet) repeated on every
-/// page, page numbers in the footer.
-fn assert_print_setup(book: &Path, rows: &str, other: &[(&str, &str)]) {
+/// Every sheet of a workbook: A4 (paperSize 9) landscape, the header row(s) `rows` (or those
+/// `other` gives a sheet) repeated on every page, page numbers in the footer. The sheets
+/// named in `fixed` print at a fixed scale of at least 90 % (8 pt and more from a 9 pt body);
+/// the others are fitted to one page wide (any height).
+fn assert_print_setup(book: &Path, rows: &str, other: &[(&str, &str)], fixed: &[&str]) {
     let workbook = zip_text(book, "xl/workbook.xml");
     for (index, sheet) in sheet_names(book).iter().enumerate() {
         let xml = sheet_xml(book, index);
-        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{sheet}: fit to page");
         let setup = element(&xml, "pageSetup");
-        for attr in [r#"paperSize="9""#, r#"orientation="landscape""#, r#"fitToHeight="0""#] {
+        for attr in [r#"paperSize="9""#, r#"orientation="landscape""#] {
             assert!(setup.contains(attr), "{sheet}: {attr} in {setup}");
         }
-        // fitToWidth is 1 when not written (the schema's default).
-        assert!(!setup.contains("fitToWidth") || setup.contains(r#"fitToWidth="1""#), "{sheet}: {setup}");
+        if fixed.contains(&sheet.as_str()) {
+            assert!(!xml.contains("fitToPage"), "{sheet}: a fixed scale, not fitted");
+            let scale: u32 = setup.split("scale=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().parse().unwrap();
+            assert!(scale >= 90, "{sheet}: scale {scale}");
+        } else {
+            assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{sheet}: fit to page");
+            assert!(setup.contains(r#"fitToHeight="0""#), "{sheet}: {setup}");
+            // fitToWidth is 1 when not written (the schema's default).
+            assert!(!setup.contains("fitToWidth") || setup.contains(r#"fitToWidth="1""#), "{sheet}: {setup}");
+        }
         assert!(xml.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"), "{sheet}: page numbers");
         let rows = other.iter().find(|(s, _)| s == sheet).map_or(rows, |(_, r)| r);
         let titles =
             format!(r#"<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{sheet}!{rows}</definedName>"#);
         assert!(workbook.contains(&titles), "{sheet}: repeated header rows {rows}");
     }
+}
+
+/// The print area of sheet `index`: `range` (e.g. `$A$1:$P$6`).
+fn print_area(book: &Path, index: usize) -> String {
+    let workbook = zip_text(book, "xl/workbook.xml");
+    let tag = format!(r#"<definedName name="_xlnm.Print_Area" localSheetId="{index}">"#);
+    let start = workbook.find(&tag).unwrap_or_else(|| panic!("no print area on sheet {index}")) + tag.len();
+    let text = &workbook[start..start + workbook[start..].find('<').unwrap()];
+    text.rsplit('!').next().unwrap().to_string()
+}
+
+/// The heights set on rows `from..` of sheet `index` (1-based row numbers in the XML): each
+/// row's `ht` with `customHeight`, None where a row has no height of its own.
+fn row_heights(book: &Path, index: usize, from: u32) -> Vec<Option<f64>> {
+    let xml = sheet_xml(book, index);
+    xml.split("<row ")
+        .skip(1)
+        .filter_map(|row| {
+            let head = &row[..row.find('>').unwrap()];
+            let r: u32 = head.split("r=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            (r >= from).then(|| {
+                head.contains("customHeight=\"1\"")
+                    .then(|| head.split("ht=\"").nth(1).and_then(|h| h.split('"').next()).and_then(|h| h.parse().ok()))
+                    .flatten()
+            })
+        })
+        .collect()
 }
 
 /// The native chart drawn on sheet `index` (1-based part numbers): a stacked bar chart whose
@@ -112,6 +147,7 @@ fn the_town_ledger() {
     assert_eq!(
         sheet_names(&book),
         [
+            "填写说明",
             "汇总",
             "全部问题",
             "适龄未入学",
@@ -125,7 +161,7 @@ fn the_town_ledger() {
     );
     assert_eq!(
         sheet_names(&run.join("问题台账/仁义镇问题台账.xlsx")),
-        ["汇总", "全部问题", "适龄未入学", "高峰村", "已销号", "变化情况"]
+        ["填写说明", "汇总", "全部问题", "适龄未入学", "高峰村", "已销号", "变化情况"]
     );
 
     let all = sheet_text(&book, "全部问题");
@@ -165,19 +201,48 @@ fn the_town_ledger() {
         }
     }
 
-    // 核实结果 (column Z) offers the outcome list on every case sheet.
-    assert_eq!(col("核实结果"), 25);
-    for (index, sheet) in ["全部问题", "适龄未入学", "新峰村"].iter().enumerate().map(|(k, s)| ([1, 2, 6][k], s))
+    // 核实结果 (column M) offers the outcome list on every case sheet, with a prompt saying
+    // what 核实说明 must hold; 已销号 (column H) too, to reopen a case.
+    assert_eq!(col("核实结果"), 12);
+    for (index, sheet, column) in [(2, "全部问题", "M"), (3, "适龄未入学", "M"), (7, "新峰村", "M"), (8, "已销号", "H")]
     {
         let xml = sheet_xml(&book, index);
         let dv = &xml[xml.find("<dataValidation ").unwrap_or_else(|| panic!("{sheet}: no data validation"))..];
         assert!(
-            dv.contains(r#"type="list""#) && dv.contains("sqref=\"Z4"),
+            dv.contains(r#"type="list""#) && dv.contains(&format!("sqref=\"{column}4")),
             "{sheet}: {}",
             dv.chars().take(200).collect::<String>()
         );
         assert!(dv.contains("已在校就读并注册学籍") && dv.contains("身份证号或姓名错误"), "{sheet}");
+        assert!(dv.contains(r#"showInputMessage="1""#) && dv.contains("promptTitle=\"核实结果\""), "{sheet}: prompt");
     }
+    assert!(sheet_xml(&book, 2).contains("学校名称"), "the prompt says a school must be named");
+
+    // Each sheet's banner counts its own cases.
+    for (sheet, unit, n) in [
+        ("全部问题", "荣隆镇", 3),
+        ("适龄未入学", "荣隆镇", 1),
+        ("新峰村", "荣隆镇新峰村", 2),
+        ("大南社区", "荣隆镇大南社区", 1),
+    ] {
+        let banner = &sheet_text(&book, sheet)[1][0];
+        assert!(banner.starts_with(&format!("填报单位：{unit}    问题数：{n}    ")), "{sheet}: {banner}");
+    }
+    // 年龄 is a number.
+    assert!(matches!(sheet_cells(&book, "全部问题")[4][col("年龄")], Data::Float(a) if a == 17.0));
+
+    // 填写说明: for each 核实结果, what it means, what 核实说明 must say, whether it closes.
+    let guide = sheet_text(&book, "填写说明");
+    assert!(guide[2][0].contains("请按村打印"), "{:?}", guide[2]);
+    let top = guide.iter().position(|r| r[0] == "核实结果").expect("the outcome table");
+    assert_eq!(guide[top][..4], ["核实结果", "含义", "核实说明须写明", "是否销号"]);
+    let line = |o: &str| guide[top..].iter().find(|r| r[0] == o).unwrap_or_else(|| panic!("{o}"));
+    assert!(line("已在校就读并注册学籍")[2].contains("学校名称"));
+    assert!(line("已在校就读并注册学籍")[3].contains("未写明学校的不销号"));
+    assert!(line("身份证号或姓名错误")[2].contains("18位身份证号"));
+    assert_eq!(line("死亡")[3], "销号");
+    assert_eq!(line("省外就读无学籍")[3], "不销号，继续跟踪");
+    assert_eq!(guide.len() - top - 1, 15, "every outcome of the drop-down");
 
     // 汇总: village × problem counts with the poverty count.
     let summary = sheet_text(&book, "汇总");
@@ -205,10 +270,11 @@ fn per_village_workbooks() {
         ("仁义镇/仁义镇高峰村问题台账.xlsx", vec!["丁思远"]),
     ] {
         let path = dir.join(file);
-        assert_eq!(sheet_names(&path), ["全部问题"], "{file}");
+        assert_eq!(sheet_names(&path), ["填写说明", "全部问题"], "{file}");
         let rows = sheet_text(&path, "全部问题");
         assert_eq!(rows[2], readme_columns(), "{file}");
-        assert_eq!(rows[3..].iter().map(|r| r[6].as_str()).collect::<Vec<_>>(), names, "{file}");
+        assert_eq!(rows[3..].iter().map(|r| r[4].as_str()).collect::<Vec<_>>(), names, "{file}");
+        assert!(rows[1][0].contains(&format!("问题数：{}", names.len())), "{file}: {}", rows[1][0]);
     }
     let mut listed: Vec<String> = std::fs::read_dir(dir.join("荣隆镇"))
         .unwrap()
@@ -318,7 +384,7 @@ fn every_town_gets_a_ledger() {
     };
     assert_eq!(ledgers(&m1), ["吴家镇问题台账.xlsx", "直升镇问题台账.xlsx", "荣隆镇问题台账.xlsx"]);
     let book = m1.join("问题台账/吴家镇问题台账.xlsx");
-    assert_eq!(sheet_names(&book), ["汇总", "全部问题", "已销号", "变化情况"]);
+    assert_eq!(sheet_names(&book), ["填写说明", "汇总", "全部问题", "已销号", "变化情况"]);
     let summary = sheet_text(&book, "汇总");
     assert_eq!(summary[0][0], "吴家镇控辍保学问题汇总（基准日 2020-05-14）");
     assert_eq!(summary[2][..3], ["村(社区)", "合计", "其中建档立卡"]);
@@ -346,28 +412,76 @@ fn ledgers_print_on_a4_landscape_and_summaries_have_native_bar_charts() {
     let wd = Workdir::new("ledger-print");
     let run = inputs().run(&wd, "t");
     let town = run.join("问题台账/荣隆镇问题台账.xlsx");
-    // Title and subtitle above the header row (row 3) on every sheet.
-    assert_print_setup(&town, "$3:$3", &[]);
-    // 汇总: villages (大南社区, 新峰村) × the town's three problem types.
+    // Title and banner above the header row (row 3) on every sheet; the case sheets, 已销号
+    // and 填写说明 at a fixed scale, the 汇总 and 变化情况 fitted to the width.
+    let case_sheets = ["全部问题", "适龄未入学", "县外就读待核实", "辍学未完成义务教育", "大南社区", "新峰村"];
+    let mut fixed = case_sheets.to_vec();
+    fixed.extend(["已销号", "填写说明"]);
+    let guide_header = sheet_text(&town, "填写说明").iter().position(|r| r[0] == "核实结果").unwrap() + 1;
+    assert_print_setup(&town, "$3:$3", &[("填写说明", &format!("${guide_header}:${guide_header}"))], &fixed);
+    // The print area of a case sheet is its first 16 columns (序号 … 备注), every row.
+    let names = sheet_names(&town);
+    for sheet in case_sheets {
+        let index = names.iter().position(|n| n == sheet).unwrap();
+        let last = sheet_text(&town, sheet).len();
+        assert_eq!(print_area(&town, index), format!("$A$1:$P${last}"), "{sheet}");
+        let header = &sheet_text(&town, sheet)[2];
+        assert_eq!(header[15], "备注", "{sheet}: the last printed column");
+        // Every case row has a height of its own, enough for its wrapped cells.
+        let heights = row_heights(&town, index, 4);
+        assert_eq!(heights.len(), last - 3, "{sheet}");
+        assert!(heights.iter().all(|h| h.is_some_and(|h| h >= 16.0)), "{sheet}: {heights:?}");
+    }
+    // A long 问题描述 makes a taller row than a short one (程雨菲's mentions the census's words).
+    let all = sheet_text(&town, "全部问题");
+    let desc = all[2].iter().position(|h| h == "问题描述").unwrap();
+    let heights = row_heights(&town, 2, 4);
+    let (long, short) = (0..3).fold((0, 0), |(l, s), k| {
+        let n = all[3 + k][desc].chars().count();
+        (
+            if n > all[3 + l][desc].chars().count() { k } else { l },
+            if n < all[3 + s][desc].chars().count() { k } else { s },
+        )
+    });
+    if all[3 + long][desc].chars().count() > 2 * all[3 + short][desc].chars().count() {
+        assert!(heights[long].unwrap() > heights[short].unwrap(), "{heights:?}");
+    }
+    // The title rows are taller than a 16 pt title.
+    assert!(row_heights(&town, 2, 1)[0].is_some_and(|h| h >= 27.0));
+
+    // 汇总: villages (大南社区, 新峰村) × the town's three problem types; the chart after a
+    // page break, no taller than a page.
     let summary = sheet_text(&town, "汇总");
     assert_eq!(summary[3][0], "大南社区");
     assert_bar_chart(
         &town,
-        0,
+        1,
         1,
         "汇总!$A$4:$A$5",
         &["适龄未入学/疑似失学", "县外就读待核实", "2015年以来辍学未完成义务教育"],
     );
+    assert!(sheet_xml(&town, 1).contains(r#"<rowBreaks count="1" manualBreakCount="1"><brk id="7""#));
 
     let district = run.join("汇总.xlsx");
-    // 核实反馈: nine counts, then the table of unmatched rows: its title, then its header.
-    assert_print_setup(&district, "$3:$3", &[("核实反馈", "$14:$14")]);
-    // 镇街汇总: 仁义镇 and 荣隆镇; 学校汇总: the schools of the cases.
+    // 核实反馈: counts, then the table of unmatched rows: its title, then its header.
+    let feedback = sheet_text(&district, "核实反馈");
+    let header = feedback.iter().position(|r| r[0] == "文件").unwrap() + 1;
+    assert_print_setup(&district, "$3:$3", &[("核实反馈", &format!("${header}:${header}"))], &[]);
+    // 镇街汇总: 仁义镇 and 荣隆镇; 学校汇总: the 学籍 schools of the cases, without the row of
+    // the cases that have none.
     assert_bar_chart(&district, 0, 1, "镇街汇总!$A$4:$A$5", &["适龄未入学/疑似失学", "县外就读待核实"]);
     let schools = sheet_text(&district, "学校汇总");
-    let rows = schools[3..].iter().take_while(|r| r[0] != "合计").count();
-    assert_bar_chart(&district, 1, 2, &format!("学校汇总!$A$4:$A${}", 3 + rows), &["2015年以来辍学未完成义务教育"]);
+    let rows: Vec<&str> = schools[3..].iter().take_while(|r| r[0] != "合计").map(|r| r[0].as_str()).collect();
+    assert_eq!(rows, ["荣隆中学", "（无学籍学校）"]);
+    assert_bar_chart(&district, 1, 2, "学校汇总!$A$4", &["2015年以来辍学未完成义务教育"]);
     // The other ledgers print the same way.
-    assert_print_setup(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), "$3:$3", &[]);
-    assert_print_setup(&run.join("辍学学生花名册.xlsx"), "$3:$3", &[]);
+    assert_print_setup(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), "$3:$3", &[], &[]);
+    let roster = run.join("辍学学生花名册.xlsx");
+    assert_print_setup(&roster, "$3:$3", &[], &[]);
+    // The 花名册's wrapped 情况说明 and 建议 have rows tall enough for them.
+    let heights = row_heights(&roster, 0, 4);
+    assert!(!heights.is_empty() && heights.iter().all(|h| h.is_some_and(|h| h > 16.0)), "{heights:?}");
+    // The 适龄儿童台账's 16 pt title sits in a taller row.
+    let title = row_heights(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), 0, 1)[0];
+    assert!(title.is_some_and(|h| h >= 27.0), "{title:?}");
 }

@@ -233,7 +233,8 @@ fn closed_cases_persist_when_the_rules_no_longer_raise_them() {
     let closed = sheet_text(&m3.join("问题台账/仁义镇问题台账.xlsx"), "已销号");
     assert_eq!((closed.len(), closed[3][4].as_str(), closed[3][10].as_str()), (4, e.name.as_str(), "m2"));
     let all = sheet_text(&m3.join("问题台账/荣隆镇问题台账.xlsx"), "全部问题");
-    let names: Vec<&str> = all[3..].iter().map(|r| r[6].as_str()).collect();
+    let name = all[2].iter().position(|h| h == "姓名").unwrap();
+    let names: Vec<&str> = all[3..].iter().map(|r| r[name].as_str()).collect();
     assert_eq!(names, [d.name.as_str(), f.name.as_str()], "only open cases on the working sheets");
 
     // 变化情况 (m2 → m3) in 汇总.xlsx: 荣隆镇's two villages and its 小计; 仁义镇 has no change

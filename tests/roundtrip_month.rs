@@ -286,7 +286,7 @@ fn a_month_of_returned_ledgers() {
     let row = all.iter().find(|r| r[col("姓名")] == "曹一凡").unwrap();
     assert_eq!(
         (row[col("反馈次数")].as_str(), row[col("上次核实结果")].as_str(), row[col("首次发现")].as_str()),
-        ("1", "省外就读无学籍：随父母在广东省东莞市就读", "m1")
+        ("1", "省外就读无学籍：随父母在广东省东莞市就读（此结果不销号，仍待核实）", "m1")
     );
     assert!(all.iter().all(|r| r[col("姓名")] != "安宇航"), "closed cases leave the working sheets");
     let closed = sheet_text(&ledger, "已销号");

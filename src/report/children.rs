@@ -190,6 +190,8 @@ fn write_sheet(
         // Calibri 11, the default of the other workbooks the widths were chosen for.
         ws.set_column_width(c as u16, *w * 7.0 / 6.0)?;
     }
+    // The 16 pt title needs a row taller than the default 15 pt.
+    ws.set_row_height(0, 28)?;
     ws.merge_range(0, 0, 0, last_col, title, &f.title)?;
     let subtitle = format!(
         "适龄：{} 至 {} 出生；共 {} 人（含待入学）",

@@ -52,7 +52,7 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
     let days = working_days_after(as_of);
     let mut headers: Vec<String> = ROSTER_COLUMNS.iter().map(|s| s.to_string()).collect();
     headers.extend(days.iter().map(|d| format!("{}.{}劝返情况", d.month(), d.day())));
-    let widths = [5.0, 18.0, 8.0, 5.0, 19.5, 21.0, 8.0, 7.0, 26.0, 8.0, 30.0, 24.0];
+    let widths = [4.0, 16.0, 7.0, 4.0, 19.5, 21.0, 7.0, 7.0, 20.0, 8.0, 28.0, 18.0];
 
     let mut seen = std::collections::BTreeSet::new();
     let mut rows: Vec<&Case> = Vec::new();
@@ -77,6 +77,7 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
     ws.set_name("花名册")?;
     let last_col = headers.len() as u16 - 1;
     ws.merge_range(0, 0, 0, last_col, title, &f.title)?;
+    ws.set_row_height(0, 28)?;
     ws.merge_range(
         1,
         0,
@@ -92,7 +93,7 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
     for (c, h) in headers.iter().enumerate() {
         let fmt = if c >= 12 || h.contains("必填") { &f.header_fill } else { &f.header };
         ws.write_string_with_format(2, c as u16, h, fmt)?;
-        ws.set_column_width(c as u16, *widths.get(c).unwrap_or(&12.0))?;
+        ws.set_column_width(c as u16, *widths.get(c).unwrap_or(&10.0))?;
     }
     ws.set_row_height(2, 30)?;
     for (k, c) in rows.iter().enumerate() {
@@ -138,9 +139,15 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
             (&situation, &f.wrap),
             (c.problem.measure(), &f.wrap),
         ];
+        let mut wrapped = Vec::new();
         for (col, (text, fmt)) in cells.iter().enumerate() {
             ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
+            if std::ptr::eq(*fmt, &f.wrap) {
+                wrapped.push((*text, widths[col + 1]));
+            }
         }
+        // 情况说明 and 建议 wrap: the row is as tall as the longest, or they overlap.
+        ws.set_row_height(r, super::layout::row_height(&wrapped))?;
         for d in 0..days.len() {
             ws.write_blank(r, 12 + d as u16, &f.fill)?;
         }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
+use super::layout::{self, Heading};
 use super::xlsx::{self, Formats};
 use crate::history::{self, Change, DiffRow};
 use crate::plan::Plan;
@@ -23,18 +24,23 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
     let mut wb = xlsx::workbook(&title, as_of);
     let f = Formats::new();
     let mut taken = Vec::new();
-    let subtitle = format!(
-        "填报单位：{town}    问题数：{}    完成时限：{}    黄色列由镇街核实后填写，“核实结果”请从下拉列表选择",
-        cases.len(),
+    let note = format!(
+        "完成时限：{}    黄色列由镇街核实后填写，“核实结果”请从下拉列表选择（见“填写说明”）",
         plan.params.deadline().format("%Y-%m-%d")
     );
+
+    let ws = wb.add_worksheet();
+    ws.set_name(xlsx::sheet_name("填写说明", &mut taken))?;
+    layout::write_instructions(ws, &f, &format!("{town}控辍保学问题台账填写说明"))?;
 
     write_summary(&mut wb, &f, &mut taken, town, cases, closed.len(), plan)?;
 
     let ws = wb.add_worksheet();
     ws.set_name(xlsx::sheet_name("全部问题", &mut taken))?;
-    xlsx::write_case_table(ws, &f, &title, &subtitle, cases, as_of)?;
+    layout::write_case_sheet(ws, &f, &Heading { title: &title, unit: town, note: &note }, cases, as_of)?;
 
+    // One sheet per problem type present, in the order of the problem list (a new code gets
+    // its sheet without a change here).
     for problem in Problem::ALL {
         let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.problem == problem).collect();
         if subset.is_empty() {
@@ -43,16 +49,18 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
         let ws = wb.add_worksheet();
         ws.set_name(xlsx::sheet_name(problem.sheet_name(), &mut taken))?;
         let t = format!("{town}{}台账（基准日 {}）", problem.label(), as_of.format("%Y-%m-%d"));
-        xlsx::write_case_table(ws, &f, &t, &subtitle, &subset, as_of)?;
+        layout::write_case_sheet(ws, &f, &Heading { title: &t, unit: town, note: &note }, &subset, as_of)?;
     }
 
+    // The village sheets: the print unit (each goes to the people who visit that village).
     for village in villages(cases) {
         let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.village == village).collect();
         let ws = wb.add_worksheet();
         let label = if village.is_empty() { "村社不详".to_string() } else { village.clone() };
         ws.set_name(xlsx::sheet_name(&label, &mut taken))?;
         let t = format!("{town}{label}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
-        xlsx::write_case_table(ws, &f, &t, &subtitle, &subset, as_of)?;
+        let unit = format!("{town}{label}");
+        layout::write_case_sheet(ws, &f, &Heading { title: &t, unit: &unit, note: &note }, &subset, as_of)?;
     }
 
     let ws = wb.add_worksheet();
@@ -68,25 +76,41 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
 /// (by the outcome, or because the case was gone — [`crate::verify::closed_by`]).
 fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
     let headers = [
-        ("序号", 5.0),
-        ("case_id", 10.0),
-        ("村(社区)", 10.0),
-        ("社", 5.0),
-        ("姓名", 8.0),
-        ("身份证号", 19.5),
-        ("问题类型", 14.0),
-        ("核实结果", 16.0),
-        ("核实说明", 30.0),
+        ("序号", 4.0),
+        ("case_id", 13.0),
+        ("村(社区)", 8.0),
+        ("社", 4.5),
+        ("姓名", 6.5),
+        ("身份证号", 18.0),
+        ("问题类型", 10.0),
+        ("核实结果", 11.0),
+        ("核实说明", 20.0),
         ("首次发现", 14.0),
         ("销号批次", 14.0),
-        ("销号依据", 24.0),
+        ("销号依据", 14.0),
     ];
     let title = format!("{town}已销号问题（基准日 {}）", plan.params.as_of.format("%Y-%m-%d"));
     ws.merge_range(0, 0, 0, headers.len() as u16 - 1, &title, &f.title)?;
+    ws.set_row_height(0, 28)?;
+    // 核实结果 and 核实说明 can be changed to reopen a case (README: 已销号).
+    let editable = |h: &str| matches!(h, "核实结果" | "核实说明");
     for (c, (h, w)) in headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.write_string_with_format(2, c as u16, *h, if editable(h) { &f.header_fill } else { &f.header })?;
         ws.set_column_width(c as u16, *w)?;
     }
+    ws.merge_range(
+        1,
+        0,
+        1,
+        headers.len() as u16 - 1,
+        &format!(
+            "已销号问题数：{}    如需重新核实，请在“核实结果”中改选不销号的结果（如“其他”）并在“核实说明”写明原因",
+            closed.len()
+        ),
+        &f.subtitle_wrap,
+    )?;
+    ws.set_row_height(1, 18)?;
+    ws.set_row_height(2, 30)?;
     for (k, c) in closed.iter().enumerate() {
         let r = 3 + k as u32;
         ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
@@ -96,19 +120,30 @@ fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], p
             (&c.group, &f.cell),
             (&c.name, &f.cell),
             (&c.id_number, &f.text),
-            (c.problem.label(), &f.cell),
+            (c.problem.label(), &f.wrap),
             (&c.history.last_outcome, &f.cell),
             (&c.history.outcome_note, &f.wrap),
             (&c.history.first_seen, &f.text),
             (&c.history.closed_in, &f.text),
             (crate::verify::closed_by(c), &f.wrap),
         ];
+        let mut wrapped = Vec::new();
         for (col, (text, fmt)) in cells.iter().enumerate() {
+            let fmt = if editable(headers[col + 1].0) { &f.fill } else { *fmt };
             ws.write_string_with_format(r, col as u16 + 1, *text, fmt)?;
+            if std::ptr::eq(fmt, &f.wrap) || std::ptr::eq(fmt, &f.fill) {
+                wrapped.push((*text, headers[col + 1].1));
+            }
         }
+        ws.set_row_height(r, layout::row_height(&wrapped))?;
     }
+    let last_row = (2 + closed.len() as u32).max(3);
+    let validation = layout::outcome_validation(
+        "如需重新核实，请改选不销号的核实结果（如“其他”），并在核实说明中写明原因；交回后下次运行重新列为待核实。各结果的含义见“填写说明”表。",
+    )?;
+    ws.add_data_validation(3, 7, last_row, 7, &validation)?;
     ws.set_freeze_panes(3, 0)?;
-    xlsx::print_setup(ws, (2, 2))?;
+    layout::print_fixed(ws, (2, 2), layout::PRINT_SCALE)?;
     Ok(())
 }
 
@@ -215,9 +250,13 @@ pub fn write_villages(dir: &Path, town: &str, all: &[&Case], plan: &Plan) -> Res
         let mut wb = xlsx::workbook(&title, as_of);
         let f = Formats::new();
         let ws = wb.add_worksheet();
+        ws.set_name("填写说明")?;
+        layout::write_instructions(ws, &f, &format!("{town}{label}控辍保学问题台账填写说明"))?;
+        let ws = wb.add_worksheet();
         ws.set_name("全部问题")?;
-        let subtitle = format!("填报单位：{town}{label}    问题数：{}", subset.len());
-        xlsx::write_case_table(ws, &f, &title, &subtitle, &subset, as_of)?;
+        let unit = format!("{town}{label}");
+        let note = format!("完成时限：{}", plan.params.deadline().format("%Y-%m-%d"));
+        layout::write_case_sheet(ws, &f, &Heading { title: &title, unit: &unit, note: &note }, &subset, as_of)?;
         wb.save(dir.join(format!("{}{label}问题台账.xlsx", safe_file(town))))?;
     }
     Ok(())
@@ -303,7 +342,7 @@ fn write_summary(
         ws.write_string_with_format(total_row + 2, 0, &note, &f.subtitle)?;
     }
 
-    if !villages.is_empty() && !problems.is_empty() {
+    if !villages.is_empty() && !problems.is_empty() && villages.len() <= layout::CHART_MAX_BARS {
         let mut chart = Chart::new(ChartType::BarStacked);
         let sheet = ws.name();
         for (k, p) in problems.iter().enumerate() {
@@ -315,8 +354,7 @@ fn write_summary(
                 .set_values((sheet.as_str(), 3, col, total_row - 1, col));
         }
         chart.title().set_name("各村（社区）问题数");
-        chart.set_width(720).set_height(360.max(24 * villages.len() as u32 + 120));
-        ws.insert_chart(total_row + 2, 0, &chart)?;
+        layout::place_chart(ws, &mut chart, total_row + 2, villages.len())?;
     }
     Ok(())
 }

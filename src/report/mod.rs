@@ -8,6 +8,7 @@
 pub mod cases_csv;
 pub mod children;
 pub mod dropouts;
+pub mod layout;
 pub mod ledger;
 pub mod manifest;
 pub mod rejects;

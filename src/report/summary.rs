@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
 
+use super::layout;
 use super::xlsx::{self, Formats};
 use crate::frame;
 use crate::history::DiffRow;
@@ -13,6 +14,9 @@ use crate::plan::Plan;
 use crate::rules::{Case, Problem};
 use crate::table::Inputs;
 use crate::verify::VerifyReport;
+
+/// The 学校汇总 row of the cases without a 学籍 school: listed last, never charted.
+const NO_SCHOOL: &str = "（无学籍学校）";
 
 /// Writes the district summary workbook (open cases; closed ones are counted in 变化情况).
 pub fn write(
@@ -30,10 +34,14 @@ pub fn write(
     let mut wb = xlsx::workbook(&title, as_of);
     let f = Formats::new();
     let towns: Vec<String> = cases.iter().map(|c| c.town.clone()).collect();
-    cross_table(&mut wb, &f, "镇街汇总", "镇街", &title, cases, &towns)?;
-    let schools: Vec<String> =
-        cases.iter().map(|c| if c.school.is_empty() { "（无学校）".to_string() } else { c.school.clone() }).collect();
-    cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools)?;
+    cross_table(&mut wb, &f, "镇街汇总", "镇街", &title, cases, &towns, false)?;
+    // A school is one of a 学籍 record behind the case; the census's 就读学校 column holds
+    // claims (「江苏昆山」, 「随父母在外就读」), not schools, and is not listed here.
+    let schools: Vec<String> = cases
+        .iter()
+        .map(|c| if c.student_no.is_empty() || c.school.is_empty() { NO_SCHOOL.to_string() } else { c.school.clone() })
+        .collect();
+    cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools, true)?;
     accounting(&mut wb, &f, inputs, plan)?;
     let ws = wb.add_worksheet();
     ws.set_name("变化情况")?;
@@ -104,6 +112,7 @@ fn cross_table(
     title: &str,
     cases: &[Case],
     keys: &[String],
+    by_count: bool,
 ) -> Result<(), XlsxError> {
     let problems: Vec<Problem> = Problem::ALL.into_iter().filter(|p| cases.iter().any(|c| c.problem == *p)).collect();
     let counts = frame::count_by(&[keys.to_vec(), cases.iter().map(|c| c.problem.key().to_string()).collect()]);
@@ -115,6 +124,17 @@ fn cross_table(
     rows.dedup();
     let count_of: std::collections::HashMap<(&str, &str), u64> =
         counts.iter().map(|(k, n)| ((k[0].as_str(), k[1].as_str()), *n)).collect();
+    // The row of the cases without a key goes last; with `by_count`, the others from the
+    // most cases down (the chart shows the first ones).
+    let total_of = |key: &str| counts.iter().filter(|(k, _)| k[0] == key).map(|(_, n)| *n).sum::<u64>();
+    if by_count {
+        rows.sort_by_cached_key(|k| (std::cmp::Reverse(total_of(k)), k.clone()));
+    }
+    if let Some(k) = rows.iter().position(|r| r == NO_SCHOOL || r.is_empty()) {
+        let r = rows.remove(k);
+        rows.push(r);
+    }
+    let charted = rows.iter().filter(|r| *r != NO_SCHOOL && !r.is_empty()).count();
     let poor_of: std::collections::HashMap<&str, u64> =
         poor.iter().filter(|(k, _)| k[1] == "1").map(|(k, n)| (k[0].as_str(), *n)).collect();
     let ws = wb.add_worksheet();
@@ -160,22 +180,27 @@ fn cross_table(
     ws.write_number_with_format(total_row, n + 3, share, &pct)?;
     ws.set_freeze_panes(3, 1)?;
     xlsx::print_setup(ws, (2, 2))?;
-    // A chart of more than 100 bars is not readable (a city has thousands of schools).
-    if !rows.is_empty() && rows.len() <= 100 && !problems.is_empty() {
+    // The chart shows the real keys only, at most [`layout::CHART_MAX_BARS`] of them (the
+    // schools with the most cases; towns only when they all fit).
+    let bars = if by_count { charted.min(layout::CHART_MAX_BARS) } else { charted };
+    if bars > 0 && bars <= layout::CHART_MAX_BARS && !problems.is_empty() {
+        let last = 3 + bars as u32 - 1;
         let mut chart = Chart::new(ChartType::BarStacked);
         for (k, p) in problems.iter().enumerate() {
             let col = k as u16 + 1;
-            chart.add_series().set_name(p.label()).set_categories((sheet, 3, 0, total_row - 1, 0)).set_values((
-                sheet,
-                3,
-                col,
-                total_row - 1,
-                col,
-            ));
+            chart
+                .add_series()
+                .set_name(p.label())
+                .set_categories((sheet, 3, 0, last, 0))
+                .set_values((sheet, 3, col, last, col));
         }
-        chart.title().set_name(format!("各{key_label}问题数").as_str());
-        chart.set_width(760).set_height(360.max(22 * rows.len() as u32 + 120));
-        ws.insert_chart(total_row + 2, 0, &chart)?;
+        let name = if by_count && charted > bars {
+            format!("问题数最多的{bars}所{key_label}")
+        } else {
+            format!("各{key_label}问题数")
+        };
+        chart.title().set_name(name.as_str());
+        layout::place_chart(ws, &mut chart, total_row + 2, bars)?;
     }
     Ok(())
 }

@@ -1,23 +1,20 @@
 //! Shared workbook plumbing for every report: formats, reproducible document properties,
-//! sheet-name hygiene, and the case table (one row per case) that the town ledgers, the
-//! per-village workbooks and the problem-category sheets all use.
+//! sheet-name hygiene and print setup. The case table itself is [`super::layout`].
 //!
 //! IDs are always written with `write_string` into text-formatted (`@`) columns, so a
 //! spreadsheet program shows 18 characters, never 5.00153E+17.
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
-
-use crate::normalize::values::{disability_category_label, Outcome};
-use crate::rules::Case;
 
 /// The formats a report uses, built once per workbook.
 pub struct Formats {
     pub title: Format,
     pub subtitle: Format,
+    /// The subtitle's font, wrapped (a banner or a paragraph in a merged range).
+    pub subtitle_wrap: Format,
     pub header: Format,
     /// Header of a column the town fills in.
     pub header_fill: Format,
@@ -41,6 +38,11 @@ impl Formats {
         Formats {
             title: Format::new().set_font_name("黑体").set_font_size(16).set_bold().set_align(FormatAlign::Center),
             subtitle: Format::new().set_font_name("宋体").set_font_size(10),
+            subtitle_wrap: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(10)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
             header: base
                 .clone()
                 .set_bold()
@@ -114,180 +116,7 @@ pub fn print_setup(ws: &mut Worksheet, header_rows: (u32, u32)) -> Result<(), Xl
     Ok(())
 }
 
-/// One column of the case table: header, width, and whether the town fills it in.
-pub struct Column {
-    pub header: &'static str,
-    pub width: f64,
-    pub fill: bool,
-}
-
-const fn col(header: &'static str, width: f64) -> Column {
-    Column { header, width, fill: false }
-}
-
-const fn fill(header: &'static str, width: f64) -> Column {
-    Column { header, width, fill: true }
-}
-
-/// The ledger columns, in order (issue 5's list; the return trip reads them by header).
-pub const CASE_COLUMNS: &[Column] = &[
-    col("序号", 4.0),
-    col("case_id", 8.5),
-    col("镇街", 7.0),
-    col("村(社区)", 8.0),
-    col("社", 4.0),
-    col("户主", 6.0),
-    col("姓名", 6.5),
-    col("性别", 3.0),
-    col("身份证号", 17.5),
-    col("出生日期", 9.5),
-    col("年龄", 3.5),
-    col("是否建卡", 4.0),
-    col("残疾类别", 7.0),
-    col("问题类型", 10.0),
-    col("问题描述", 24.0),
-    col("匹配依据", 22.0),
-    col("学校/学籍号", 12.0),
-    col("整改措施", 18.0),
-    col("责任单位", 9.0),
-    col("责任人", 5.5),
-    col("联系电话", 10.5),
-    col("完成时限", 9.5),
-    col("首次发现", 9.0),
-    col("反馈次数", 4.0),
-    col("上次核实结果", 10.0),
-    fill("核实结果", 11.0),
-    fill("核实说明", 14.0),
-    fill("整改情况", 12.0),
-    fill("备注", 8.0),
-];
-
 /// Display width of text in Excel column units: a Han character is two, others one.
 pub fn text_width(s: &str) -> f64 {
     s.chars().map(|c| if c.is_ascii() { 1.0 } else { 2.0 }).sum()
-}
-
-/// Height of a row whose wrapped cells hold `cells` (text, column width): enough lines for
-/// the longest, because not every spreadsheet program re-measures wrapped rows on opening.
-pub fn wrapped_height(cells: &[(&str, f64)]) -> f64 {
-    let lines = cells
-        .iter()
-        .map(|(text, width)| (text_width(text) / (width - 1.0).max(1.0)).ceil().max(1.0))
-        .fold(1.0, f64::max);
-    (lines * 12.0 + 3.0).max(15.0)
-}
-
-/// Writes a titled case table on `ws` and returns the number of rows written.
-/// Row 0: title; row 1: subtitle; row 2: header; rows 3..: one case each.
-pub fn write_case_table(
-    ws: &mut Worksheet,
-    f: &Formats,
-    title: &str,
-    subtitle: &str,
-    cases: &[&Case],
-    as_of: NaiveDate,
-) -> Result<u32, XlsxError> {
-    let last_col = (CASE_COLUMNS.len() - 1) as u16;
-    ws.merge_range(0, 0, 0, last_col, title, &f.title)?;
-    ws.set_row_height(0, 28)?;
-    ws.merge_range(1, 0, 1, last_col, subtitle, &f.subtitle)?;
-    for (c, column) in CASE_COLUMNS.iter().enumerate() {
-        let c = c as u16;
-        let fmt = if column.fill { &f.header_fill } else { &f.header };
-        ws.write_string_with_format(2, c, column.header, fmt)?;
-        ws.set_column_width(c, column.width)?;
-    }
-    ws.set_row_height(2, 30)?;
-    for (i, case) in cases.iter().enumerate() {
-        let r = 3 + i as u32;
-        write_case_row(ws, f, r, i + 1, case, as_of)?;
-    }
-    let last_row = 2 + cases.len() as u32;
-    ws.set_freeze_panes(3, 7)?;
-    ws.autofilter(2, 0, last_row.max(3), last_col)?;
-    // 核实结果: the outcomes towns choose from.
-    let outcomes: Vec<&str> = Outcome::ALL.iter().map(|o| o.label()).collect();
-    let validation = DataValidation::new()
-        .allow_list_strings(&outcomes)?
-        .set_input_message("请从下拉列表选择核实结果，并在“核实说明”中写明依据（如就读学校名称）")?;
-    let outcome_col = CASE_COLUMNS.iter().position(|c| c.header == "核实结果").expect("column") as u16;
-    ws.add_data_validation(3, outcome_col, last_row.max(3), outcome_col, &validation)?;
-    print_setup(ws, (2, 2))?;
-    Ok(cases.len() as u32)
-}
-
-fn write_case_row(
-    ws: &mut Worksheet,
-    f: &Formats,
-    r: u32,
-    seq: usize,
-    c: &Case,
-    as_of: NaiveDate,
-) -> Result<(), XlsxError> {
-    let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
-    let age = c.birth.map(|b| crate::rules::window::age_on(b, as_of).to_string()).unwrap_or_default();
-    let disability = c
-        .disability_category
-        .map(|k| {
-            let grade = c.disability_grade.map(|g| format!("{g}级")).unwrap_or_default();
-            format!("{}{grade}", disability_category_label(k))
-        })
-        .unwrap_or_default();
-    let school = match (c.school.is_empty(), c.student_no.is_empty()) {
-        (false, false) => format!("{}/{}", c.school, c.student_no),
-        (false, true) => c.school.clone(),
-        (true, false) => c.student_no.clone(),
-        (true, true) => String::new(),
-    };
-    ws.write_number_with_format(r, 0, seq as f64, &f.number)?;
-    let returned = if c.history.times_returned == 0 { String::new() } else { c.history.times_returned.to_string() };
-    let last = match (c.history.last_outcome.is_empty(), c.history.outcome_note.is_empty()) {
-        (true, _) => String::new(),
-        (false, true) => c.history.last_outcome.clone(),
-        (false, false) => format!("{}：{}", c.history.last_outcome, c.history.outcome_note),
-    };
-    let texts: [(&str, &Format); 28] = [
-        (&c.case_id, &f.text),
-        (&c.town, &f.cell),
-        (&c.village, &f.cell),
-        (&c.group, &f.cell),
-        (&c.householder, &f.cell),
-        (&c.name, &f.cell),
-        (&c.sex, &f.cell),
-        (&c.id_number, &f.text),
-        (&birth, &f.text),
-        (&age, &f.number),
-        (if c.poverty { "是" } else { "否" }, &f.cell),
-        (&disability, &f.cell),
-        (c.problem.label(), &f.cell),
-        (&c.description, &f.wrap),
-        (&c.evidence, &f.wrap),
-        (&school, &f.wrap),
-        (c.problem.measure(), &f.wrap),
-        (&c.responsible_unit, &f.wrap),
-        (&c.responsible_person, &f.cell),
-        (&c.responsible_phone, &f.text),
-        (&c.deadline.format("%Y-%m-%d").to_string(), &f.text),
-        (&c.history.first_seen, &f.text),
-        (&returned, &f.number),
-        (&last, &f.wrap),
-        ("", &f.fill),
-        ("", &f.fill),
-        ("", &f.fill),
-        ("", &f.fill),
-    ];
-    let mut wrapped = Vec::new();
-    for (k, (text, fmt)) in texts.iter().enumerate() {
-        let col = (k + 1) as u16;
-        if text.is_empty() {
-            ws.write_blank(r, col, fmt)?;
-        } else {
-            ws.write_string_with_format(r, col, *text, fmt)?;
-        }
-        if std::ptr::eq(*fmt, &f.wrap) {
-            wrapped.push((*text, CASE_COLUMNS[k + 1].width));
-        }
-    }
-    ws.set_row_height(r, wrapped_height(&wrapped))?;
-    Ok(())
 }
