@@ -268,6 +268,12 @@ impl Student {
         self.status = status.into();
         self
     }
+
+    /// 户口所在地 as the 学籍 row writes it.
+    pub fn hukou_text(mut self, hukou: &str) -> Student {
+        self.hukou = hukou.into();
+        self
+    }
 }
 
 /// A person on the 建档立卡 register.

@@ -188,9 +188,22 @@ fn a_mistyped_id_or_a_homophone_on_the_enrollment_side_hides_no_dropout() {
     let pupil_row = change(&pupil, "荣隆中学", "七年级", "辍学", "2019-03-01").with_id(&transpose(&pupil.id, 10));
     let alone_row = change(&alone, "荣昌区仁义中学", "七年级", "辍学", "2017-03-01").with_id(&bad_check(&alone.id));
     let neighbour = child("范佳怡", "2010-09-09", 36).at("仁义镇", "大滩村");
+    // Known only to 学籍, exported by two schools: once with the ID, once with it mistyped
+    // and the name a homophone (杰 → 洁).
+    let twice = child("孙文杰", "2002-12-12", 37).at("仁义镇", "高峰村");
+    let mut twice_typo =
+        change(&twice, "荣昌区仁义中学", "八年级", "辍学", "2016-05-03").with_id(&substitute(&twice.id, 12));
+    twice_typo.name = "孙文洁".into();
     let set = Set {
         census: vec![pupil.clone(), neighbour.clone()],
-        students: vec![youth_row, pupil_row, alone_row, student(&neighbour, "荣昌区仁义镇中心小学", "三年级")],
+        students: vec![
+            youth_row,
+            pupil_row,
+            alone_row,
+            student(&neighbour, "荣昌区仁义镇中心小学", "三年级"),
+            change(&twice, "荣隆中学", "八年级", "辍学", "2016-05-01"),
+            twice_typo,
+        ],
         poor: vec![poor(&poor_youth, "非在校生")],
         ..Default::default()
     };
@@ -204,12 +217,44 @@ fn a_mistyped_id_or_a_homophone_on_the_enrollment_side_hides_no_dropout() {
             ("not_enrolled", "唐浩然"),
             ("id_invalid", "唐浩然"),
             ("non_completer", "范佳琪"),
+            ("non_completer", "孙文杰"),
         ])
     );
+    // One case for the youth exported twice, under the valid ID, naming both records.
+    let c = case(&cases, "non_completer", "孙文杰");
+    assert_eq!(c["id_number"], twice.id);
+    assert!(c["evidence"].contains("学籍中2条记录为同一学生"), "{}", c["evidence"]);
+    assert_eq!(c["source"].matches("学籍.xlsx").count(), 2, "{}", c["source"]);
     // One case each, under the person the register or the census names.
     let c = case(&cases, "non_completer", "石晓雪");
     assert_eq!((c["match_method"].as_str(), c["id_number"].as_str()), ("repaired_id", poor_youth.id.as_str()));
     assert_eq!(case(&cases, "non_completer", "唐浩然")["match_method"], "repaired_id");
     // Known only to 学籍, under the ID as 学籍 has it.
     assert_eq!(case(&cases, "non_completer", "范佳琪")["town"], "仁义镇");
+}
+
+#[test]
+fn a_dropout_record_that_may_be_a_poverty_youth_is_reviewed_not_doubled() {
+    let wd = Workdir::new("rules-record-review");
+    let youth = child("石晓雪", "2002-03-01", 41).at("仁义镇", "高峰村");
+    // 学籍: no ID, the birth day off by ten days, the 户口 written outside the district: name
+    // 8 + birth 1 + sex 1 - address 1 = 9, between review (6) and accept (10.5).
+    let mut row = change(&youth, "荣昌区仁义中学", "八年级", "辍学", "2016-04-01")
+        .with_id("")
+        .hukou_text("四川省内江市隆昌市金鹅街道");
+    row.birth = "2002-03-11".into();
+    let set = Set {
+        census: vec![child("马丽", "2010-02-02", 11).at("仁义镇", "高峰村")],
+        students: vec![
+            row,
+            student(&child("马丽", "2010-02-02", 11).at("仁义镇", "高峰村"), "荣昌区仁义镇中心小学", "四年级"),
+        ],
+        poor: vec![poor(&youth, "非在校生")],
+        ..Default::default()
+    };
+    let cases = set.cases(&wd);
+    // The record is a dropout of its own; the register's youth is the review of it, and not
+    // also completion_unknown.
+    assert_eq!(flagged(&cases), pairs(&[("match_review", "石晓雪"), ("non_completer", "石晓雪")]));
+    assert_eq!(case(&cases, "non_completer", "石晓雪")["town"], "仁义镇");
 }

@@ -3,7 +3,8 @@
 //! Rule: a person on the poverty register, born before birth_from (older than the clearance
 //! window, so no window rule judges them) and of compulsory-school age at some time since
 //! dropout_since, alive, with no valid exemption, whose completion the data shows neither
-//! way: no dropout row (that is non_completer), no active 学籍, no 学籍状态矛盾
+//! way: no dropout row (that is non_completer; nor a candidate 学籍 record with one, which
+//! match_review asks about), no active 学籍, no 学籍状态矛盾
 //! (enrollment_conflict) and no 初中毕业 record, no
 //! 文化程度 of 初中 or above on the register, and no 在校生状况 beyond compulsory school
 //! (高中, 中职, …). Lower priority than every other code: it keeps every poverty-register
@@ -31,6 +32,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         }
         let student = p.student.as_ref().map(|l| &ctx.people.students[l.student]);
         if student.is_some_and(|s| dropout_row(s, recs, params).is_some()) {
+            continue;
+        }
+        // A candidate 学籍 record with a dropout (match_review asks whether it is this
+        // person; the record is a non_completer case of its own): not a second case.
+        let students = &ctx.people.students;
+        if student.is_none() && p.reviews.iter().any(|r| dropout_row(&students[r.student], recs, params).is_some()) {
             continue;
         }
         let rows: Vec<_> = p.poverty.iter().map(|&k| &ctx.data.poverty[k]).collect();

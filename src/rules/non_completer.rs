@@ -20,6 +20,7 @@ use std::collections::HashMap;
 
 use super::facts::fmt_date;
 use super::{case_id, Case, Ctx, Problem};
+use crate::link::LinkRec;
 use crate::normalize::address;
 use crate::people::Origin;
 use crate::plan::Params;
@@ -71,14 +72,50 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         out.push(case);
     }
     // Students linked to nobody: the dropout is known only to 学籍.
-    let mut towns_of_schools: Option<HashMap<String, String>> = None;
-    for (s, student) in ctx.people.students.iter().enumerate() {
-        if ctx.people.student_owner[s].is_some() || student.is_dead(recs) {
-            continue;
+    let alone: Vec<(usize, usize)> = ctx
+        .people
+        .students
+        .iter()
+        .enumerate()
+        .filter(|(s, student)| ctx.people.student_owner[*s].is_none() && !student.is_dead(recs))
+        .filter_map(|(s, student)| dropout_row(student, recs, params).map(|row| (s, row)))
+        .collect();
+    if alone.is_empty() {
+        return;
+    }
+    let school_towns = school_towns(ctx);
+    // The same youth under two 学籍 records (a mistyped ID, a homophone name on one of
+    // them) is one case: the records are de-duplicated as census listings are.
+    let link_recs: Vec<LinkRec> = alone.iter().map(|&(s, _)| link_rec(&ctx.people.students[s], recs)).collect();
+    for cluster in crate::link::dedupe(&link_recs, &ctx.plan.linkage) {
+        let members = &cluster.members;
+        let first = members.iter().copied().find(|&m| link_recs[m].id.is_valid()).unwrap_or(members[0]);
+        let (s, row) = alone[first];
+        let mut case = student_case(ctx, s, &ctx.people.students[s], &recs[row], &school_towns);
+        for &m in members.iter().filter(|&&m| m != first) {
+            case.sources.extend(ctx.people.students[alone[m].0].records.iter().map(|&i| recs[i].prov));
         }
-        let Some(row) = dropout_row(student, recs, params) else { continue };
-        let school_towns = towns_of_schools.get_or_insert_with(|| school_towns(ctx));
-        out.push(student_case(ctx, s, student, &recs[row], school_towns));
+        if let Some(why) = &cluster.evidence {
+            case.evidence.push_str(&format!("；学籍中{}条记录为同一学生（{why}）", members.len()));
+        }
+        out.push(case);
+    }
+}
+
+/// A 学籍 student as the link stage sees it (any valid ID among its rows; 户口所在地, else
+/// 现住址, of its current row).
+fn link_rec(student: &Student, recs: &[EnrollRec]) -> LinkRec {
+    let r = &recs[student.current];
+    let id = student.records.iter().map(|&i| &recs[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
+    let addr = if r.hukou.town.is_some() { &r.hukou } else { r.current() };
+    LinkRec {
+        id,
+        name: r.name.clone(),
+        birth: r.birth,
+        sex: r.sex,
+        town: addr.town.clone(),
+        village: addr.village.clone(),
+        group: addr.group,
     }
 }
 
