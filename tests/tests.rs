@@ -2,6 +2,8 @@
 //! or the library over real files.
 
 mod builder;
+mod fuzz_fixtures;
+mod fuzz_normalize;
 mod hostile;
 mod util;
 

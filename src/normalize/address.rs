@@ -68,6 +68,19 @@ pub fn village_stem(v: &str) -> &str {
 }
 
 fn strip_prefix_region(s: &str) -> &str {
+    // Until nothing changes: `渝北区两江新区…` has two district prefixes, and a canonical
+    // name given back must come out as it went in.
+    let mut s = s;
+    loop {
+        let next = strip_prefix_region_once(s);
+        if next.len() == s.len() {
+            return s;
+        }
+        s = next;
+    }
+}
+
+fn strip_prefix_region_once(s: &str) -> &str {
     let mut s = s;
     for p in ["中国", "重庆市", "重庆", "荣昌区", "荣昌县"] {
         s = s.strip_prefix(p).unwrap_or(s);

@@ -195,7 +195,7 @@ pub fn clean(raw: &str) -> String {
         // NFKC would change nothing: skip it (the common case, and the costly step).
         return raw.chars().filter(keep).map(upper_x).collect();
     }
-    raw.nfkc().filter(keep).map(upper_x).collect()
+    super::renormalize(raw.nfkc().filter(keep).map(upper_x).collect())
 }
 
 /// Normalises typed ID text. See the module docs for the rules.
@@ -220,7 +220,9 @@ pub fn parse(raw: &str) -> IdNumber {
         return IdNumber { text: upper.into(), status: IdStatus::NotAnId, origin: IdOrigin::Typed };
     }
     // 残疾人证号: the ID + category digit + grade digit, reissued cards add B1..B9.
-    if (upper.len() == 20 || upper.len() == 22) && is_disability_suffix(&upper[18..]) {
+    // (A text of 20 or 22 bytes that is not ASCII is not one: the cut must fall between
+    // characters.)
+    if (upper.len() == 20 || upper.len() == 22) && upper.is_char_boundary(18) && is_disability_suffix(&upper[18..]) {
         let mut id = judge18(&upper[..18]);
         if id.status != IdStatus::BadFormat {
             id.origin = IdOrigin::DisabilityCert;

@@ -26,7 +26,20 @@ pub fn compact(s: &str) -> String {
     if nfkc_already(s) {
         return s.chars().filter(|c| !c.is_whitespace()).collect();
     }
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+    renormalize(s.nfkc().filter(|c| !c.is_whitespace()).collect())
+}
+
+/// NFKC once more after characters were removed from NFKC text: a combining mark that
+/// followed a removed space (`E ´` is `E` + space + U+0301 after NFKC) now follows a letter
+/// and composes with it, so normalising the result again would change it. With this, every
+/// normaliser here gives the same text when given its own output.
+pub(crate) fn renormalize(s: String) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if nfkc_already(&s) {
+        s
+    } else {
+        s.nfkc().collect()
+    }
 }
 
 /// Whether NFKC would leave `s` as it is, by the quick check (most cells: plain CJK, ASCII

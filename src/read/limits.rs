@@ -147,7 +147,21 @@ fn declared_strings(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Opt
 /// rectangle when it opens the file, and reserves what DIMENSIONS claims, so both must be
 /// bounded first. `Ok` when the file cannot be walked: calamine then says why.
 pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), String> {
-    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else { return Ok(()) };
+    // The compound file's sector chains are checked here (the cfb crate follows them with
+    // loop and range checks) because calamine's own reader follows a looping chain until
+    // memory runs out. An encrypted OOXML workbook is left to the opener, which names it.
+    let damaged = |what: &str| {
+        format!(
+            "文件损坏（{what}），无法打开；请用 Excel / WPS 打开后另存，或向报送单位要一份完整的文件 (damaged compound file)"
+        )
+    };
+    let mut cfb = match cfb::CompoundFile::open(Cursor::new(bytes)) {
+        Ok(cfb) => cfb,
+        Err(_) => return Err(damaged("复合文档结构错误")),
+    };
+    if cfb.exists("/EncryptionInfo") || cfb.exists("/EncryptedPackage") {
+        return Ok(());
+    }
     let stream = if cfb.is_stream("/Workbook") {
         "/Workbook"
     } else if cfb.is_stream("/Book") {
@@ -160,10 +174,10 @@ pub(crate) fn check_xls(bytes: &[u8]) -> Result<(), String> {
         // A stream is never longer than the file that holds it.
         Ok(s) => {
             if s.take(bytes.len() as u64).read_to_end(&mut data).is_err() {
-                return Ok(());
+                return Err(damaged("工作簿数据流读不完整"));
             }
         }
-        Err(_) => return Ok(()),
+        Err(_) => return Err(damaged("工作簿数据流读不完整")),
     }
     let biff = BiffScan::of(&data);
     if biff.sheets > MAX_SHEETS {

@@ -250,7 +250,12 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
     } {
         out.problems.push(format!("文件 {shown}：{e}"));
     } else {
-        match workbook::open(&bytes, &ext) {
+        // calamine is trusted with well-formed files; on a damaged one it can fail an index
+        // or an arithmetic check (a compound file cut short mid-sector does). Such a panic
+        // stays inside this file: the file is reported as damaged, the run goes on to list
+        // every other problem, and nothing of the file is used.
+        let (notes, problems) = (out.notes.len(), out.problems.len());
+        let read = quiet_panics(|| match workbook::open(&bytes, &ext) {
             Err(e) => out.problems.push(format!("文件 {shown}：{}", workbook::open_error(&bytes, &ext, &e))),
             Ok(mut book) => {
                 let actual = workbook::format_of(&book, &ext);
@@ -262,6 +267,14 @@ fn read_file(source: usize, src: &SourcePlan, matcher: &Matcher, path: &Path, ba
                 ctx.epoch = workbook::epoch(&book);
                 read_workbook(&mut book, &bytes, src, &ctx, &shown, &mut out);
             }
+        });
+        if read.is_err() {
+            out.sheets.clear();
+            out.notes.truncate(notes);
+            out.problems.truncate(problems);
+            out.problems.push(format!(
+                "文件 {shown}：文件损坏，读取时出错，未使用；请用 Excel / WPS 打开后另存，或向报送单位要一份完整的文件 (damaged workbook: the reader failed)"
+            ));
         }
     }
     out.info = Some(info);
@@ -390,4 +403,28 @@ fn far_cells_note(grid: &workbook::SheetGrid) -> Option<String> {
         limits::thousands(h as u64),
         limits::thousands(w as u64)
     ))
+}
+
+thread_local! {
+    /// Set while this thread runs [`quiet_panics`].
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into `Err` without the panic's message on stderr
+/// (the caller reports the damaged file in its own words). Other threads' panics are
+/// printed as always.
+fn quiet_panics<R>(f: impl FnOnce() -> R) -> Result<R, ()> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.map_err(|_| ())
 }
