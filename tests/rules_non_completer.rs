@@ -67,12 +67,14 @@ fn the_poverty_register_is_checked_person_by_person_without_calling_anyone_a_dro
     let primary_only = child("邓春燕", "2003-01-20", 88).at("仁义镇", "高峰村");
     let senior = child("罗俊杰", "2003-04-04", 89).at("仁义镇", "高峰村");
     let dropped = child("孔令辉", "2002-11-11", 91).at("仁义镇", "高峰村");
+    // Not poor, never enrolled, in the same village: listed before the lower-priority code.
+    let unenrolled = child("柏云飞", "2011-01-01", 93).at("仁义镇", "高峰村");
     let set = Set {
         students: vec![
             student(&listed, "荣隆镇中心小学", "四年级"),
             change(&dropped, "荣昌区仁义中学", "八年级", "辍学", "2016-10-08"),
         ],
-        census: vec![listed.clone()],
+        census: vec![listed.clone(), unenrolled],
         poor: vec![
             poor(&not_in_school, "非在校生"),
             poor(&grown_up, "非在校生"),
@@ -94,7 +96,14 @@ fn the_poverty_register_is_checked_person_by_person_without_calling_anyone_a_dro
             ("completion_unknown", "邓春燕"),
             ("not_enrolled", "廖一诺"),
             ("non_completer", "孔令辉"),
+            ("not_enrolled", "柏云飞"),
         ])
+    );
+    let village: Vec<&str> = cases.iter().filter(|c| c["village"] == "高峰村").map(|c| c["problem"].as_str()).collect();
+    assert_eq!(
+        village,
+        ["non_completer", "not_enrolled", "completion_unknown", "completion_unknown"],
+        "poverty households first, completion_unknown last"
     );
     let c = case(&cases, "completion_unknown", "石晓雪");
     assert!(c["description"].contains("“非在校生”") && c["description"].contains("学籍系统无任何记录"));
@@ -194,9 +203,15 @@ fn a_mistyped_id_or_a_homophone_on_the_enrollment_side_hides_no_dropout() {
     let mut twice_typo =
         change(&twice, "荣昌区仁义中学", "八年级", "辍学", "2016-05-03").with_id(&substitute(&twice.id, 12));
     twice_typo.name = "孙文洁".into();
+    // A temporary number, no ID, and the name a homophone (晓 → 小): linked by name.
+    let by_name = child("何晓东", "2006-06-16", 39);
+    let mut by_name_row = change(&by_name, "荣隆中学", "七年级", "辍学", "2019-04-08").with_id("");
+    by_name_row.name = "何小东".into();
+    by_name_row.student_no = "L50015320060616001".into();
     let set = Set {
-        census: vec![pupil.clone(), neighbour.clone()],
+        census: vec![pupil.clone(), neighbour.clone(), by_name.clone()],
         students: vec![
+            by_name_row,
             youth_row,
             pupil_row,
             alone_row,
@@ -218,8 +233,11 @@ fn a_mistyped_id_or_a_homophone_on_the_enrollment_side_hides_no_dropout() {
             ("id_invalid", "唐浩然"),
             ("non_completer", "范佳琪"),
             ("non_completer", "孙文杰"),
+            ("non_completer", "何晓东"),
+            ("not_enrolled", "何晓东"),
         ])
     );
+    assert_eq!(case(&cases, "non_completer", "何晓东")["match_method"], "fuzzy");
     // One case for the youth exported twice, under the valid ID, naming both records.
     let c = case(&cases, "non_completer", "孙文杰");
     assert_eq!(c["id_number"], twice.id);

@@ -312,10 +312,18 @@ fn disambiguate(cases: &mut [Case]) {
     }
 }
 
-/// The ledger order: town, village, poverty households first, problem, name, case id.
+/// The ledger order: town, village, the low-priority codes last, poverty households first,
+/// problem, name, case id.
 pub fn sort_cases(cases: &mut [Case]) {
     cases.sort_by(|a, b| {
-        (&a.town, &a.village, !a.poverty, a.problem, &a.name, &a.case_id)
-            .cmp(&(&b.town, &b.village, !b.poverty, b.problem, &b.name, &b.case_id))
+        (&a.town, &a.village, a.problem.low_priority(), !a.poverty, a.problem, &a.name, &a.case_id).cmp(&(
+            &b.town,
+            &b.village,
+            b.problem.low_priority(),
+            !b.poverty,
+            b.problem,
+            &b.name,
+            &b.case_id,
+        ))
     });
 }

@@ -143,6 +143,12 @@ impl Problem {
         }
     }
 
+    /// A code listed after all others in a village (poverty households first only within
+    /// it): evidence too thin for a main rule.
+    pub fn low_priority(self) -> bool {
+        matches!(self, Problem::CompletionUnknown)
+    }
+
     pub fn from_key(key: &str) -> Option<Problem> {
         Problem::ALL.into_iter().find(|p| p.key() == key)
     }
