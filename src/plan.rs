@@ -56,6 +56,9 @@ struct RawParams {
     #[serde(default)]
     school_breaks: Vec<Spanned<RawBreak>>,
     summer_break_from: Option<Spanned<DateValue>>,
+    suspension_max_days: Option<u32>,
+    entry_grace_days: Option<u32>,
+    deferral_term_days: Option<u32>,
 }
 
 /// One `[params] school_breaks` entry: `{ from = "2020-01-18", to = "2020-02-16" }`.
@@ -156,6 +159,15 @@ pub struct Params {
     /// (weeks from it to 31 August are not school weeks either). Default: 1 July of the
     /// year the school year containing as_of ends in.
     pub summer_break_from: NaiveDate,
+    /// A 休学 that began more than this many days before as_of, with no 复学 since, is a
+    /// case (suspension_overdue). Default 365.
+    pub suspension_max_days: u32,
+    /// Days after 1 September before the new grade-1 cohort counts as 适龄未入学 (schools
+    /// register their new pupils in September). Default 30.
+    pub entry_grace_days: u32,
+    /// The term of a 缓学 whose list gives no 有效期至: this many days from 批准日期.
+    /// Default 365 (免学 without 有效期至 is open-ended).
+    pub deferral_term_days: u32,
 }
 
 #[cfg(test)]
@@ -172,6 +184,9 @@ impl Params {
             deadline_days: 30,
             school_breaks: vec![SchoolBreak { from: d(2020, 1, 18), to: d(2020, 2, 16) }],
             summer_break_from: d(2020, 7, 1),
+            suspension_max_days: 365,
+            entry_grace_days: 30,
+            deferral_term_days: 365,
         }
     }
 }
@@ -302,6 +317,9 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
                 deadline_days: raw.params.deadline_days.unwrap_or(30),
                 school_breaks,
                 summer_break_from: summer_break_from.unwrap_or_else(|| ymd(year_end.year(), 7, 1)),
+                suspension_max_days: raw.params.suspension_max_days.unwrap_or(365),
+                entry_grace_days: raw.params.entry_grace_days.unwrap_or(30),
+                deferral_term_days: raw.params.deferral_term_days.unwrap_or(365),
             };
             if p.birth_from > p.birth_to {
                 problems.push(format!("管线文件 {shown}：birth_from 晚于 birth_to (empty birth window)"));

@@ -156,6 +156,8 @@ pub struct Child {
     /// 就学状态, as the household said it.
     pub status: String,
     pub school: String,
+    /// The ID typed into a numeric cell (Excel keeps 15 significant digits).
+    pub id_as_number: bool,
 }
 
 /// A census child of 荣隆镇新峰村3社 with a valid ID; change what a test needs.
@@ -176,6 +178,7 @@ pub fn child(name: &str, birth: &str, seq: u32) -> Child {
         category: String::new(),
         status: String::new(),
         school: String::new(),
+        id_as_number: false,
     }
 }
 
@@ -208,6 +211,13 @@ impl Child {
 
     pub fn with_id(mut self, id: &str) -> Child {
         self.id = id.into();
+        self
+    }
+
+    /// The ID typed into a numeric cell, and no 出生日期 written.
+    pub fn id_as_number(mut self) -> Child {
+        self.id_as_number = true;
+        self.birth.clear();
         self
     }
 
@@ -373,8 +383,10 @@ pub struct Exemption {
     pub name: String,
     pub id: String,
     pub kind: String,
+    pub approved: Option<NaiveDate>,
     pub from: Option<NaiveDate>,
-    pub until: NaiveDate,
+    /// `None` for every row of a list: the list has no 有效期至 column.
+    pub until: Option<NaiveDate>,
 }
 
 pub fn exemption(c: &Child, kind: &str, from: &str, until: &str) -> Exemption {
@@ -384,9 +396,15 @@ pub fn exemption(c: &Child, kind: &str, from: &str, until: &str) -> Exemption {
         name: c.name.clone(),
         id: c.id.clone(),
         kind: kind.into(),
+        approved: None,
         from: Some(d(from)),
-        until: d(until),
+        until: Some(d(until)),
     }
+}
+
+/// An approval on a list without 有效期至: approved on `approved`, in force from `from`.
+pub fn exemption_open(c: &Child, kind: &str, approved: &str) -> Exemption {
+    Exemption { approved: Some(d(approved)), until: None, ..exemption(c, kind, approved, approved) }
 }
 
 /// One school of the responsibility roster. Runs of equal `unit` / `leader` / area person /
@@ -523,7 +541,7 @@ impl Set {
                             (&c.householder).into(),
                             (&c.name).into(),
                             (&c.sex).into(),
-                            (&c.id).into(),
+                            if c.id_as_number { V::N(c.id.parse().expect("an all-digit ID")) } else { (&c.id).into() },
                             (&c.birth).into(),
                             if c.householder == c.name { "户主" } else { "子女" }.into(),
                             (&c.hukou).into(),
@@ -723,23 +741,33 @@ impl Set {
     fn write_exemptions(&self, path: &Path) {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
-        let header = ["序号", "镇街", "村(社区)", "姓名", "身份证号", "类型", "起始日期", "有效期至", "审批单位"];
+        // Real lists often have no 有效期至: written only when some row gives one.
+        let with_until = self.exemptions.iter().any(|e| e.until.is_some());
+        let mut header = vec!["序号", "镇街", "村(社区)", "姓名", "身份证号", "类型", "批准日期", "起始日期"];
+        if with_until {
+            header.push("有效期至");
+        }
+        header.push("审批单位");
         let rows: Vec<Vec<V>> = self
             .exemptions
             .iter()
             .enumerate()
             .map(|(k, e)| {
-                vec![
+                let mut row = vec![
                     V::N((k + 1) as f64),
                     (&e.town).into(),
                     (&e.village).into(),
                     (&e.name).into(),
                     (&e.id).into(),
                     (&e.kind).into(),
+                    e.approved.into(),
                     e.from.into(),
-                    V::D(e.until),
-                    "荣昌区教育委员会".into(),
-                ]
+                ];
+                if with_until {
+                    row.push(e.until.into());
+                }
+                row.push("荣昌区教育委员会".into());
+                row
             })
             .collect();
         titled_sheet(ws, "义务教育阶段缓学免学审批名单", &[], &header, &rows);

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDate};
 use kcbx::link::LinkRec;
-use kcbx::normalize::id_number::{self, check_char, IdNumber, IdStatus, Sex};
+use kcbx::normalize::id_number::{self, check_char, IdNumber, Sex};
 use kcbx::normalize::{address, name};
 
 /// A valid ID from area, birth date and 3-digit sequence.
@@ -33,7 +33,7 @@ pub fn rec(id: &str, name_raw: &str, birth: Option<NaiveDate>, sex: Option<Sex>,
 
 /// A damaged ID (a float that lost its last digits).
 pub fn damaged() -> IdNumber {
-    IdNumber { text: Default::default(), status: IdStatus::Damaged, origin: id_number::IdOrigin::Typed }
+    IdNumber::damaged(None)
 }
 
 /// splitmix64: a small deterministic generator, so the population is the same every run.

@@ -72,7 +72,9 @@ fn the_dead_are_not_flagged_and_a_transfer_out_is_not_active() {
         ..Default::default()
     };
     let cases = set.cases(&wd);
-    assert_eq!(flagged(&cases), pairs(&[("not_enrolled", "朱文博")]));
+    // No rule raises the dead as out of school; a death only the census reports is to be
+    // checked (death_unverified), one the 学籍 records is not.
+    assert_eq!(flagged(&cases), pairs(&[("not_enrolled", "朱文博"), ("death_unverified", "孙家豪")]));
     assert!(case(&cases, "not_enrolled", "朱文博")["description"]
         .contains("学籍：原在荣隆镇中心小学 二年级就读，2019-09-01 转出，未见转入学校"));
 }

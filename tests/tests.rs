@@ -31,6 +31,7 @@ mod rules_linkage;
 mod rules_non_completer;
 mod rules_roster;
 mod rules_sample;
+mod rules_unseen;
 mod rules_window;
 mod sample_check;
 mod sample_data;

@@ -74,9 +74,11 @@ pub fn run(args: Args) -> Result<()> {
 /// The records themselves are not needed and are dropped; the tables are consumed.
 pub fn build(plan: &Plan, outcome: &mut ReadOutcome) {
     let tables = std::mem::take(&mut outcome.sources);
-    let data = crate::sources::build(tables, &mut outcome.inputs, &plan.values, plan.params.as_of);
+    let mut data = crate::sources::build(tables, &mut outcome.inputs, &plan.values, plan.params.as_of);
     if plan.kind == PipelineKind::Weekly {
         crate::weekly::inputs::extract(&data, &mut outcome.inputs, plan.params.as_of);
+    } else {
+        crate::sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut outcome.inputs);
     }
 }
 

@@ -116,6 +116,18 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     progress::begin("normalize", None);
     let mut data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
+    let unknown = sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut inputs);
+    if unknown > 0 {
+        say(&format!(
+            "学籍中 {unknown} 行的学籍状态或异动类型无法识别，已剔除（见 rejects.csv；可在 [values.status] 中指明）(unknown status words)"
+        ));
+    }
+    if data.exemptions.iter().any(|e| e.until_assumed()) {
+        say(&format!(
+            "缓学免学名单中有未填有效期至的记录：缓学按批准日期起 {} 天计，免学视为长期有效，并在问题中注明 (valid-until assumed)",
+            plan.params.deferral_term_days
+        ));
+    }
     let mut verify_report = verify::VerifyReport::default();
     let corrections = verify::apply_corrections(&mut data, &inputs, plan.params.as_of, &mut verify_report);
     timings.insert("normalize", t.elapsed().as_millis());

@@ -5,7 +5,9 @@
 //! linkage) but [`IdNumber::valid`] returns `None` for it, so it is never used for an exact
 //! match. A number that Excel stored as a float of 1e15 or more has lost digits for good:
 //! it is [`IdStatus::Damaged`] and carries no text at all — and so is such a number saved
-//! as text in scientific notation (`5.00153E+17` in a CSV).
+//! as text in scientific notation (`5.00153E+17` in a CSV). When its first 14 digits
+//! survive (a 15-significant-digit float of an 18-digit number), they still hold the birth
+//! date (digits 7–14): [`IdNumber::birth`] gives it, but the number itself is never matched.
 //!
 //! A birth date after the run's 基准日 is impossible too. [`parse`] and [`from_cell`] judge
 //! what the text alone says; the pipeline then applies [`IdNumber::judged_on`] with the
@@ -80,6 +82,9 @@ pub struct IdNumber {
     pub text: Text,
     pub status: IdStatus,
     pub origin: IdOrigin,
+    /// For a [`IdStatus::Damaged`] number whose first 14 digits survive: the birth date they
+    /// hold (a real date, not after the 基准日). Never used to match.
+    pub surviving_birth: Option<NaiveDate>,
 }
 
 /// Sex as recorded or derived from an ID.
@@ -100,7 +105,20 @@ impl Sex {
 
 impl IdNumber {
     pub fn missing() -> Self {
-        IdNumber { text: Text::new(""), status: IdStatus::Missing, origin: IdOrigin::Typed }
+        IdNumber::bare(Text::new(""), IdStatus::Missing)
+    }
+
+    /// An ID with this text and verdict, typed as it is.
+    pub fn bare(text: Text, status: IdStatus) -> Self {
+        IdNumber { text, status, origin: IdOrigin::Typed, surviving_birth: None }
+    }
+
+    /// A damaged number (lost digits): no text; the birth date when `digits` (the surviving
+    /// leading digits of an 18-digit number) still hold all of it.
+    pub fn damaged(digits: Option<&str>) -> Self {
+        let mut id = IdNumber::bare(Text::new(""), IdStatus::Damaged);
+        id.surviving_birth = digits.filter(|d| d.len() >= 14).and_then(birth_of);
+        id
     }
 
     /// The verdict on the run's 基准日: a birth date after `as_of` is impossible (nobody in a
@@ -111,6 +129,9 @@ impl IdNumber {
             && birth_of(&self.text).is_some_and(|b| b > as_of)
         {
             self.status = IdStatus::BadDate;
+        }
+        if self.surviving_birth.is_some_and(|b| b > as_of) {
+            self.surviving_birth = None;
         }
         self
     }
@@ -134,10 +155,12 @@ impl IdNumber {
         self.status == IdStatus::Valid
     }
 
-    /// Birth date encoded in a well-formed ID (valid or with only a bad check character).
+    /// Birth date encoded in a well-formed ID (valid or with only a bad check character), or
+    /// in the surviving first 14 digits of a damaged one.
     pub fn birth(&self) -> Option<NaiveDate> {
         match self.status {
             IdStatus::Valid | IdStatus::BadCheck => birth_of(&self.text),
+            IdStatus::Damaged => self.surviving_birth,
             _ => None,
         }
     }
@@ -217,7 +240,7 @@ pub fn parse(raw: &str) -> IdNumber {
         return id;
     }
     if (upper.starts_with('L') || upper.starts_with('J')) && upper.len() >= 15 {
-        return IdNumber { text: upper.into(), status: IdStatus::NotAnId, origin: IdOrigin::Typed };
+        return IdNumber::bare(upper.into(), IdStatus::NotAnId);
     }
     // 残疾人证号: the ID + category digit + grade digit, reissued cards add B1..B9.
     // (A text of 20 or 22 bytes that is not ASCII is not one: the cut must fall between
@@ -250,15 +273,16 @@ fn scientific(s: &str) -> Option<IdNumber> {
     if int.is_empty() || !digits_only(int) || !digits_only(frac) || exp > 30 {
         return None;
     }
-    let bad = |status| IdNumber { text: Text::default(), status, origin: IdOrigin::Typed };
     // Digits of the whole number the text stands for.
     let places = int.len() + exp;
     let significant = int.len() + frac.len();
     if places >= 16 || (places == 15 && significant < 15) {
-        return Some(bad(IdStatus::Damaged));
+        // An 18-digit number keeps its birth date when 14 leading digits are written out.
+        let digits = format!("{int}{frac}");
+        return Some(IdNumber::damaged((places == 18).then_some(digits.as_str())));
     }
     if frac.len() > exp {
-        return Some(bad(IdStatus::BadFormat));
+        return Some(IdNumber::bare(Text::default(), IdStatus::BadFormat));
     }
     let mut whole = format!("{int}{frac}");
     whole.extend(std::iter::repeat_n('0', places - significant));
@@ -283,7 +307,7 @@ fn judge18(s: &str) -> IdNumber {
     } else {
         IdStatus::Valid
     };
-    IdNumber { text: Text::from(s), status, origin: IdOrigin::Typed }
+    IdNumber::bare(Text::from(s), status)
 }
 
 /// 15-digit IDs: insert "19" after the area code and append the check character.
@@ -303,17 +327,24 @@ pub fn from_cell(cell: &Cell) -> IdNumber {
         Cell::Text(s) => parse(s),
         Cell::Number(n) => {
             if n.abs() >= 1e15 {
-                IdNumber { text: Text::new(""), status: IdStatus::Damaged, origin: IdOrigin::Typed }
+                IdNumber::damaged(surviving_digits(*n).as_deref())
             } else if n.fract() == 0.0 && *n >= 0.0 {
                 parse(&number_text(*n))
             } else {
-                IdNumber { text: Text::new(""), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
+                IdNumber::bare(Text::new(""), IdStatus::BadFormat)
             }
         }
-        Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => {
-            IdNumber { text: Text::new(""), status: IdStatus::BadFormat, origin: IdOrigin::Typed }
-        }
+        Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => IdNumber::bare(Text::new(""), IdStatus::BadFormat),
     }
+}
+
+/// The 15 significant digits Excel kept of an 18-digit number (`5.00153201005031E+17` →
+/// `500153201005031`), rounded as Excel rounds them rather than read off the float's binary
+/// value (whose 15th digit may differ); `None` for a number of another length.
+fn surviving_digits(n: f64) -> Option<String> {
+    let shown = format!("{:.14e}", n.abs());
+    let (mantissa, exp) = shown.split_once('e')?;
+    (exp == "17").then(|| mantissa.replace('.', ""))
 }
 
 /// Positions (1-based) where two 18-character IDs differ, for evidence sentences.
@@ -367,6 +398,29 @@ mod tests {
         assert_eq!(damaged.status, IdStatus::Damaged);
         assert!(damaged.valid().is_none());
         assert_eq!(from_cell(&Cell::Number(500153900101123.0)).status, IdStatus::Valid);
+    }
+
+    #[test]
+    fn a_damaged_number_keeps_its_birth_date_but_no_text() {
+        let birth = NaiveDate::from_ymd_opt(2010, 5, 3);
+        let as_of = NaiveDate::from_ymd_opt(2020, 5, 14).unwrap();
+        for id in [
+            from_cell(&Cell::Number(5.00153201005031e17)),
+            // A 15th digit of 0 after rounding: the float's own digits would read …05029….
+            from_cell(&Cell::Number(500153201005030000.0)),
+            parse("5.00153201005031E+17"),
+            parse("5.0015320100503E+17"),
+        ] {
+            let id = id.judged_on(as_of);
+            assert_eq!((id.status, id.text.as_str(), id.birth()), (IdStatus::Damaged, "", birth));
+            assert!(id.valid().is_none() && id.sex().is_none() && !id.repairable());
+        }
+        // Too few digits left, or a date that cannot be: no birth date.
+        assert_eq!(parse("5.00153E+17").birth(), None);
+        assert_eq!(from_cell(&Cell::Number(5.00153201013331e17)).birth(), None);
+        assert_eq!(from_cell(&Cell::Number(5.00153202105031e17)).judged_on(as_of).birth(), None);
+        // Not an 18-digit number.
+        assert_eq!(from_cell(&Cell::Number(5.00153201005031e16)).birth(), None);
     }
 
     #[test]

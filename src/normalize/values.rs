@@ -123,8 +123,10 @@ pub enum Status {
     Dropout,
     /// 退学.
     Withdrawn,
-    /// 其他离校.
+    /// 其他离校 (and a plain 离校 below grade 9).
     OtherLeave,
+    /// 肄业: left without completing the stage — a non-completion, like 辍学.
+    Incomplete,
     /// 死亡.
     Dead,
     /// 失踪.
@@ -139,9 +141,9 @@ impl Status {
         matches!(self, Status::Enrolled | Status::TransferIn | Status::Resumed | Status::Suspended | Status::Visiting)
     }
 
-    /// 辍学 / 退学 / 其他离校: the leavings the 大清理 looks for.
+    /// 辍学 / 退学 / 其他离校 / 肄业: the leavings the 大清理 looks for.
     pub fn is_dropout(self) -> bool {
-        matches!(self, Status::Dropout | Status::Withdrawn | Status::OtherLeave)
+        matches!(self, Status::Dropout | Status::Withdrawn | Status::OtherLeave | Status::Incomplete)
     }
 
     pub fn label(self) -> &'static str {
@@ -157,13 +159,14 @@ impl Status {
             Status::Dropout => "辍学",
             Status::Withdrawn => "退学",
             Status::OtherLeave => "其他离校",
+            Status::Incomplete => "肄业",
             Status::Dead => "死亡",
             Status::Missing => "失踪",
             Status::Abroad => "出国",
         }
     }
 
-    const ALL: [Status; 14] = [
+    const ALL: [Status; 15] = [
         Status::Enrolled,
         Status::TransferIn,
         Status::Resumed,
@@ -175,6 +178,7 @@ impl Status {
         Status::Dropout,
         Status::Withdrawn,
         Status::OtherLeave,
+        Status::Incomplete,
         Status::Dead,
         Status::Missing,
         Status::Abroad,
@@ -186,7 +190,9 @@ impl Status {
     }
 
     /// Built-in reading of a status text, including codes' labels with decorations
-    /// (`01在读`, `转出(县外)`, `借读（入）`).
+    /// (`01在读`, `转出(县外)`, `借读（入）`). `毕业离校` is a 毕业; a plain `离校` is
+    /// 其他离校 here, and a graduation at grade 9 or above ([`Status::at_grade`]).
+    /// `None` for a word none of the rules knows: the caller decides what that means.
     pub fn parse(raw: &str) -> Option<Status> {
         let s = compact(raw);
         if s.is_empty() {
@@ -199,6 +205,8 @@ impl Status {
             ("死亡", Status::Dead),
             ("辍学", Status::Dropout),
             ("退学", Status::Withdrawn),
+            ("肄业", Status::Incomplete),
+            ("毕业离校", Status::Graduated),
             ("其他离校", Status::OtherLeave),
             ("离校", Status::OtherLeave),
             ("失踪", Status::Missing),
@@ -218,6 +226,16 @@ impl Status {
             ("注册", Status::Enrolled),
         ];
         RULES.iter().find(|(k, _)| s.contains(k)).map(|(_, st)| *st)
+    }
+
+    /// The status a row records, given its grade: a plain `离校` (not 其他离校) at grade 9 or
+    /// above is the end of junior school, a graduation, not a dropout.
+    pub fn at_grade(self, text: &str, grade: Option<u8>) -> Status {
+        if self == Status::OtherLeave && !text.contains("其他") && grade.is_some_and(|g| g >= 9) {
+            Status::Graduated
+        } else {
+            self
+        }
     }
 }
 
@@ -562,6 +580,14 @@ mod tests {
         assert_eq!(cfg.status("在籍"), Some(Status::Enrolled));
         assert!(cfg.status("休学").unwrap().is_active());
         assert_eq!(cfg.status("转出(县外)"), Some(Status::TransferOut));
+        assert_eq!(cfg.status("毕业离校"), Some(Status::Graduated));
+        assert_eq!(cfg.status("肄业"), Some(Status::Incomplete));
+        assert!(Status::Incomplete.is_dropout());
+        assert_eq!(cfg.status("离校"), Some(Status::OtherLeave));
+        assert_eq!(Status::OtherLeave.at_grade("离校", Some(9)), Status::Graduated);
+        assert_eq!(Status::OtherLeave.at_grade("离校", Some(8)), Status::OtherLeave);
+        assert_eq!(Status::OtherLeave.at_grade("其他离校", Some(9)), Status::OtherLeave);
+        assert_eq!(cfg.status("学籍冻结"), None);
         assert_eq!(cfg.school_claim("县外就读（永川区XX中学）"), Some(SchoolClaim::OutOfArea));
         assert_eq!(cfg.yes_no("√"), Some(true));
         assert_eq!(cfg.yes_no("×"), Some(false));

@@ -79,11 +79,13 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
                         | Problem::DisabledUnplaced
                         | Problem::ExemptionExpired
                         | Problem::HomeTeachingUnregistered
+                        | Problem::SuspensionOverdue
+                        | Problem::DeathUnverified
                 )
             };
             let placement_problem = raised.iter().filter(|c| !c.history.closed).find(placement);
             let closed_placement = raised.iter().filter(|c| c.history.closed).find(placement);
-            let status = if !f.alive {
+            let status = if !f.alive && placement_problem.is_none() {
                 "死亡".to_string()
             } else if f.birth_unknown && !f.active {
                 // Whatever was raised (in the 备注), the first thing to find out is the age.
@@ -99,11 +101,7 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
             } else if f.cohort == Cohort::Pending {
                 "待入学".to_string()
             } else if let Some(e) = f.valid_exemption {
-                format!(
-                    "{}（至{}）",
-                    e.kind.map(|k| k.label()).unwrap_or("缓学/免学"),
-                    e.valid_until.format("%Y-%m-%d")
-                )
+                format!("{}（至{}）", e.kind.map(|k| k.label()).unwrap_or("缓学/免学"), f.exemption_until(e))
             } else if f.on_roster {
                 "送教上门".to_string()
             } else if f.completed_junior {

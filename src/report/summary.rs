@@ -229,6 +229,11 @@ fn accounting(wb: &mut Workbook, f: &Formats, inputs: &Inputs, plan: &Plan) -> R
         ws.write_string_with_format(2, c as u16, *h, &f.header)?;
         ws.set_column_width(c as u16, w)?;
     }
+    // Rows rejected for a status word no table knows, per sheet: said in 说明.
+    let mut unknown_status: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for r in inputs.rejects.iter().filter(|r| r.reason.ends_with(crate::sources::enrollment::UNKNOWN_STATUS)) {
+        *unknown_status.entry(r.prov.sheet).or_default() += 1;
+    }
     for (r, s) in inputs.sheets.iter().enumerate() {
         let row = 3 + r as u32;
         let file = &inputs.files[s.file as usize];
@@ -245,7 +250,14 @@ fn accounting(wb: &mut Workbook, f: &Formats, inputs: &Inputs, plan: &Plan) -> R
             ws.write_number_with_format(row, 4 + k as u16, *v as f64, &f.number)?;
         }
         ws.write_string_with_format(row, 10, if c.balanced() { "✓" } else { "✗" }, &f.cell)?;
-        ws.write_string_with_format(row, 11, s.skipped.as_deref().unwrap_or(""), &f.wrap)?;
+        let mut note = s.skipped.clone().unwrap_or_default();
+        if let Some(n) = unknown_status.get(&(r as u32)) {
+            if !note.is_empty() {
+                note.push('；');
+            }
+            note.push_str(&format!("剔除中 {n} 行学籍状态或异动类型无法识别"));
+        }
+        ws.write_string_with_format(row, 11, &note, &f.wrap)?;
     }
     ws.set_freeze_panes(3, 0)?;
     xlsx::print_setup(ws, (2, 2))?;

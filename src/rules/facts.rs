@@ -18,6 +18,13 @@ pub struct Facts<'a> {
     /// first), saying so.
     pub birth_unknown: bool,
     pub alive: bool,
+    /// The census says 死亡 and no 学籍 row does (death_unverified): not alive for the other
+    /// rules, but the death is to be checked.
+    pub death_unverified: bool,
+    /// The current 学籍 status is 休学, dated: the day it began.
+    pub suspended_since: Option<NaiveDate>,
+    /// `[params] deferral_term_days`: the term of a 缓学 listed without 有效期至.
+    pub deferral_term_days: u32,
     pub disabled: bool,
     pub disability_category: Option<u8>,
     pub disability_grade: Option<u8>,
@@ -65,17 +72,33 @@ impl<'a> Facts<'a> {
             .find_map(|&i| data.census[i].disability_grade)
             .or_else(|| person.disability.iter().find_map(|&i| data.disability[i].grade));
         let exemptions = person.exemptions.iter().map(|&i| &data.exemptions[i]);
-        let valid_exemption = exemptions.clone().filter(|e| e.valid_on(params.as_of)).max_by_key(|e| e.valid_until);
-        let expired_exemption = if valid_exemption.is_some() {
-            None
-        } else {
-            exemptions.filter(|e| e.valid_until < params.as_of).max_by_key(|e| e.valid_until)
-        };
+        let term = params.deferral_term_days;
+        // An open-ended 免学 outlasts every dated one.
+        let end = |e: &&ExemptionRec| e.end(term).unwrap_or(NaiveDate::MAX);
+        let valid_exemption = exemptions.clone().filter(|e| e.valid_on(params.as_of, term)).max_by_key(end);
+        let expired_exemption =
+            if valid_exemption.is_some() { None } else { exemptions.filter(|e| end(e) < params.as_of).max_by_key(end) };
+        let recs = &data.enrollment;
+        let record_dead = student.is_some_and(|s| s.records.iter().any(|&i| recs[i].status == Some(Status::Dead)));
+        // When a 休学 began: the current row's 异动日期, else (an undated current export saying
+        // 休学) the latest dated row when that is the 休学 itself.
+        let suspended_since = (status == Some(Status::Suspended))
+            .then(|| {
+                current.and_then(|r| r.status_date).or_else(|| {
+                    let s = student?;
+                    let last = s.records.iter().rev().map(|&i| &recs[i]).find(|r| r.status_date.is_some())?;
+                    (last.status == Some(Status::Suspended)).then_some(last.status_date).flatten()
+                })
+            })
+            .flatten();
         let cohort = window::cohort(person.birth, params);
         Facts {
             cohort,
             birth_unknown: cohort == Cohort::Unknown && person.origin == crate::people::Origin::Census,
             alive: !census_dead && status != Some(Status::Dead),
+            death_unverified: census_dead && !record_dead,
+            suspended_since,
+            deferral_term_days: term,
             disabled: census_disabled || !person.disability.is_empty(),
             disability_category: category,
             disability_grade: grade,
@@ -112,6 +135,12 @@ impl<'a> Facts<'a> {
     /// The evidence of a case raised for a child of unknown birth date, else `None`.
     pub fn birth_note(&self) -> Option<&'static str> {
         self.birth_unknown.then_some(BIRTH_UNKNOWN)
+    }
+
+    /// The last day an exemption is in force (`None`: open-ended), and how it was known.
+    pub fn exemption_until(&self, e: &ExemptionRec) -> String {
+        let until = e.end(self.deferral_term_days).map(fmt_date).unwrap_or_else(|| "长期".to_string());
+        format!("{until}{}", e.assumed_note(self.deferral_term_days))
     }
 
     pub fn claims_out_of_area(&self) -> bool {

@@ -29,7 +29,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             }
             let what = match rec.id.status {
                 IdStatus::Missing => "清查表身份证号缺失".to_string(),
-                IdStatus::Damaged => "清查表身份证号被存为数字（科学计数法），末几位已丢失".to_string(),
+                IdStatus::Damaged => match rec.id.birth() {
+                    Some(b) => format!(
+                        "清查表身份证号被存为数字（科学计数法），末几位已丢失（出生日期按号码前14位为{}，号码不用于比对）",
+                        super::facts::fmt_date(b)
+                    ),
+                    None => "清查表身份证号被存为数字（科学计数法），末几位已丢失".to_string(),
+                },
                 _ => format!("清查表身份证号{}", rec.id.fault()),
             };
             faults.push(what);

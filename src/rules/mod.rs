@@ -5,6 +5,7 @@
 //! Pipeline position: read → normalize → link → **rules** → report.
 
 pub mod completion_unknown;
+pub mod death_unverified;
 pub mod disabled_unplaced;
 pub mod duplicate_registration;
 pub mod enrolled_not_in_census;
@@ -17,6 +18,7 @@ pub mod match_review;
 pub mod non_completer;
 pub mod not_enrolled;
 pub mod problem;
+pub mod suspension_overdue;
 pub mod window;
 
 use chrono::NaiveDate;
@@ -269,7 +271,7 @@ pub fn evaluate<'a>(
 ) -> Vec<Case> {
     let ctx = Ctx::new(people, data, plan, inputs, facts);
     type Check = fn(&Ctx, &mut Vec<Case>);
-    let checks: [Check; 11] = [
+    let checks: [Check; 13] = [
         exemption_expired::check,
         not_enrolled::check,
         disabled_unplaced::check,
@@ -281,6 +283,8 @@ pub fn evaluate<'a>(
         enrollment_conflict::check,
         match_review::check,
         completion_unknown::check,
+        suspension_overdue::check,
+        death_unverified::check,
     ];
     // The rules in parallel, each on its own list; joined in this fixed order, then sorted.
     use rayon::prelude::*;

@@ -14,6 +14,7 @@ pub enum Problem {
     HomeTeachingUnregistered,
     HomeTeachingShort,
     ExemptionExpired,
+    SuspensionOverdue,
     IdInvalid,
     DuplicateRegistration,
     EnrolledNotInCensus,
@@ -21,10 +22,12 @@ pub enum Problem {
     MatchReview,
     /// Lowest priority: a poverty-register youth with no evidence either way.
     CompletionUnknown,
+    /// Last: a household's word that a child died, to be checked.
+    DeathUnverified,
 }
 
 impl Problem {
-    pub const ALL: [Problem; 13] = [
+    pub const ALL: [Problem; 15] = [
         Problem::NotEnrolled,
         Problem::OutOfAreaUnverified,
         Problem::DisabledUnplaced,
@@ -32,12 +35,14 @@ impl Problem {
         Problem::HomeTeachingUnregistered,
         Problem::HomeTeachingShort,
         Problem::ExemptionExpired,
+        Problem::SuspensionOverdue,
         Problem::IdInvalid,
         Problem::DuplicateRegistration,
         Problem::EnrolledNotInCensus,
         Problem::EnrollmentConflict,
         Problem::MatchReview,
         Problem::CompletionUnknown,
+        Problem::DeathUnverified,
     ];
 
     /// The stable English code used in cases.csv and pipeline files.
@@ -56,6 +61,8 @@ impl Problem {
             Problem::EnrollmentConflict => "enrollment_conflict",
             Problem::MatchReview => "match_review",
             Problem::CompletionUnknown => "completion_unknown",
+            Problem::SuspensionOverdue => "suspension_overdue",
+            Problem::DeathUnverified => "death_unverified",
         }
     }
 
@@ -75,6 +82,8 @@ impl Problem {
             Problem::EnrollmentConflict => "EC",
             Problem::MatchReview => "MR",
             Problem::CompletionUnknown => "CU",
+            Problem::SuspensionOverdue => "SO",
+            Problem::DeathUnverified => "DV",
         }
     }
 
@@ -94,6 +103,8 @@ impl Problem {
             Problem::EnrollmentConflict => "学籍状态矛盾",
             Problem::MatchReview => "疑似匹配待核实",
             Problem::CompletionUnknown => "义务教育完成情况待核实",
+            Problem::SuspensionOverdue => "休学超期未复学",
+            Problem::DeathUnverified => "死亡待核实",
         }
     }
 
@@ -113,6 +124,8 @@ impl Problem {
             Problem::EnrollmentConflict => "学籍状态矛盾",
             Problem::MatchReview => "疑似匹配待核实",
             Problem::CompletionUnknown => "完成情况待核实",
+            Problem::SuspensionOverdue => "休学超期",
+            Problem::DeathUnverified => "死亡待核实",
         }
     }
 
@@ -137,6 +150,12 @@ impl Problem {
                 "两校核对该生实际就读情况，在学籍系统中补办转出/转入或更正学籍状态，保留一条有效学籍"
             }
             Problem::MatchReview => "核对该儿童是否即为所列学籍学生；是则更正信息，否则按失学情况核实",
+            Problem::SuspensionOverdue => {
+                "入户核实休学原因和现状：可复学的办理复学；确因病不能复学的依法办理缓学；已失学的按“一人一案”劝返"
+            }
+            Problem::DeathUnverified => {
+                "取得死亡证明或户籍注销证明；学籍中仍在籍的，由学校办理死亡异动；查无实据的按失学情况核实"
+            }
             Problem::CompletionUnknown => {
                 "入户核实是否已完成义务教育（初中毕业证或学籍记录）；已完成的注明，未完成的按辍学劝返或记录去向"
             }

@@ -10,7 +10,9 @@ use crate::plan::Params;
 pub enum Cohort {
     /// Born within [birth_from, birth_to] and due in school: judged.
     InWindow,
-    /// Born within the window but entering grade 1 after as_of (待入学): counted, never flagged.
+    /// Born within the window but entering grade 1 after as_of, or within `entry_grace_days`
+    /// of that 1 September (待入学: schools are still registering their new pupils):
+    /// counted, never flagged.
     Pending,
     /// Born outside the window.
     Outside,
@@ -33,7 +35,9 @@ pub fn cohort(birth: Option<NaiveDate>, p: &Params) -> Cohort {
     match birth {
         None => Cohort::Unknown,
         Some(b) if b < p.birth_from || b > p.birth_to => Cohort::Outside,
-        Some(b) if entry_date(b) > p.as_of => Cohort::Pending,
+        // The new grade-1 cohort gets `entry_grace_days` after 1 September before it counts
+        // as 适龄未入学: no school has registered its new pupils on the first day.
+        Some(b) if entry_date(b) + chrono::Days::new(u64::from(p.entry_grace_days)) > p.as_of => Cohort::Pending,
         Some(_) => Cohort::InWindow,
     }
 }
@@ -117,6 +121,19 @@ mod tests {
         assert_eq!(cohort(None, &p), Cohort::Unknown);
         assert_eq!(entry_date(d(2013, 8, 31)), d(2019, 9, 1));
         assert_eq!(entry_date(d(2013, 9, 1)), d(2020, 9, 1));
+    }
+
+    #[test]
+    fn the_new_cohort_has_a_grace_period_in_september() {
+        // Born 2013-09-01 .. 2014-08-31: due in grade 1 on 2020-09-01.
+        let on = |as_of| Params { as_of, birth_to: d(2014, 8, 31), ..params() };
+        assert_eq!(cohort(Some(d(2014, 3, 1)), &on(d(2020, 9, 1))), Cohort::Pending);
+        assert_eq!(cohort(Some(d(2014, 3, 1)), &on(d(2020, 9, 30))), Cohort::Pending);
+        assert_eq!(cohort(Some(d(2014, 3, 1)), &on(d(2020, 10, 1))), Cohort::InWindow);
+        // The cohort of a year before is judged from 1 September as ever.
+        assert_eq!(cohort(Some(d(2013, 3, 1)), &on(d(2020, 9, 1))), Cohort::InWindow);
+        let no_grace = Params { entry_grace_days: 0, ..on(d(2020, 9, 1)) };
+        assert_eq!(cohort(Some(d(2014, 3, 1)), &no_grace), Cohort::InWindow);
     }
 
     #[test]

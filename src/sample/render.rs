@@ -22,7 +22,8 @@ use super::world::{self, Child, District, Fault, Home, Layout, List, SchoolKind,
 use crate::normalize::id_number;
 
 /// Injection kinds that are not faults but rows or sheets a run must reject or skip.
-pub const UNUSED_KINDS: &[&str] = &["unusable_row", "total_row", "note_row", "signature_row", "instructions_sheet"];
+pub const UNUSED_KINDS: &[&str] =
+    &["unusable_row", "total_row", "note_row", "signature_row", "instructions_sheet", "unknown_status_row"];
 
 /// One injected fault (or a row or sheet a run must reject or skip), located.
 #[derive(Clone, Debug)]
@@ -458,6 +459,15 @@ fn census_sheet(
             other => other,
         };
         let parsed = id_number::from_cell(&to_table_cell(&id_cell));
+        // Half the clerks who typed an ID into a numeric cell left 出生日期 blank: the ID has it.
+        let birth_cell = if matches!((&c.fault, e.hukou_here), (Some(Fault::CensusNumeric), true))
+            && c.id.as_bytes()[14].is_multiple_of(2)
+        {
+            injected.push(("birth_blank_damaged_id", "出生日期空白，身份证号为数字（前15位仍在）".into()));
+            Cell::Empty
+        } else {
+            date_text(c.birth, style.date_style)
+        };
         ctx.out.listings.push(ListingFact {
             child: e.child,
             town: ti,
@@ -465,7 +475,8 @@ fn census_sheet(
             hukou_here: e.hukou_here,
             listed_id: parsed.text.to_string(),
             id_valid: parsed.is_valid(),
-            // Every census row of the sample writes its 出生日期.
+            // Every census row of the sample writes its 出生日期, or (a damaged number left
+            // without it) keeps the first 15 digits of the ID, and so its birth date.
             birth_known: true,
         });
         if let Some(Fault::NameVariant { lookalike, census_side: true, note }) = &c.fault {
@@ -516,7 +527,7 @@ fn census_sheet(
             Cell::text(name),
             Cell::text(sex(c.male)),
             id_cell,
-            date_text(c.birth, style.date_style),
+            birth_cell,
             Cell::text(relation),
             Cell::text(hukou_text),
             Cell::text(residence(d, c)),
@@ -808,10 +819,26 @@ fn history(ctx: &mut Ctx) {
         .collect(),
     );
     sheet.bold_rows.push(0);
+    // The junior schools whose system writes a graduation as 毕业离校, or as a bare 离校.
+    let juniors: Vec<usize> = (0..d.schools.len()).filter(|&s| d.schools[s].kind == SchoolKind::Junior).collect();
+    let word = |school: usize| match juniors.iter().position(|&s| s == school) {
+        Some(1) => Some("毕业离校"),
+        Some(3) => Some("离校"),
+        _ => None,
+    };
+    // Two 转入 rows are followed by a row whose 异动类型 no table knows (其它): rejected.
+    let mut unknown_left = 2;
     for (date, school, i, k) in events {
         let c = &d.children[i];
         let e = &c.events[k];
         let row = sheet.rows.len() as u32 + 1;
+        let kind = match word(school) {
+            Some(w) if e.kind == "毕业" && e.grade == 9 => {
+                ctx.inject("status_word", "enrollment", &path, &sheet_name, row, &c.id, format!("初中毕业写作“{w}”"));
+                w
+            }
+            _ => e.kind,
+        };
         sheet.push(vec![
             Cell::text(d.schools[school].name.clone()),
             Cell::text(c.record_name.clone()),
@@ -820,12 +847,28 @@ fn history(ctx: &mut Ctx) {
             Cell::text(c.record_id.clone()),
             Cell::text(c.student_no.clone()),
             Cell::text(names::grade_label(e.grade.clamp(1, 9) as u8)),
-            Cell::text(e.kind),
+            Cell::text(kind),
             Cell::Date(date),
             Cell::text(e.reason),
             Cell::text(child_address(d, c, 0)),
         ]);
         record_side_faults(ctx, c, &path, &sheet_name, row);
+        if e.kind == "转入" && unknown_left > 0 {
+            unknown_left -= 1;
+            let mut extra = sheet.rows.last().expect("the row just written").clone();
+            extra[7] = Cell::text("其它");
+            extra[9] = Cell::text("学籍信息变更");
+            sheet.push(extra);
+            ctx.inject(
+                "unknown_status_row",
+                "enrollment",
+                &path,
+                &sheet_name,
+                row + 1,
+                &c.id,
+                "异动类型“其它”无法识别，该行剔除",
+            );
+        }
     }
     ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }
@@ -1090,55 +1133,57 @@ fn home_teaching(ctx: &mut Ctx) {
 fn exemptions(ctx: &mut Ctx) {
     let d = ctx.d;
     let dir = folder(d, ctx.multi, "缓学免学");
-    let path = format!("{dir}/缓学免学审批名单.xlsx");
-    let mut sheet = Sheet::new("缓免学名单");
-    sheet.text_cols = vec![5];
-    sheet.widths = vec![5.0, 10.0, 10.0, 9.0, 5.0, 21.0, 6.0, 14.0, 11.0, 11.0, 11.0, 22.0];
-    sheet.push(vec![Cell::text(format!("{}义务教育阶段缓学免学审批名单", d.name))]);
-    sheet.merge(0, 0, 0, 11);
-    sheet.push(
-        [
-            "序号",
-            "镇街",
-            "村(社区)",
-            "姓名",
-            "性别",
-            "身份证号",
-            "类型",
-            "原因",
-            "批准日期",
-            "起始日期",
-            "有效期至",
-            "审批单位",
-        ]
-        .iter()
-        .map(|s| Cell::text(*s))
-        .collect(),
-    );
-    let mut k = 0;
-    for c in &d.children {
-        for e in &c.exemptions {
-            k += 1;
-            let (t, v, _, _) = hukou(d, c).expect("local");
-            let row = sheet.rows.len() as u32 + 1;
-            list_typo(ctx, c, List::Exemption, &path, "缓免学名单", row);
-            sheet.push(vec![
-                Cell::Number(f64::from(k)),
-                Cell::text(d.towns[t].name.clone()),
-                Cell::text(d.towns[t].villages[v].name.clone()),
-                Cell::text(c.name.clone()),
-                Cell::text(sex(c.male)),
-                Cell::text(list_id(c, List::Exemption)),
-                Cell::text(e.kind),
-                Cell::text(e.reason),
-                Cell::text(e.approved.format("%Y-%m-%d").to_string()),
-                Cell::text(e.from.format("%Y-%m-%d").to_string()),
-                Cell::text(e.until.format("%Y-%m-%d").to_string()),
-                Cell::text(e.approver.clone()),
-            ]);
+    // The district's approvals, with 有效期至; the towns' own 缓学 approvals (one year from
+    // approval, world::TOWN_DEFERRAL_DAYS) on a list of their own that prints none.
+    for by_town in [false, true] {
+        let (path, sheet_name, title) = if by_town {
+            (format!("{dir}/镇街缓学审批名单.xlsx"), "镇街审批", format!("{}各镇街缓学审批名单", d.name))
+        } else {
+            (format!("{dir}/缓学免学审批名单.xlsx"), "缓免学名单", format!("{}义务教育阶段缓学免学审批名单", d.name))
+        };
+        let mut header =
+            vec!["序号", "镇街", "村(社区)", "姓名", "性别", "身份证号", "类型", "原因", "批准日期", "起始日期"];
+        if !by_town {
+            header.push("有效期至");
         }
+        header.push("审批单位");
+        let mut sheet = Sheet::new(sheet_name);
+        sheet.text_cols = vec![5];
+        sheet.widths = vec![5.0, 10.0, 10.0, 9.0, 5.0, 21.0, 6.0, 14.0, 11.0, 11.0, 11.0, 22.0];
+        sheet.push(vec![Cell::text(title)]);
+        sheet.merge(0, 0, 0, header.len() as u16 - 1);
+        sheet.push(header.iter().map(|s| Cell::text(*s)).collect());
+        let mut k = 0;
+        for c in &d.children {
+            for e in c.exemptions.iter().filter(|e| e.approver.ends_with("人民政府") == by_town) {
+                k += 1;
+                let (t, v, _, _) = hukou(d, c).expect("local");
+                let row = sheet.rows.len() as u32 + 1;
+                list_typo(ctx, c, List::Exemption, &path, sheet_name, row);
+                let mut cells = vec![
+                    Cell::Number(f64::from(k)),
+                    Cell::text(d.towns[t].name.clone()),
+                    Cell::text(d.towns[t].villages[v].name.clone()),
+                    Cell::text(c.name.clone()),
+                    Cell::text(sex(c.male)),
+                    Cell::text(list_id(c, List::Exemption)),
+                    Cell::text(e.kind),
+                    Cell::text(e.reason),
+                    Cell::text(e.approved.format("%Y-%m-%d").to_string()),
+                    Cell::text(e.from.format("%Y-%m-%d").to_string()),
+                ];
+                if !by_town {
+                    cells.push(Cell::text(e.until.format("%Y-%m-%d").to_string()));
+                }
+                cells.push(Cell::text(e.approver.clone()));
+                sheet.push(cells);
+            }
+        }
+        if by_town && k == 0 {
+            continue;
+        }
+        ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
     }
-    ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }
 
 /// A two-character name padded to three characters' width, as rosters typed in Word do.

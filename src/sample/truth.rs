@@ -23,11 +23,16 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("home_teaching_unregistered", "送教上门未建学籍"),
     ("home_teaching_short", "送教课时不足"),
     ("exemption_expired", "缓学/免学已过期"),
+    ("suspension_overdue", "休学超期未复学"),
     ("id_invalid", "身份证号错误"),
     ("duplicate_registration", "重复登记"),
     ("enrolled_not_in_census", "在籍未清查"),
     ("completion_unknown", "义务教育完成情况待核实"),
+    ("death_unverified", "死亡待核实"),
 ];
+
+/// The sample pipeline's `suspension_max_days` (the default).
+const SUSPENSION_MAX_DAYS: i64 = 365;
 
 /// The one problem without a truth: counted only.
 pub const MATCH_REVIEW: (&str, &str) = ("match_review", "疑似匹配待核实");
@@ -169,6 +174,7 @@ fn scenario_note(c: &Child) -> &'static str {
     match c.scenario {
         Enrolled => "在读",
         Suspended => "休学（在籍）",
+        SuspendedOverdue => "休学超过一年未复学",
         OutOfAreaWithRecord => "县外就读，学籍在本区",
         OutOfAreaNoRecord => "称县外就读，本区无学籍",
         OutOfAreaTransferredOut => "称县外就读，学籍已转出",
@@ -196,6 +202,7 @@ fn scenario_note(c: &Child) -> &'static str {
         ClaimDeferUnapproved => "称缓学，无审批",
         DeadCensus => "清查表记死亡",
         DeadRecord => "学籍记死亡",
+        DeadFalseReport => "清查表误记死亡，学籍在读",
         Preschool => "待入学/学前",
         CensusMissed => "清查表漏登，学籍在读",
         PovertyOnlyEnrolled => "清查表漏登，建档立卡有，学籍在读",
@@ -355,6 +362,22 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
                 };
                 out.push(row("id_invalid", format!("{name}身份证号录入错误（{note}）")));
             }
+        }
+        // 休学, dated (the last dated 学籍 row is the 休学 itself), more than a year before.
+        if person && f.alive && !f.junior_grad && !f.valid_exemption {
+            let on_leave = c.current.as_ref().is_some_and(|cur| cur.status == "休学");
+            let last = c.events.iter().max_by_key(|e| e.date).filter(|e| e.kind == "休学");
+            if let (true, Some(e)) = (on_leave, last) {
+                if (as_of() - e.date).num_days() > SUSPENSION_MAX_DAYS {
+                    out.push(row("suspension_overdue", format!("{note}；休学 {}", e.date.format("%Y-%m-%d"))));
+                }
+            }
+        }
+        // The census says 死亡 and no 学籍 row does.
+        let census_dead = in_census && SchoolClaim::parse(&c.claim) == Some(SchoolClaim::Dead);
+        let recorded_dead = c.events.iter().any(|e| e.kind == "死亡");
+        if census_dead && !recorded_dead && (judged || world::compulsory_since_2015(c.birth)) {
+            out.push(row("death_unverified", format!("{note}；清查表填报死亡，学籍无死亡记录")));
         }
         if f.listings.len() > 1 {
             out.push(row("duplicate_registration", format!("登记 {} 次（户籍地与现居住地）", f.listings.len())));

@@ -195,6 +195,8 @@ pub struct Household {
 pub enum Scenario {
     Enrolled,
     Suspended,
+    /// On 休学 for more than a year (since before 2019-05), never back.
+    SuspendedOverdue,
     OutOfAreaWithRecord,
     OutOfAreaNoRecord,
     OutOfAreaTransferredOut,
@@ -222,6 +224,8 @@ pub enum Scenario {
     ClaimDeferUnapproved,
     DeadCensus,
     DeadRecord,
+    /// Alive and at school, but the household (or the census taker) wrote 死亡.
+    DeadFalseReport,
     Preschool,
     CensusMissed,
     PovertyOnlyEnrolled,
@@ -238,6 +242,9 @@ pub enum Scenario {
     /// mistyped (and some a homophone name).
     YouthDropoutPovertyTypo,
 }
+
+/// A 缓学 a town government approves lasts this many days from its approval.
+pub const TOWN_DEFERRAL_DAYS: i64 = 365;
 
 /// A 学籍 status change.
 #[derive(Clone, Debug)]
@@ -605,7 +612,136 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     add_disabled_adults(&mut d, &mut rng);
     assign_list_faults(&mut d, &mut rng);
     super::youths::add_older_youths(&mut d);
+    // The situations of issue 16 from a stream of their own, so that the rest of the world is
+    // that of the same seed without them.
+    let mut unseen = Rng::derive(seed, 3000 + index as u64);
+    assign_unseen(&mut d, &mut unseen);
     d
+}
+
+/// The 休学 of a child at its current school, dated.
+fn suspend(c: &mut Child, date: NaiveDate) {
+    let cur = c.current.as_mut().expect("a current record");
+    cur.status = "休学";
+    c.events.push(Event {
+        school: cur.school,
+        grade: grade_at(c.birth, date).max(1),
+        kind: "休学",
+        date,
+        reason: "因病",
+    });
+    c.events.sort_by_key(|e| e.date);
+}
+
+/// Issue 16's situations, in realistic proportions: 休学 dated more than a year back and
+/// never resumed (≈0.1% of the children of school age), dated recent 休学 for half of the
+/// children already on 休学, a 死亡 the household reports of a child who is at school
+/// (≈0.02%) and one the school recorded too, 肄业 for a third of the over-age dropouts and a
+/// 离校 written for one dropout below grade 9. (Status words of 毕业 exports,
+/// damaged IDs without 出生日期 and lists without 有效期至 are how files are written:
+/// [`super::render`].)
+fn assign_unseen(d: &mut District, rng: &mut Rng) {
+    use Scenario::*;
+    let mut idx: Vec<usize> = (0..d.children.len()).collect();
+    rng.shuffle(&mut idx);
+    let plain = |c: &Child| {
+        c.scenario == Enrolled
+            && c.listed
+            && !c.twin
+            && c.fault.is_none()
+            && c.duplicate.is_none()
+            && in_window(c.birth)
+            && c.current.as_ref().is_some_and(|cur| cur.status == "在读")
+    };
+    let window = d.children.iter().filter(|c| in_window(c.birth)).count();
+    // Overdue 休学: since a day in 2017-09 .. 2019-04 within the current school level, after
+    // every earlier event.
+    let want = ((window as f64 * 0.001).round() as usize).max(2);
+    let mut got = 0;
+    for &i in &idx {
+        if got == want {
+            break;
+        }
+        let c = &d.children[i];
+        if !plain(c) || grade_now(c.birth) < 3 {
+            continue;
+        }
+        let g = grade_now(c.birth);
+        let level_start = ymd(cohort(c.birth) + 6 + if g >= 7 { 6 } else { 0 }, 9, 1);
+        let last = c.events.iter().map(|e| e.date).max().unwrap_or(level_start);
+        let lo = level_start.max(last + Duration::days(30)).max(ymd(2017, 9, 1));
+        let hi = ymd(2019, 4, 30);
+        if lo >= hi {
+            continue;
+        }
+        let date = random_date(rng, lo, hi);
+        let c = &mut d.children[i];
+        suspend(c, date);
+        c.scenario = SuspendedOverdue;
+        c.note = rng.pick_str(&["因病休学", "休学在家", "休学后未返校"]);
+        c.claim = rng.pick_str(&["休学", "在家", "在校"]).to_string();
+        got += 1;
+    }
+    // Half of the children already on 休学 have it dated, within the last year.
+    for &i in &idx {
+        let c = &d.children[i];
+        if c.scenario != Suspended || c.current.is_none() || !rng.chance(0.5) {
+            continue;
+        }
+        let last = c.events.iter().map(|e| e.date).max().unwrap_or(ymd(2019, 6, 1));
+        let lo = (last + Duration::days(30)).max(ymd(2019, 6, 1));
+        let hi = ymd(2020, 4, 30);
+        if lo < hi {
+            let date = random_date(rng, lo, hi);
+            suspend(&mut d.children[i], date);
+        }
+    }
+    // A 死亡 written for a child at school.
+    let want = ((window as f64 * 0.0002).round() as usize).max(1);
+    let mut got = 0;
+    for &i in &idx {
+        if got == want {
+            break;
+        }
+        if !plain(&d.children[i]) || d.children[i].poverty_status.is_some() {
+            continue;
+        }
+        let c = &mut d.children[i];
+        c.scenario = DeadFalseReport;
+        c.claim = "死亡".into();
+        c.claim_school.clear();
+        c.claim_grade.clear();
+        c.note = "";
+        got += 1;
+    }
+    // The household reports a death the school recorded too.
+    if let Some(&i) = idx.iter().find(|&&i| d.children[i].scenario == DeadRecord && d.children[i].listed) {
+        d.children[i].claim = "死亡".into();
+    }
+    // 肄业 for a third of the over-age dropouts (at least one), who left junior school.
+    let mut first = true;
+    for &i in &idx {
+        let c = &d.children[i];
+        if c.scenario != DropoutOverAge {
+            continue;
+        }
+        let Some(k) = c.events.iter().position(|e| matches!(e.kind, "辍学" | "退学")) else {
+            continue;
+        };
+        if rng.chance(0.34) || first {
+            d.children[i].events[k].kind = "肄业";
+            first = false;
+        }
+    }
+    // One school wrote 离校 for a dropout below grade 9.
+    if let Some(&i) = idx.iter().find(|&&i| {
+        let c = &d.children[i];
+        c.scenario == DropoutInWindow && c.events.iter().any(|e| e.kind == "辍学" && e.grade < 9)
+    }) {
+        let c = &mut d.children[i];
+        let k = c.events.iter().position(|e| e.kind == "辍学" && e.grade < 9).expect("found");
+        c.events[k].kind = "离校";
+    }
 }
 
 fn teacher_pair(rng: &mut Rng) -> Vec<String> {
@@ -1192,7 +1328,14 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
             }
         };
         match c.scenario {
-            Enrolled | Suspended | PovertyNonStudentEnrolled | CensusMissed | PovertyOnlyEnrolled => {
+            // (SuspendedOverdue and DeadFalseReport are made of Enrolled children afterwards.)
+            Enrolled
+            | Suspended
+            | SuspendedOverdue
+            | DeadFalseReport
+            | PovertyNonStudentEnrolled
+            | CensusMissed
+            | PovertyOnlyEnrolled => {
                 let status = if c.scenario == Suspended {
                     "休学"
                 } else if rng.chance(0.01) {
@@ -1456,10 +1599,20 @@ fn realize(d: &mut District, scale: Scale, rng: &mut Rng) {
                     DeferExpiredDayBefore => (ymd(2019, 5, 14), as_of() - Duration::days(1)),
                     _ => (ymd(2018, 9, 1), ymd(2019, 8, 31)),
                 };
+                let approved = from - Duration::days(10);
+                // A town government approves 缓学 for one year from its approval (its list
+                // prints no 有效期至); approvals ending on a set day come from the district.
+                let edge = matches!(c.scenario, DeferValidUntilAsOf | DeferExpiredDayBefore);
+                let by_town = approver.ends_with("人民政府") && !edge;
+                let (approver, until) = if by_town {
+                    (approver, approved + Duration::days(TOWN_DEFERRAL_DAYS))
+                } else {
+                    (format!("{}教育委员会", d.name), until)
+                };
                 c.exemptions.push(Exemption {
                     kind: "缓学",
                     reason: rng.pick_str(&["身体原因", "发育迟缓", "因病住院治疗"]),
-                    approved: from - Duration::days(10),
+                    approved,
                     from,
                     until,
                     approver,

@@ -44,6 +44,8 @@ pub struct EnrollRec {
     /// The status text as written (异动类型, else 学籍状态): keeps what `status` folds away,
     /// such as the direction of 借读（出）/ 借读（入） that the weekly report counts apart.
     pub status_text: Text,
+    /// `status_text` came from 异动类型 (else from 学籍状态).
+    pub status_is_change: bool,
     /// 异动日期, when given.
     pub status_date: Option<NaiveDate>,
     /// Which `[[sources]]` snapshot this row came from (weekly reports).
@@ -120,10 +122,17 @@ pub fn extract(
             continue;
         }
         let change = r.text("change_type");
-        let status_text = if change.is_empty() { r.text("status") } else { change };
-        let status = if status_text.is_empty() { None } else { values.status(&status_text) };
-        let hukou_text = r.text("hukou_address");
+        let status_is_change = !change.is_empty();
+        let status_text = if status_is_change { change } else { r.text("status") };
         let grade = r.text("grade");
+        let grade_level = values::grade_level(&grade);
+        // A plain 离校 at grade 9 or above ends junior school: a graduation.
+        let status = if status_text.is_empty() {
+            None
+        } else {
+            values.status(&status_text).map(|s| s.at_grade(&status_text, grade_level))
+        };
+        let hukou_text = r.text("hukou_address");
         let inclusive = r.yes_no("inclusive", values).unwrap_or(false) || r.text("attend_mode").contains("随班就读");
         let dtype = r.text("disability_type");
         let hukou = address::parse(&hukou_text);
@@ -135,7 +144,7 @@ pub fn extract(
             school: r.text("school"),
             sex: r.sex("sex", values).or_else(|| id.sex()),
             birth: id.valid().and(id.birth()).or_else(|| r.date("birth_date")).or_else(|| id.birth()),
-            grade_level: values::grade_level(&grade),
+            grade_level,
             grade,
             class: r.text("class"),
             entry: r.year_month("entry"),
@@ -146,6 +155,7 @@ pub fn extract(
             disability_type: values::disability_category(&dtype).filter(|c| *c != 0),
             status,
             status_text,
+            status_is_change,
             status_date: if r.has("change_date") { r.date("change_date") } else { None },
             source,
             student_no,
@@ -154,6 +164,33 @@ pub fn extract(
         });
     }
     out
+}
+
+/// The end of the reason of a row rejected by [`reject_unknown_status`].
+pub const UNKNOWN_STATUS: &str = "(unknown status word)";
+
+/// Removes the 学籍 rows whose status word is known to no table (built-in or the pipeline's
+/// `[values.status]`) and rejects them, naming the column and the word (a status word is no
+/// personal data): the clearance rules must never read an unknown word as 在读 or as 离校.
+/// The weekly pipeline keeps such rows (counted as 在读, and said so in its 核对 sheet).
+pub fn reject_unknown_status(recs: &mut Vec<EnrollRec>, inputs: &mut crate::table::Inputs) -> usize {
+    let before = recs.len();
+    recs.retain(|r| {
+        let unknown = r.status.is_none() && !r.status_text.is_empty();
+        if unknown {
+            let column = if r.status_is_change { "异动类型" } else { "学籍状态" };
+            inputs.reject(
+                r.prov,
+                Some(column),
+                format!(
+                    "{column}“{}”无法识别，未作在读或离校处理；如为已知状态的别称，请在管线文件 [values.status] 中指明 {UNKNOWN_STATUS}",
+                    r.status_text
+                ),
+            );
+        }
+        !unknown
+    });
+    before - recs.len()
 }
 
 /// One student: every 学籍 row of the same person, in time order.

@@ -77,14 +77,45 @@ pub struct ExemptionRec {
     pub kind: Option<ExemptionKind>,
     pub approved: Option<NaiveDate>,
     pub valid_from: Option<NaiveDate>,
-    pub valid_until: NaiveDate,
+    /// 有效期至 as written; `None` when the list gives none (see [`ExemptionRec::end`]).
+    pub valid_until: Option<NaiveDate>,
     pub reason: Text,
 }
 
 impl ExemptionRec {
+    /// The last day in force. Without 有效期至: a 缓学 (or an approval of unknown kind) lasts
+    /// `deferral_term_days` from 批准日期 (else from 起始日期); a 免学 is open-ended (`None`).
+    pub fn end(&self, deferral_term_days: u32) -> Option<NaiveDate> {
+        if let Some(until) = self.valid_until {
+            return Some(until);
+        }
+        if self.kind == Some(ExemptionKind::Exemption) {
+            return None;
+        }
+        let start = self.approved.or(self.valid_from)?;
+        Some(start + chrono::Days::new(u64::from(deferral_term_days)))
+    }
+
+    /// The list gave no 有效期至: the term is assumed.
+    pub fn until_assumed(&self) -> bool {
+        self.valid_until.is_none()
+    }
+
     /// In force on `day`.
-    pub fn valid_on(&self, day: NaiveDate) -> bool {
-        self.valid_until >= day && self.valid_from.is_none_or(|f| f <= day)
+    pub fn valid_on(&self, day: NaiveDate, deferral_term_days: u32) -> bool {
+        self.end(deferral_term_days).is_none_or(|u| u >= day) && self.valid_from.is_none_or(|f| f <= day)
+    }
+
+    /// `（名单未填有效期至，按批准日期起365天推定）` when the term was assumed, else "".
+    pub fn assumed_note(&self, deferral_term_days: u32) -> String {
+        if !self.until_assumed() {
+            String::new()
+        } else if self.kind == Some(ExemptionKind::Exemption) {
+            "（名单未填有效期至，免学按长期有效计）".to_string()
+        } else {
+            let from = if self.approved.is_some() { "批准日期" } else { "起始日期" };
+            format!("（名单未填有效期至，按{from}起{deferral_term_days}天推定）")
+        }
     }
 }
 
@@ -271,19 +302,30 @@ pub fn extract_exemptions(
     as_of: NaiveDate,
 ) -> Vec<ExemptionRec> {
     person_rows(table, as_of, inputs, "姓名和身份证号均为空 (no name and no ID)", id_column, |r, id, name| {
-        let valid_until = r.date("valid_until").ok_or((
-            Some("有效期至"),
-            "有效期至为空或不是日期，无法判断是否有效 (valid-until missing or not a date)",
-        ))?;
+        // No 有效期至 (no column, or a blank cell): the term is assumed from the kind and the
+        // 批准日期 (ExemptionRec::end); a 缓学 with no date at all cannot be judged.
+        let valid_until = r.date("valid_until");
+        if valid_until.is_none() && !r.text("valid_until").is_empty() {
+            return Err((Some("有效期至"), "有效期至不是日期，无法判断是否有效 (valid-until is not a date)"));
+        }
+        let kind = ExemptionKind::parse(&r.text("kind"));
+        let (approved, valid_from) = (r.date("approved"), r.date("valid_from"));
+        if valid_until.is_none() && kind != Some(ExemptionKind::Exemption) && approved.is_none() && valid_from.is_none()
+        {
+            return Err((
+                Some("有效期至"),
+                "缓学未填有效期至，也无批准日期或起始日期，无法判断是否有效 (no valid-until and no approval date)",
+            ));
+        }
         Ok(ExemptionRec {
             prov: r.prov(),
             town: r.town("town"),
             village: r.village("village"),
             sex: r.sex("sex", values).or_else(|| id.sex()),
             birth: birth_of(&id, None),
-            kind: ExemptionKind::parse(&r.text("kind")),
-            approved: r.date("approved"),
-            valid_from: r.date("valid_from"),
+            kind,
+            approved,
+            valid_from,
             valid_until,
             reason: r.text("reason"),
             name,

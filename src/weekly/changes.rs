@@ -369,7 +369,7 @@ fn classify(tracks: &[Track], t: usize, recs: &[EnrollRec], schools: &Schools) -
         (true, false) => Some(match tr.after {
             Some(a) => {
                 let kind = match a.status {
-                    Status::Dropout | Status::Withdrawn | Status::OtherLeave => Kind::Dropout,
+                    Status::Dropout | Status::Withdrawn | Status::OtherLeave | Status::Incomplete => Kind::Dropout,
                     Status::TransferOut => Kind::TransferOut,
                     Status::Suspended => Kind::Suspended,
                     Status::Visiting => Kind::VisitOut,
@@ -377,7 +377,7 @@ fn classify(tracks: &[Track], t: usize, recs: &[EnrollRec], schools: &Schools) -
                     _ => Kind::OtherDecrease,
                 };
                 let note = match (kind, a.status) {
-                    (Kind::Dropout, Status::Withdrawn | Status::OtherLeave) => {
+                    (Kind::Dropout, Status::Withdrawn | Status::OtherLeave | Status::Incomplete) => {
                         format!("学籍为{}，义务教育阶段计入辍学", a.status.label())
                     }
                     (Kind::OtherDecrease, s) => format!("学籍为{}，表中无对应栏目", s.label()),
