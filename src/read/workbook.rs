@@ -626,6 +626,20 @@ impl SheetGrid {
     pub(crate) fn from_range(mut range: Range<Data>) -> Result<Self, LoadError> {
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let (height, width) = range.get_size();
+        let filled = range.used_cells().count();
+        if filled > limits::MAX_SHEET_CELLS {
+            return Err(too_many_cells());
+        }
+        if dense_enough(filled, height as u64 * width as u64) {
+            // The usual sheet: straight into a rectangle, each string moved once.
+            let mut cells = Vec::with_capacity(height * width);
+            for r in 0..height {
+                for c in 0..width {
+                    cells.push(to_cell(std::mem::take(&mut range[(r, c)])));
+                }
+            }
+            return Ok(SheetGrid { store: Store::Dense(cells), row0, col0, height, width });
+        }
         let mut cells = Cells::default();
         for r in 0..height {
             for c in 0..width {
