@@ -30,7 +30,11 @@ fn the_sample_run_matches_its_ground_truth_and_accounts_for_every_row() {
 
     let score = score_files(&repo().join("sample_data/truth.csv"), &run.join("cases.csv")).expect("score");
     let with_truth: Vec<&str> = score.problems.iter().filter(|p| p.truth > 0).map(|p| p.problem.as_str()).collect();
-    assert_eq!(with_truth.len(), 13, "every problem code but match_review has truth: {with_truth:?}");
+    assert_eq!(
+        with_truth.len(),
+        kcbx::sample::truth::PROBLEMS.len(),
+        "every problem code but match_review has truth: {with_truth:?}"
+    );
     for p in &score.problems {
         assert_eq!((p.fp, p.fn_), (0, 0), "{}: extra {:?}, missed truth rows {:?}", p.problem, p.extra, p.missed);
         if p.truth > 0 {

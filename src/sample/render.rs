@@ -680,18 +680,23 @@ fn enrollment(ctx: &mut Ctx) {
     let d = ctx.d;
     let dir = folder(d, ctx.multi, "学籍");
     // Children per school, in grade order; classes of 45.
-    let mut per_school: Vec<Vec<usize>> = vec![Vec::new(); d.schools.len()];
+    // (child, listed by a school the child has left: an export taken before the transfer
+    // reached it, or a transfer half done).
+    let mut per_school: Vec<Vec<(usize, bool)>> = vec![Vec::new(); d.schools.len()];
     for (i, c) in d.children.iter().enumerate() {
         if let Some(cur) = &c.current {
-            per_school[cur.school].push(i);
+            per_school[cur.school].push((i, false));
+            if let Some(old) = c.stale_school {
+                per_school[old].push((i, true));
+            }
         }
     }
     for (si, kids) in per_school.iter_mut().enumerate() {
         if kids.is_empty() {
             continue;
         }
-        kids.sort_by_key(|&i| {
-            (d.children[i].current.as_ref().map(|c| c.grade).unwrap_or(0), d.children[i].record_id.clone(), i)
+        kids.sort_by_key(|&(i, stale)| {
+            (d.children[i].current.as_ref().map(|c| c.grade).unwrap_or(0), d.children[i].record_id.clone(), i, stale)
         });
         let school = &d.schools[si];
         let csv = school.csv;
@@ -700,16 +705,20 @@ fn enrollment(ctx: &mut Ctx) {
         let mut sheet = Sheet::new(sheet_name.clone());
         sheet.text_cols = vec![6, 7];
         sheet.widths =
-            vec![22.0, 9.0, 5.0, 11.0, 6.0, 12.0, 21.0, 21.0, 8.0, 8.0, 9.0, 8.0, 30.0, 30.0, 8.0, 10.0, 8.0];
+            vec![22.0, 9.0, 5.0, 11.0, 6.0, 12.0, 21.0, 21.0, 8.0, 8.0, 9.0, 8.0, 30.0, 30.0, 8.0, 10.0, 8.0, 11.0];
         if school.titled {
             sheet.push(vec![Cell::text(format!("{}在籍学生名册（导出时间：2020-05-12）", school.name))]);
             sheet.bold_rows.push(0);
         }
         let header_row = sheet.rows.len() as u32;
-        sheet.push(ENROLL_HEADER.iter().map(|s| Cell::text(*s)).collect());
+        let mut header: Vec<Cell> = ENROLL_HEADER.iter().map(|s| Cell::text(*s)).collect();
+        if school.dated {
+            header.push(Cell::text("异动日期"));
+        }
+        sheet.push(header);
         sheet.bold_rows.push(header_row);
         let mut class_count: BTreeMap<i32, usize> = BTreeMap::new();
-        for &i in kids.iter() {
+        for &(i, stale) in kids.iter() {
             let c = &d.children[i];
             let cur = c.current.as_ref().expect("current");
             let k = class_count.entry(cur.grade).or_insert(0);
@@ -752,8 +761,15 @@ fn enrollment(ctx: &mut Ctx) {
                 Cell::text(residence(d, c)),
                 Cell::text(if cur.inclusive { "是" } else { "否" }),
                 Cell::text(disability),
-                Cell::text(cur.status),
+                Cell::text(if stale { "在读" } else { cur.status }),
             ]);
+            if school.dated {
+                let date = if stale { None } else { c.current_date };
+                sheet.rows.last_mut().expect("row").push(date.map(Cell::Date).unwrap_or(Cell::Empty));
+            }
+            if stale {
+                continue;
+            }
             record_side_faults(ctx, c, &path, &sheet_name, row);
             if variant != 0 && matches!(c.home, Home::Local(_)) {
                 ctx.inject("address_variant", "enrollment", &path, &sheet_name, row, &c.id, variant_note(variant));
@@ -845,7 +861,11 @@ fn history(ctx: &mut Ctx) {
             Cell::text(sex(c.male)),
             Cell::text(c.birth.format("%Y-%m-%d").to_string()),
             Cell::text(c.record_id.clone()),
-            Cell::text(c.student_no.clone()),
+            // A temporary number another school issued, at that school's rows.
+            Cell::text(match &c.old_student_no {
+                Some(no) if c.current.as_ref().is_some_and(|cur| cur.school != school) => no.clone(),
+                _ => c.student_no.clone(),
+            }),
             Cell::text(names::grade_label(e.grade.clamp(1, 9) as u8)),
             Cell::text(kind),
             Cell::Date(date),

@@ -29,6 +29,7 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("enrolled_not_in_census", "在籍未清查"),
     ("completion_unknown", "义务教育完成情况待核实"),
     ("death_unverified", "死亡待核实"),
+    ("enrollment_conflict", "学籍状态矛盾"),
 ];
 
 /// The sample pipeline's `suspension_max_days` (the default).
@@ -381,6 +382,11 @@ pub fn truth(d: &District, r: &Rendered) -> Vec<TruthRow> {
         }
         if f.listings.len() > 1 {
             out.push(row("duplicate_registration", format!("登记 {} 次（户籍地与现居住地）", f.listings.len())));
+        }
+        // The schools' rows contradict each other (the world made them so): a data fault for
+        // the schools, whatever the child's true state.
+        if c.conflict && person {
+            out.push(row("enrollment_conflict", format!("{note}；两校学籍记录矛盾")));
         }
         // In no census sheet, whether or not another list knows the child.
         if f.active && !in_census && matches!(c.home, Home::Local(_)) {

@@ -104,6 +104,9 @@ pub struct School {
     pub csv: bool,
     /// This school's export has a title row above its header.
     pub titled: bool,
+    /// This school's current export carries an 异动日期 column: each row the date of the last
+    /// change the student's 学籍 went through (kept across a 升学, which is no 异动).
+    pub dated: bool,
     /// 送教上门 teachers.
     pub teachers: Vec<String>,
 }
@@ -390,6 +393,16 @@ pub struct Child {
     pub student_no: String,
     pub nation: &'static str,
     pub boarding: bool,
+    /// The 异动日期 the current row carries in a dated export ([`School::dated`]).
+    pub current_date: Option<NaiveDate>,
+    /// Another school whose current export still lists the child 在读 in the current grade
+    /// (exported before a transfer reached it, or a transfer half done).
+    pub stale_school: Option<usize>,
+    /// The temporary 学籍号 another school issued (rows at schools other than the current one).
+    pub old_student_no: Option<String>,
+    /// The schools' rows contradict each other (在读 at two schools, a 辍学 entered after the
+    /// child moved): a 学籍状态矛盾 for the schools.
+    pub conflict: bool,
 }
 
 impl Child {
@@ -609,6 +622,7 @@ pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     add_outsiders(&mut d, &mut rng);
     assign_duplicates(&mut d, &mut rng);
     assign_faults(&mut d, &mut rng);
+    assign_histories(&mut d, &mut Rng::derive(seed, 3000 + index as u64));
     add_disabled_adults(&mut d, &mut rng);
     assign_list_faults(&mut d, &mut rng);
     super::youths::add_older_youths(&mut d);
@@ -763,7 +777,7 @@ fn build_schools_and_towns(d: &mut District, town_names: &[String], index: usize
     ];
     for (name, kind) in direct {
         let teachers = teacher_pair(rng);
-        d.schools.push(School { name, kind, xuequ: 0, csv: false, titled: false, teachers });
+        d.schools.push(School { name, kind, xuequ: 0, csv: false, titled: false, dated: false, teachers });
     }
     let mut stems: Vec<&str> = names::VILLAGE_STEMS.to_vec();
     rng.shuffle(&mut stems);
@@ -781,6 +795,7 @@ fn build_schools_and_towns(d: &mut District, town_names: &[String], index: usize
             xuequ,
             csv: false,
             titled: false,
+            dated: false,
             teachers: t,
         });
         let junior = d.schools.len();
@@ -791,6 +806,7 @@ fn build_schools_and_towns(d: &mut District, town_names: &[String], index: usize
             xuequ,
             csv: false,
             titled: false,
+            dated: false,
             teachers: t,
         });
         // Layout: the first town (a street) sends one workbook per village; for 荣昌 the
@@ -1063,6 +1079,10 @@ pub(super) fn new_child(
         fault: None,
         nation,
         boarding: rng.chance(0.2),
+        current_date: None,
+        stale_school: None,
+        old_student_no: None,
+        conflict: false,
     }
 }
 
@@ -1993,4 +2013,198 @@ pub fn disability_label(cat: u8) -> &'static str {
 /// 残疾等级 labels by grade digit.
 pub fn disability_grade_label(grade: u8) -> &'static str {
     ["", "一级", "二级", "三级", "四级"][grade as usize]
+}
+
+/// How 学籍 histories look across schools (FACTS.md, 学籍 histories), drawn from a stream of
+/// their own so that the rest of the world stays that of the same seed:
+/// - a transfer is recorded on both sides, mostly on one 异动日期; sometimes the old school
+///   records its 转出 days or weeks after the new school's 转入;
+/// - half the schools' current exports carry an 异动日期, the date of the student's last
+///   change — for a 初中 student often a change made in primary school, older than the
+///   primary 毕业 (升学 is no 异动);
+/// - an old school's current export, taken before a transfer of this term reached it, still
+///   lists the child 在读 (the new school has the 转入; the old school's 转出 comes later or
+///   not at all);
+/// - a child without an ID (J number) who changed schools carries another temporary number
+///   at the old school;
+/// - a few true contradictions: 在读 at two schools with no transfer at all, and a 辍学
+///   entered at the old school after the child had moved (`conflict`).
+fn assign_histories(d: &mut District, rng: &mut Rng) {
+    use Scenario::*;
+    for s in d.schools.iter_mut() {
+        s.dated = s.kind != SchoolKind::Special && s.name.chars().map(|c| c as u32).sum::<u32>() % 2 == 0;
+    }
+    let kinds: Vec<SchoolKind> = d.schools.iter().map(|s| s.kind).collect();
+    // Another school of the same kind.
+    let peer = |school: usize, rng: &mut Rng| -> Option<usize> {
+        let same: Vec<usize> = (0..kinds.len()).filter(|&k| k != school && kinds[k] == kinds[school]).collect();
+        (!same.is_empty()).then(|| same[rng.below(same.len())])
+    };
+    // Transfers already in the world: both sides on one date, or the 转出 recorded later.
+    for c in d.children.iter_mut() {
+        let Some(k_in) = c.events.iter().position(|e| e.kind == "转入" && e.reason == "区内转学") else {
+            continue;
+        };
+        let Some(k_out) = c.events.iter().position(|e| e.kind == "转出" && e.reason == "区内转学") else {
+            continue;
+        };
+        let r = rng.f64();
+        if r < 0.75 {
+            c.events[k_in].date = c.events[k_out].date;
+        } else if r < 0.95 {
+            c.events[k_out].date = c.events[k_in].date + Duration::days(rng.range(5, 40));
+        }
+    }
+    let mut order: Vec<usize> = (0..d.children.len()).collect();
+    rng.shuffle(&mut order);
+    let plain = |c: &Child| {
+        matches!(c.scenario, Enrolled)
+            && c.listed
+            && !c.twin
+            && c.duplicate.is_none()
+            && c.fault.is_none()
+            && c.events.is_empty()
+            && c.current.as_ref().is_some_and(|cur| {
+                cur.status == "在读"
+                    && !cur.inclusive
+                    && matches!(kinds[cur.school], SchoolKind::Primary | SchoolKind::Junior)
+            })
+    };
+    // A primary-school transfer years before the 升学: the 初中 row carries its date.
+    for &i in &order {
+        let c = &d.children[i];
+        let g = grade_now(c.birth);
+        let Some(grad) = c.events.iter().find(|e| e.kind == "毕业" && e.grade == 6).map(|e| (e.school, e.date))
+        else {
+            continue;
+        };
+        if g < 7 || c.events.iter().any(|e| e.kind == "转入") || !rng.chance(0.1) {
+            continue;
+        }
+        let Some(from) = peer(grad.0, rng) else { continue };
+        let ga = 3 + rng.below(3) as i32;
+        let start = grad.1.year() - 1 - (6 - ga);
+        let date = random_date(rng, ymd(start, 9, 10), ymd(start + 1, 6, 20));
+        let c = &mut d.children[i];
+        c.events.push(Event { school: from, grade: ga, kind: "转出", date, reason: "区内转学" });
+        c.events.push(Event { school: grad.0, grade: ga, kind: "转入", date, reason: "区内转学" });
+    }
+    // This term's transfers that the old school's export has not caught up with.
+    let eligible = order.iter().filter(|&&i| plain(&d.children[i])).count();
+    let want = |rate: f64, min: usize| ((eligible as f64 * rate).round() as usize).max(min);
+    let (mut stale, mut twice, mut left) = (want(0.003, 3), want(0.0003, 2), want(0.0003, 2));
+    for &i in &order {
+        let c = &d.children[i];
+        if !plain(c) || grade_now(c.birth) < 2 {
+            continue;
+        }
+        let cur = c.current.as_ref().expect("current").school;
+        let g = c.current.as_ref().expect("current").grade;
+        let Some(old) = peer(cur, rng) else { continue };
+        if stale > 0 {
+            stale -= 1;
+            let date = random_date(rng, ymd(2020, 2, 20), ymd(2020, 4, 20));
+            let later_out = rng.chance(0.5).then(|| date + Duration::days(rng.range(3, 20)));
+            let c = &mut d.children[i];
+            c.events.push(Event { school: cur, grade: g, kind: "转入", date, reason: "区内转学" });
+            if let Some(out) = later_out {
+                c.events.push(Event { school: old, grade: g, kind: "转出", date: out, reason: "区内转学" });
+            }
+            c.stale_school = Some(old);
+        } else if twice > 0 {
+            twice -= 1;
+            let c = &mut d.children[i];
+            c.stale_school = Some(old);
+            c.conflict = true;
+        } else if left > 0 && d.schools[cur].dated {
+            left -= 1;
+            let date = random_date(rng, ymd(2019, 9, 5), ymd(2019, 11, 30));
+            let wrong = date + Duration::days(rng.range(30, 120));
+            let c = &mut d.children[i];
+            c.events.push(Event { school: old, grade: g, kind: "转出", date, reason: "区内转学" });
+            c.events.push(Event { school: cur, grade: g, kind: "转入", date, reason: "区内转学" });
+            c.events.push(Event { school: old, grade: g, kind: "辍学", date: wrong, reason: "误录" });
+            c.conflict = true;
+        } else if stale == 0 && twice == 0 && left == 0 {
+            break;
+        }
+    }
+    // Children without an ID who changed schools: the old school issued its own number.
+    for &i in &order {
+        let c = &d.children[i];
+        if !matches!(c.fault, Some(Fault::RecordJ)) {
+            continue;
+        }
+        let Some(cur) = c.current.as_ref().map(|cur| cur.school) else { continue };
+        let g = grade_now(c.birth);
+        if !c.events.iter().any(|e| e.school != cur) {
+            if g < 2 || c.scenario != Enrolled || !rng.chance(0.6) {
+                continue;
+            }
+            let Some(old) = peer(cur, rng) else { continue };
+            let date =
+                random_date(rng, ymd(2017, 9, 1).max(entry_date(c.birth) + Duration::days(40)), ymd(2019, 12, 20));
+            let ga = grade_at(c.birth, date).max(1);
+            let c = &mut d.children[i];
+            c.events.push(Event { school: old, grade: ga, kind: "转出", date, reason: "区内转学" });
+            c.events.push(Event { school: cur, grade: ga, kind: "转入", date, reason: "区内转学" });
+        }
+        let c = &mut d.children[i];
+        let letter = if rng.chance(0.5) { 'L' } else { 'J' };
+        c.old_student_no = Some(format!("{letter}{}{}{:04}", &c.id[..6], c.birth.format("%Y%m%d"), rng.below(10_000)))
+            .filter(|n| *n != c.student_no);
+    }
+    // The date each current row carries: the student's last 转入 or 复学, wherever it was.
+    for c in d.children.iter_mut() {
+        c.events.sort_by_key(|e| e.date);
+        if c.current.is_some() {
+            c.current_date = c
+                .events
+                .iter()
+                .filter(|e| matches!(e.kind, "转入" | "复学") && e.date <= as_of())
+                .map(|e| e.date)
+                .max();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The small world holds every 学籍 history pattern of [`assign_histories`].
+    #[test]
+    fn the_world_holds_the_history_patterns() {
+        let d = build_district(1, 0, Scale::Small);
+        let transfer = |c: &Child| {
+            let out = c.events.iter().find(|e| e.kind == "转出" && e.reason == "区内转学").map(|e| e.date);
+            let inn = c.events.iter().find(|e| e.kind == "转入" && e.reason == "区内转学").map(|e| e.date);
+            out.zip(inn)
+        };
+        let count = |f: &dyn Fn(&Child) -> bool| d.children.iter().filter(|c| f(c)).count();
+        let same_day = count(&|c| transfer(c).is_some_and(|(o, i)| o == i));
+        let out_later = count(&|c| transfer(c).is_some_and(|(o, i)| o > i));
+        // 升学 without an 异动: the 初中 row's date older than the primary 毕业.
+        let promoted = count(&|c| {
+            let grad = c.events.iter().find(|e| e.kind == "毕业" && e.grade == 6).map(|e| e.date);
+            c.current.as_ref().is_some_and(|cur| cur.grade >= 7 && d.schools[cur.school].dated)
+                && grad.zip(c.current_date).is_some_and(|(g, cd)| cd < g)
+        });
+        let stale = count(&|c| c.stale_school.is_some() && !c.conflict);
+        let reissued = count(&|c| c.old_student_no.is_some());
+        let conflicts = count(&|c| c.conflict);
+        let dated = d.schools.iter().filter(|s| s.dated).count();
+        assert!(dated * 3 >= d.schools.len() && dated < d.schools.len(), "{dated} of {}", d.schools.len());
+        for (what, n) in [
+            ("same-day transfers", same_day),
+            ("转出 recorded later", out_later),
+            ("升学 without 异动", promoted),
+            ("stale exports", stale),
+            ("re-issued numbers", reissued),
+        ] {
+            assert!(n >= 1, "{what}: {n}");
+        }
+        assert!(same_day > out_later, "most transfers are on one date: {same_day} vs {out_later}");
+        assert!((4..=10).contains(&conflicts), "a few true conflicts: {conflicts}");
+    }
 }
