@@ -14,6 +14,7 @@ pub mod link;
 pub mod manual;
 pub mod normalize;
 pub mod people;
+pub mod place;
 pub mod plan;
 pub mod progress;
 pub mod read;

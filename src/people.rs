@@ -119,6 +119,8 @@ pub struct Person {
     pub list_links: Vec<ListLink>,
     /// Set when `id` was taken from another list's record.
     pub id_from: Option<IdFill>,
+    /// The town was inferred from the village name ([`crate::place`]).
+    pub town_from_village: bool,
 }
 
 impl Person {
@@ -145,6 +147,7 @@ impl Person {
             id_shared: false,
             list_links: Vec::new(),
             id_from: None,
+            town_from_village: false,
         }
     }
 
@@ -366,6 +369,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     for i in shared {
         persons[i].id_shared = true;
     }
+    crate::place::infer_towns(&mut persons, data);
     People { persons, students, student_owner, towns }
 }
 

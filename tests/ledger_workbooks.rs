@@ -316,7 +316,8 @@ fn childrens_ledger_district_summary_and_dropout_roster() {
     assert_eq!(status, [("程雨菲", "县外就读待核实"), ("安子豪", "适龄未入学/疑似失学"), ("范文静", "在校"),]);
 
     let summary = run.join("汇总.xlsx");
-    assert_eq!(sheet_names(&summary), ["镇街汇总", "学校汇总", "输入统计", "变化情况", "核实反馈"]);
+    assert_eq!(sheet_names(&summary), ["镇街汇总", "学校汇总", "镇街不详", "输入统计", "变化情况", "核实反馈"]);
+    assert_eq!(sheet_text(&summary, "镇街不详")[1][0], "所有问题均已确定镇街。");
     let towns = sheet_text(&summary, "镇街汇总");
     assert_eq!(towns[2][0], "镇街");
     assert_eq!(towns[2][towns[2].len() - 3..], ["合计", "其中建档立卡", "建卡占比"]);

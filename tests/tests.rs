@@ -13,6 +13,7 @@ mod link_data;
 mod link_quality;
 mod link_tiers;
 mod memory_guard;
+mod place_towns;
 mod read_errors;
 mod read_fixtures;
 mod read_formats;

@@ -206,6 +206,13 @@ pub fn run(args: Args) -> Result<()> {
     progress::end("report", &[("files", outputs.len() as u64)]);
     outputs.push("run.json".into());
     let accounting = manifest::accounting(&inputs);
+    let town_unknown = crate::place::town_unknown(&cases, &inputs);
+    if town_unknown.cases > 0 {
+        say(&format!(
+            "注意：{} 个问题未能确定镇街，见 汇总.xlsx 的“镇街不详”表 (cases without a town)",
+            town_unknown.cases
+        ));
+    }
     let m = manifest::Manifest {
         tool: "kcbx",
         version: env!("CARGO_PKG_VERSION"),
@@ -219,6 +226,7 @@ pub fn run(args: Args) -> Result<()> {
         cases: manifest::case_counts(&cases),
         changes: manifest::change_counts(&changes),
         verification: &verify_report,
+        town_unknown,
         timings_ms: timings,
         outputs,
     };

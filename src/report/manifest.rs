@@ -25,6 +25,8 @@ pub struct Manifest<'a> {
     pub cases: CaseCounts,
     pub changes: BTreeMap<&'static str, usize>,
     pub verification: &'a crate::verify::VerifyReport,
+    /// Open cases that reach no town, by file, sheet and town column (a data fault).
+    pub town_unknown: crate::place::TownUnknown,
     pub timings_ms: BTreeMap<&'static str, u128>,
     pub outputs: Vec<String>,
 }

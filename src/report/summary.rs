@@ -42,6 +42,7 @@ pub fn write(
         .map(|c| if c.student_no.is_empty() || c.school.is_empty() { NO_SCHOOL.to_string() } else { c.school.clone() })
         .collect();
     cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools, true)?;
+    town_unknown(&mut wb, &f, &crate::place::town_unknown(all, inputs))?;
     accounting(&mut wb, &f, inputs, plan)?;
     let ws = wb.add_worksheet();
     ws.set_name("变化情况")?;
@@ -154,7 +155,8 @@ fn cross_table(
     let pct = f.number.clone().set_num_format("0.0%");
     for (r, key) in rows.iter().enumerate() {
         let row = 3 + r as u32;
-        ws.write_string_with_format(row, 0, key, &f.cell)?;
+        let shown = if key.is_empty() { "镇街不详（见“镇街不详”表）" } else { key.as_str() };
+        ws.write_string_with_format(row, 0, shown, &f.cell)?;
         let mut total = 0;
         for (k, p) in problems.iter().enumerate() {
             let c = count_of.get(&(key.as_str(), p.key())).copied().unwrap_or(0);
@@ -202,6 +204,42 @@ fn cross_table(
         chart.title().set_name(name.as_str());
         layout::place_chart(ws, &mut chart, total_row + 2, bars)?;
     }
+    Ok(())
+}
+
+/// The 镇街不详 sheet: the data fault of cases that reach no town, with the count per file,
+/// sheet and town column (a sheet without a recognised town column, or a blank one, and a
+/// village that no single town has).
+fn town_unknown(wb: &mut Workbook, f: &Formats, t: &crate::place::TownUnknown) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("镇街不详")?;
+    let headers = [("文件", 40.0), ("工作表", 14.0), ("镇街列", 12.0), ("问题数", 8.0), ("原因", 44.0)];
+    ws.merge_range(0, 0, 0, headers.len() as u16 - 1, "数据问题：未能确定镇街的问题", &f.title)?;
+    ws.set_row_height(0, 28)?;
+    let line = if t.cases == 0 {
+        "所有问题均已确定镇街。".to_string()
+    } else {
+        format!(
+            "{} 个问题未能确定镇街（来源记录没有镇街，村名也不能唯一确定镇街），列入“镇街不详问题台账”、由区教委核实；请按下表补齐来源表的镇街列后重新运行。",
+            t.cases
+        )
+    };
+    ws.merge_range(1, 0, 1, headers.len() as u16 - 1, &line, &f.subtitle_wrap)?;
+    ws.set_row_height(1, 30)?;
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (k, s) in t.sources.iter().enumerate() {
+        let r = 3 + k as u32;
+        ws.write_string_with_format(r, 0, &s.file, &f.wrap)?;
+        ws.write_string_with_format(r, 1, &s.sheet, &f.cell)?;
+        ws.write_string_with_format(r, 2, &s.column, &f.cell)?;
+        ws.write_number_with_format(r, 3, s.cases as f64, &f.number)?;
+        ws.write_string_with_format(r, 4, &s.reason, &f.wrap)?;
+        ws.set_row_height(r, layout::row_height(&[(&s.file, 40.0), (&s.reason, 44.0)]))?;
+    }
+    xlsx::print_setup(ws, (2, 2))?;
     Ok(())
 }
 

@@ -145,7 +145,11 @@ impl<'a> Ctx<'a> {
                 None,
             ),
         };
-        let evidence = list_evidence(evidence, p);
+        let mut evidence = list_evidence(evidence, p);
+        if p.town_from_village {
+            evidence.push('；');
+            evidence.push_str(&crate::place::evidence(&p.town));
+        }
         // The census missed a child the poverty register knows: the problem itself says so
         // (README: 问题描述注明), like the disability-list-only note of disabled_unplaced.
         if p.origin == crate::people::Origin::PovertyOnly {

@@ -51,8 +51,26 @@ const ID_ALIASES: &[&str] = &[
 const NAME_ALIASES: &[&str] = &["姓名", "学生姓名", "儿童姓名", "儿童少年姓名", "适龄儿童姓名", "残疾人姓名", "名字"];
 const SEX_ALIASES: &[&str] = &["性别"];
 const BIRTH_ALIASES: &[&str] = &["出生日期", "出生年月", "出生年月日", "生日"];
-const TOWN_ALIASES: &[&str] =
-    &["镇街", "乡镇街道", "乡镇(街道)", "镇(街道)", "镇街道", "乡镇", "乡(镇)", "镇", "街道", "所属镇街", "所在镇街"];
+/// The town column, in every way exports head it (full-width brackets become half-width
+/// before comparison): 乡(镇), 镇(乡), 乡镇, 镇乡, 乡镇(街道), 街道(乡镇) …
+const TOWN_ALIASES: &[&str] = &[
+    "镇街",
+    "乡镇街道",
+    "乡镇(街道)",
+    "街道(乡镇)",
+    "镇(街道)",
+    "镇街道",
+    "乡镇",
+    "镇乡",
+    "乡(镇)",
+    "镇(乡)",
+    "乡(镇、街道)",
+    "镇(乡、街道)",
+    "镇",
+    "街道",
+    "所属镇街",
+    "所在镇街",
+];
 const VILLAGE_ALIASES: &[&str] =
     &["村(社区)", "村社区", "村(居)", "村居", "行政村", "村", "社区", "所属村(社区)", "所在村(社区)"];
 const GROUP_ALIASES: &[&str] = &["社", "组", "社(组)", "社/组", "村民小组", "组(社)", "自然村"];
@@ -139,7 +157,7 @@ pub fn field(kind: SourceKind, name: &str) -> Option<&'static FieldSpec> {
 /// Fields of the 建档立卡 poverty register export.
 pub const POVERTY: &[FieldSpec] = &[
     grp("county", "县(市、区)", &["县(市、区)", "县(市区)", "县", "区县"]),
-    grp("town", "乡(镇)", &["乡(镇)", "乡镇", "镇街", "乡(镇、街道)", "镇"]),
+    grp("town", "乡(镇)", TOWN_ALIASES),
     grp("village", "行政村", &["行政村", "村", "村(社区)"]),
     grp("group", "自然村", &["自然村", "社", "组", "村民小组"]),
     f("household_no", "户编号", &["户编号", "户码"]),

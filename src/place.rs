@@ -1,0 +1,138 @@
+//! Placing people whose records name a village but no town (镇街): a village name that
+//! belongs to exactly one town of the district — in the census or any other list that gives
+//! both — places the person in that town, and the cases say so in their 匹配依据
+//! (`镇街按村名推定：清江镇`). A village that two towns have (东坝村 in two towns) places
+//! nobody: a wrong town is worse than none. Cases still without a town are a data fault
+//! that [`town_unknown`] counts by the file, sheet and column they came from.
+//!
+//! Pipeline position: read → normalize → link → **place** → rules → report.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::people::Person;
+use crate::rules::Case;
+use crate::sources::Data;
+use crate::table::Inputs;
+
+/// Village → the towns that list it, from every record that gives both.
+#[derive(Debug, Default)]
+pub struct VillageTowns {
+    towns: HashMap<String, BTreeSet<String>>,
+}
+
+impl VillageTowns {
+    /// Collects the (village, town) pairs of the census, the poverty register, the
+    /// disability list, the 送教上门 roster and the exemption list.
+    pub fn of(data: &Data) -> Self {
+        let mut towns: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let pairs = data
+            .census
+            .iter()
+            .map(|r| (&r.village, &r.town))
+            .chain(data.poverty.iter().map(|r| (&r.village, &r.town)))
+            .chain(data.disability.iter().map(|r| (&r.village, &r.town)))
+            .chain(data.visits.iter().map(|r| (&r.village, &r.town)))
+            .chain(data.exemptions.iter().map(|r| (&r.village, &r.town)));
+        let mut last: Option<(&str, &str)> = None;
+        for (village, town) in pairs {
+            if village.is_empty() || town.is_empty() {
+                continue;
+            }
+            // Rows come village by village: one look-up per run of rows.
+            if last == Some((village.as_str(), town.as_str())) {
+                continue;
+            }
+            last = Some((village.as_str(), town.as_str()));
+            towns.entry(village.to_string()).or_default().insert(town.to_string());
+        }
+        VillageTowns { towns }
+    }
+
+    /// The one town that has this village; None when no town or several have it.
+    pub fn town_of(&self, village: &str) -> Option<&str> {
+        let set = self.towns.get(village)?;
+        (set.len() == 1).then(|| set.iter().next().map(String::as_str)).flatten()
+    }
+}
+
+/// Places every person with a village but no town in the village's one town; returns how
+/// many were placed. The person's `town_from_village` is set, for the evidence.
+pub fn infer_towns(persons: &mut [Person], data: &Data) -> usize {
+    let map = VillageTowns::of(data);
+    let mut placed = 0;
+    for p in persons.iter_mut().filter(|p| p.town.is_empty() && !p.village.is_empty()) {
+        if let Some(town) = map.town_of(&p.village) {
+            p.town = town.into();
+            p.town_from_village = true;
+            placed += 1;
+        }
+    }
+    placed
+}
+
+/// The evidence sentence of a placed person.
+pub fn evidence(town: &str) -> String {
+    format!("镇街按村名推定：{town}")
+}
+
+/// Cases without a town, by where they came from.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TownUnknown {
+    /// Open cases without a town.
+    pub cases: usize,
+    /// Per file and sheet of the case's first source row: the cases, and the town column
+    /// (its header; empty when the sheet has none).
+    pub sources: Vec<TownUnknownSource>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TownUnknownSource {
+    pub file: String,
+    pub sheet: String,
+    /// The header of the sheet's town column, or empty when it has none.
+    pub column: String,
+    pub cases: usize,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+/// Counts the open cases without a town by the file, sheet and town column of their first
+/// source row (cases with no source row count under an empty file).
+pub fn town_unknown(cases: &[Case], inputs: &Inputs) -> TownUnknown {
+    let mut by_sheet: BTreeMap<Option<u32>, usize> = BTreeMap::new();
+    let mut total = 0;
+    for c in cases.iter().filter(|c| !c.history.closed && c.town.is_empty()) {
+        total += 1;
+        *by_sheet.entry(c.sources.first().map(|p| p.sheet)).or_default() += 1;
+    }
+    let sources = by_sheet
+        .into_iter()
+        .map(|(sheet, n)| match sheet {
+            Some(s) => {
+                let info = &inputs.sheets[s as usize];
+                let column = info.columns.iter().find(|m| m.field == "town").map(|m| m.header.clone());
+                let reason = match &column {
+                    Some(h) => format!("镇街列「{h}」为空，村名不能唯一确定镇街"),
+                    None => "该表没有可识别的镇街列，村名不能唯一确定镇街".to_string(),
+                };
+                TownUnknownSource {
+                    file: inputs.files[info.file as usize].display.clone(),
+                    sheet: info.name.clone(),
+                    column: column.unwrap_or_default(),
+                    cases: n,
+                    reason,
+                }
+            }
+            None => TownUnknownSource {
+                file: String::new(),
+                sheet: String::new(),
+                column: String::new(),
+                cases: n,
+                reason: "无来源行".to_string(),
+            },
+        })
+        .collect();
+    TownUnknown { cases: total, sources }
+}
