@@ -117,6 +117,45 @@ pub struct VerifyReport {
     pub stale: usize,
     /// Filled rows that could not be applied, in input order.
     pub unmatched: Vec<RowNote>,
+    /// Cases answered differently by two rows (two sheets of one return, or two returns):
+    /// the first row read was applied, the other is listed here with it.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Two returned rows that answer one case differently. The first one read (files by path,
+/// sheets in workbook order — 全部问题 first —, rows in order) is the one applied. No
+/// personal data: where the rows are, and the outcomes chosen.
+#[derive(Clone, Debug, Serialize)]
+pub struct Conflict {
+    pub case_id: String,
+    /// The row applied.
+    pub applied: ConflictRow,
+    /// The row not applied.
+    pub other: ConflictRow,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConflictRow {
+    #[serde(skip)]
+    pub prov: Prov,
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+    /// 核实结果 as returned.
+    pub outcome: String,
+}
+
+impl ConflictRow {
+    fn new(inputs: &Inputs, prov: Prov, outcome: &str) -> ConflictRow {
+        let (file, sheet) = inputs.locate(prov);
+        ConflictRow {
+            prov,
+            file: file.to_string(),
+            sheet: sheet.to_string(),
+            row: prov.row,
+            outcome: outcome.to_string(),
+        }
+    }
 }
 
 /// Finds an 18-character ID in free text (after NFKC; spaces inside allowed), valid on the
@@ -490,6 +529,11 @@ pub fn apply_outcomes(
             // The same case filled in on several sheets (全部问题 and a village sheet): the
             // first one read wins. The same answer again is a copy; a different one is noted.
             if *applied != answer {
+                report.conflicts.push(Conflict {
+                    case_id: cases[i].case_id.clone(),
+                    applied: ConflictRow::new(inputs, *first, &applied.0),
+                    other: ConflictRow::new(inputs, v.prov, &answer.0),
+                });
                 let (file, sheet) = inputs.locate(*first);
                 let c = &mut cases[i];
                 if !c.history.outcome_note.contains("另有重复反馈") {
@@ -537,6 +581,7 @@ pub fn apply_outcomes(
     // In input order (file, sheet, row), whichever step found them.
     report.unmatched.sort_by_key(|u| u.prov);
     report.resolved_rows.sort_by_key(|u| u.prov);
+    report.conflicts.sort_by_key(|c| (c.other.prov, c.applied.prov));
 }
 
 /// The outcome as recorded in history: the canonical label, else the text as returned.

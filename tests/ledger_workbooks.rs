@@ -486,3 +486,35 @@ fn ledgers_print_on_a4_landscape_and_summaries_have_native_bar_charts() {
     let title = row_heights(&run.join("适龄儿童台账/荣隆镇适龄儿童台账.xlsx"), 0, 1)[0];
     assert!(title.is_some_and(|h| h >= 27.0), "{title:?}");
 }
+
+#[test]
+fn cases_xlsx_is_cases_csv_with_ids_as_text() {
+    let wd = Workdir::new("ledger-cases-xlsx");
+    let run = inputs().run(&wd, "t");
+    let csv = crate::util::read_csv(&run.join("cases.csv"));
+    let book = run.join("cases.xlsx");
+    let text = sheet_text(&book, "cases");
+    let cells = sheet_cells(&book, "cases");
+    let header = &text[0];
+    assert_eq!(header.len(), csv[0].len());
+    assert_eq!(text.len() - 1, csv.len(), "one row per case");
+    let col = |h: &str| header.iter().position(|c| c == h).unwrap_or_else(|| panic!("{h}"));
+    for (k, row) in csv.iter().enumerate() {
+        for (name, value) in row {
+            let cell = &text[k + 1][col(name)];
+            match (cell.parse::<f64>(), value.parse::<f64>()) {
+                // score 30.00 in the CSV is the number 30 in the workbook.
+                (Ok(a), Ok(b)) if ["age", "score", "times_returned"].contains(&name.as_str()) => {
+                    assert_eq!(a, b, "row {k} {name}")
+                }
+                _ => assert_eq!(cell, value, "row {k} {name}"),
+            }
+        }
+        // The ID is text (18 characters, not 5.00153E+17); the age a number.
+        match &cells[k + 1][col("id_number")] {
+            Data::String(s) => assert_eq!(s.chars().count(), 18),
+            other => panic!("id_number is {other:?}"),
+        }
+        assert!(matches!(cells[k + 1][col("age")], Data::Float(_)), "{:?}", cells[k + 1][col("age")]);
+    }
+}

@@ -158,7 +158,7 @@ fn a_tie_becomes_a_review_and_links_nothing() {
     assert_eq!(reviews, vec![(0, 0, ReviewReason::Tie), (1, 0, ReviewReason::Tie)]);
     assert_eq!(
         out.reviews[0].evidence(SIDES),
-        "双方身份证号均缺失；姓名、出生日期、性别、村社一致；另有同分候选，无法自动判定"
+        "清查表和学籍的身份证号都缺失，无法按号码核对；姓名、出生日期、性别、村社一致；另有同分候选，无法自动判定"
     );
 }
 

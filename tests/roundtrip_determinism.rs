@@ -64,7 +64,7 @@ fn same_outputs(a: &Path, b: &Path) {
     let listed = files(a);
     assert_eq!(listed, files(b));
     let workbooks = listed.iter().filter(|p| p.extension().is_some_and(|e| e == "xlsx")).count();
-    assert_eq!(workbooks, 12, "{listed:?}");
+    assert_eq!(workbooks, 13, "{listed:?}");
     for rel in &listed {
         if rel == Path::new("run.json") {
             continue;

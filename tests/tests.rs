@@ -21,6 +21,7 @@ mod read_hostile;
 mod read_scale;
 mod read_support;
 mod readme;
+mod roundtrip_answers;
 mod roundtrip_determinism;
 mod roundtrip_history;
 mod roundtrip_month;

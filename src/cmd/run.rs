@@ -191,6 +191,12 @@ pub fn run(args: Args) -> Result<()> {
             verify_report.resolved_rows.len()
         ));
     }
+    if !verify_report.conflicts.is_empty() {
+        say(&format!(
+            "核实反馈：{} 个问题在不同的行中答复不一致，以先读到的一行为准（逐对列在 run.json 和 汇总.xlsx 的“核实反馈”表）",
+            verify_report.conflicts.len()
+        ));
+    }
     let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
     let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
     timings.insert("rules", t.elapsed().as_millis());

@@ -121,7 +121,9 @@ fn id_clause(level: Level, detail: Option<&Detail>, repair: Option<&Repair>, sid
                 _ => (Some(IdStatus::Missing), None),
             };
             let text = match (l, r) {
-                (Some(a), Some(b)) if a == b => format!("双方身份证号均{}", unusable(a)),
+                (Some(a), Some(b)) if a == b => {
+                    format!("{}和{}的身份证号都{}，无法按号码核对", sides.left, sides.right, unusable(a))
+                }
                 (Some(a), Some(b)) => {
                     format!("{}身份证号{}，{}身份证号{}", sides.left, unusable(a), sides.right, unusable(b))
                 }

@@ -193,6 +193,11 @@ fn expand(
         if found == 0 {
             if Path::new(pattern).is_file() {
                 files.insert(PathBuf::from(pattern));
+            } else if src.kind == crate::sources::SourceKind::Verification {
+                // No town has returned its ledger yet (or none as .xls): normal, not an error.
+                notes.push(format!(
+                    "{at}：files = \"{shown}\" 没有匹配到任何文件，尚无交回的核实台账 (no returned ledger yet)"
+                ));
             } else {
                 problems.push(format!("{at}：files = \"{shown}\" 没有匹配到任何文件 (no file matches)"));
             }

@@ -46,6 +46,61 @@ pub const COLUMNS: &[&str] = &[
     "person_ref",
 ];
 
+/// One case as the row of cases.csv / cases.xlsx, in [`COLUMNS`] order.
+pub fn record(c: &Case, inputs: &Inputs, as_of: chrono::NaiveDate) -> Vec<String> {
+    let sources: Vec<String> = if c.sources.is_empty() && !c.earlier_sources.is_empty() {
+        // A case carried from an earlier run: the rows as that run described them.
+        vec![c.earlier_sources.clone()]
+    } else {
+        c.sources.iter().map(|p| inputs.describe(*p)).collect()
+    };
+    let disability = c
+        .disability_category
+        .map(|k| {
+            format!(
+                "{}{}",
+                disability_category_label(k),
+                c.disability_grade.map(|g| format!("{g}级")).unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    vec![
+        c.case_id.clone(),
+        c.problem.key().to_string(),
+        c.problem.label().to_string(),
+        c.town.clone(),
+        c.village.clone(),
+        c.group.clone(),
+        c.householder.clone(),
+        c.name.clone(),
+        c.sex.clone(),
+        c.id_number.clone(),
+        c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        c.birth.map(|b| crate::rules::window::age_on(b, as_of).to_string()).unwrap_or_default(),
+        if c.poverty { "是" } else { "否" }.to_string(),
+        disability,
+        c.match_method.clone(),
+        c.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+        c.school.clone(),
+        c.student_no.clone(),
+        c.description.clone(),
+        c.evidence.clone(),
+        c.problem.measure().to_string(),
+        c.responsible_unit.clone(),
+        c.responsible_person.clone(),
+        c.responsible_phone.clone(),
+        c.deadline.format("%Y-%m-%d").to_string(),
+        sources.join("; "),
+        if c.history.closed { "closed" } else { "open" }.to_string(),
+        c.history.first_seen.clone(),
+        c.history.times_returned.to_string(),
+        c.history.last_outcome.clone(),
+        c.history.outcome_note.clone(),
+        c.history.closed_in.clone(),
+        c.person_ref.clone(),
+    ]
+}
+
 /// Writes the case list.
 pub fn write(out: impl Write, cases: &[Case], inputs: &Inputs, as_of: chrono::NaiveDate) -> std::io::Result<()> {
     let mut out = out;
@@ -53,58 +108,48 @@ pub fn write(out: impl Write, cases: &[Case], inputs: &Inputs, as_of: chrono::Na
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS)?;
     for c in cases {
-        let sources: Vec<String> = if c.sources.is_empty() && !c.earlier_sources.is_empty() {
-            // A case carried from an earlier run: the rows as that run described them.
-            vec![c.earlier_sources.clone()]
-        } else {
-            c.sources.iter().map(|p| inputs.describe(*p)).collect()
-        };
-        let disability = c
-            .disability_category
-            .map(|k| {
-                format!(
-                    "{}{}",
-                    disability_category_label(k),
-                    c.disability_grade.map(|g| format!("{g}级")).unwrap_or_default()
-                )
-            })
-            .unwrap_or_default();
-        w.write_record([
-            c.case_id.as_str(),
-            c.problem.key(),
-            c.problem.label(),
-            &c.town,
-            &c.village,
-            &c.group,
-            &c.householder,
-            &c.name,
-            &c.sex,
-            &c.id_number,
-            &c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            &c.birth.map(|b| crate::rules::window::age_on(b, as_of).to_string()).unwrap_or_default(),
-            if c.poverty { "是" } else { "否" },
-            &disability,
-            &c.match_method,
-            &c.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
-            &c.school,
-            &c.student_no,
-            &c.description,
-            &c.evidence,
-            c.problem.measure(),
-            &c.responsible_unit,
-            &c.responsible_person,
-            &c.responsible_phone,
-            &c.deadline.format("%Y-%m-%d").to_string(),
-            &sources.join("; "),
-            if c.history.closed { "closed" } else { "open" },
-            &c.history.first_seen,
-            &c.history.times_returned.to_string(),
-            &c.history.last_outcome,
-            &c.history.outcome_note,
-            &c.history.closed_in,
-            &c.person_ref,
-        ])?;
+        w.write_record(record(c, inputs, as_of))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// The columns of cases.xlsx written as numbers (the rest are text, IDs included).
+const NUMERIC: &[&str] = &["age", "score", "times_returned"];
+
+/// Writes `cases.xlsx`: the same table as cases.csv for people — every ID, 学籍号 and
+/// phone number as text (Excel shows 18 digits, and saving keeps them), age, score and
+/// times returned as numbers.
+pub fn write_xlsx(
+    path: &std::path::Path,
+    cases: &[Case],
+    inputs: &Inputs,
+    as_of: chrono::NaiveDate,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut wb = super::xlsx::workbook("cases", as_of);
+    let text = rust_xlsxwriter::Format::new().set_num_format("@");
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let ws = wb.add_worksheet_with_constant_memory()?;
+    ws.set_name("cases")?;
+    for (c, h) in COLUMNS.iter().enumerate() {
+        ws.set_column_format(c as u16, &text)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    ws.set_column_width(COLUMNS.iter().position(|c| *c == "id_number").expect("column") as u16, 20)?;
+    for (r, c) in cases.iter().enumerate() {
+        let r = 1 + r as u32;
+        for (k, value) in record(c, inputs, as_of).iter().enumerate() {
+            if value.is_empty() {
+                continue;
+            }
+            let number = NUMERIC.contains(&COLUMNS[k]).then(|| value.parse::<f64>().ok()).flatten();
+            match number {
+                Some(n) => ws.write_number(r, k as u16, n)?,
+                None => ws.write_string_with_format(r, k as u16, value, &text)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, (cases.len() as u32).max(1), COLUMNS.len() as u16 - 1)?;
+    wb.save(path)
 }

@@ -165,10 +165,12 @@ pub fn write_csvs(dir: &RunDir, cases: &[Case], inputs: &Inputs, plan: &Plan) ->
     let path = dir.path("cases.csv");
     let file = fs::File::create(&path).map_err(io_err(&path))?;
     cases_csv::write(std::io::BufWriter::new(file), cases, inputs, plan.params.as_of).map_err(io_err(&path))?;
+    let path = dir.path("cases.xlsx");
+    cases_csv::write_xlsx(&path, cases, inputs, plan.params.as_of).map_err(xlsx_err(&path))?;
     let path = dir.path("rejects.csv");
     let file = fs::File::create(&path).map_err(io_err(&path))?;
     rejects::write(std::io::BufWriter::new(file), inputs).map_err(io_err(&path))?;
-    Ok(vec!["cases.csv".into(), "rejects.csv".into()])
+    Ok(vec!["cases.csv".into(), "cases.xlsx".into(), "rejects.csv".into()])
 }
 
 /// Writes a JSON document.

@@ -68,6 +68,7 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
         ("本次已不再出现（已解决）", v.resolved_since),
         ("以前已计入（跳过）", v.stale),
         ("未能对应", v.unmatched.len()),
+        ("同一问题答复不一致（以先读到的为准）", v.conflicts.len()),
     ];
     for (k, (label, n)) in lines.iter().enumerate() {
         ws.write_string_with_format(2 + k as u32, 0, *label, &f.cell)?;
@@ -97,6 +98,26 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
             ws.write_string_with_format(r, 4, &u.reason, &f.wrap)?;
         }
         top += 3 + rows.len() as u32;
+    }
+    // Answers that disagree: both rows, the one applied first.
+    ws.write_string_with_format(
+        top,
+        0,
+        "同一问题答复不一致的反馈行（以先读到的一行为准：文件按路径顺序，工作簿内按工作表顺序，“全部问题”在前）",
+        &f.bold,
+    )?;
+    for (c, h) in ["采用的行", "核实结果", "行", "case_id", "未采用的行（核实结果）"].iter().enumerate()
+    {
+        ws.write_string_with_format(top + 1, c as u16, *h, &f.header)?;
+    }
+    for (k, x) in v.conflicts.iter().enumerate() {
+        let r = top + 2 + k as u32;
+        ws.write_string_with_format(r, 0, format!("{}［{}］", x.applied.file, x.applied.sheet), &f.wrap)?;
+        ws.write_string_with_format(r, 1, &x.applied.outcome, &f.cell)?;
+        ws.write_number_with_format(r, 2, f64::from(x.applied.row), &f.number)?;
+        ws.write_string_with_format(r, 3, &x.case_id, &f.text)?;
+        let other = format!("{}［{}］第{}行（{}）", x.other.file, x.other.sheet, x.other.row, x.other.outcome);
+        ws.write_string_with_format(r, 4, &other, &f.wrap)?;
     }
     // Printed like every other sheet, the first table's header repeated.
     xlsx::print_setup(ws, (first_header, first_header))?;

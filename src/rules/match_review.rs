@@ -11,14 +11,40 @@
 use super::{Case, Ctx, Problem};
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
+    // Who else wants each candidate record (two children tied over one record).
+    let mut wanted: std::collections::HashMap<usize, Vec<(usize, f64)>> = std::collections::HashMap::new();
+    for (i, p) in ctx.people.persons.iter().enumerate() {
+        if p.student.is_none() {
+            for r in &p.reviews {
+                wanted.entry(r.student).or_default().push((i, r.score));
+            }
+        }
+    }
     for (i, p) in ctx.people.persons.iter().enumerate() {
         if p.student.is_some() || p.reviews.is_empty() {
             continue;
         }
         let best = p.reviews.iter().max_by(|a, b| a.score.total_cmp(&b.score)).expect("non-empty");
         let r = &ctx.data.enrollment[ctx.people.students[best.student].current];
-        let description =
-            format!("疑似为学籍学生：{}（{}），得分{:.1}，请核对是否同一人", r.name, r.placement(), best.score);
+        // The score stays in cases.csv and linkage_model.json; a town reads what agrees
+        // (匹配依据) and, for a tie, who the other candidate is.
+        let mut description = format!("疑似为学籍学生：{}（{}），请核对是否同一人", r.name, r.placement());
+        let same = |score: f64| (score - best.score).abs() < 1e-9;
+        if let Some(other) = p.reviews.iter().find(|o| o.student != best.student && same(o.score)) {
+            let o = &ctx.data.enrollment[ctx.people.students[other.student].current];
+            description.push_str(&format!("；另一条学籍记录同样相符：{}（{}）", o.name, o.placement()));
+        } else if let Some(&(k, _)) =
+            wanted.get(&best.student).into_iter().flatten().find(|&&(k, score)| k != i && same(score))
+        {
+            let q = &ctx.people.persons[k];
+            description.push_str(&format!(
+                "；{}的{}（{}{}）与这条学籍记录同样相符",
+                q.origin.label(),
+                q.name,
+                q.town,
+                q.village
+            ));
+        }
         let mut case = ctx.person_case(Problem::MatchReview, i, description);
         case.evidence = super::list_evidence(format!("{} → 候选学籍：{}", best.evidence, r.placement_and_number()), p);
         case.match_method = "fuzzy".to_string();
