@@ -87,6 +87,7 @@ impl PastCase {
             responsible_unit: self.responsible_unit.clone(),
             responsible_person: self.responsible_person.clone(),
             responsible_phone: self.responsible_phone.clone(),
+            contacts: Default::default(),
             deadline: date(&self.deadline).unwrap_or(default_deadline),
             sources: Vec::new(),
             earlier_sources: self.source.clone(),

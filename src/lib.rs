@@ -21,6 +21,7 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod schools;
 pub mod sources;
 pub mod table;
 pub mod text;

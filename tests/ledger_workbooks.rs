@@ -168,7 +168,7 @@ fn the_town_ledger() {
     assert_eq!(all[0][0], "荣隆镇控辍保学问题台账（基准日 2020-05-14）");
     assert!(all[1][0].starts_with("填报单位：荣隆镇    问题数：3    完成时限：2020-06-13"), "{}", all[1][0]);
     let columns = readme_columns();
-    assert_eq!(columns.len(), 29, "{columns:?}");
+    assert_eq!(columns.len(), 31, "{columns:?}");
     assert_eq!(all[2], columns, "the header row is the README's column list");
     let col = |h: &str| all[2].iter().position(|c| c == h).unwrap_or_else(|| panic!("column {h}"));
     let names: Vec<&str> = all[3..].iter().map(|r| r[col("姓名")].as_str()).collect();
@@ -316,7 +316,10 @@ fn childrens_ledger_district_summary_and_dropout_roster() {
     assert_eq!(status, [("程雨菲", "县外就读待核实"), ("安子豪", "适龄未入学/疑似失学"), ("范文静", "在校"),]);
 
     let summary = run.join("汇总.xlsx");
-    assert_eq!(sheet_names(&summary), ["镇街汇总", "学校汇总", "镇街不详", "输入统计", "变化情况", "核实反馈"]);
+    assert_eq!(
+        sheet_names(&summary),
+        ["镇街汇总", "学校汇总", "镇街不详", "学区汇总", "输入统计", "变化情况", "核实反馈", "名单核对"]
+    );
     assert_eq!(sheet_text(&summary, "镇街不详")[1][0], "所有问题均已确定镇街。");
     let towns = sheet_text(&summary, "镇街汇总");
     assert_eq!(towns[2][0], "镇街");
@@ -467,7 +470,12 @@ fn ledgers_print_on_a4_landscape_and_summaries_have_native_bar_charts() {
     // 核实反馈: counts, then the table of unmatched rows: its title, then its header.
     let feedback = sheet_text(&district, "核实反馈");
     let header = feedback.iter().position(|r| r[0] == "文件").unwrap() + 1;
-    assert_print_setup(&district, "$3:$3", &[("核实反馈", &format!("${header}:${header}"))], &[]);
+    assert_print_setup(
+        &district,
+        "$3:$3",
+        &[("核实反馈", &format!("${header}:${header}")), ("名单核对", "$12:$12")],
+        &[],
+    );
     // 镇街汇总: 仁义镇 and 荣隆镇; 学校汇总: the 学籍 schools of the cases, without the row of
     // the cases that have none.
     assert_bar_chart(&district, 0, 1, "镇街汇总!$A$4:$A$5", &["适龄未入学/疑似失学", "县外就读待核实"]);

@@ -64,7 +64,9 @@ fn same_outputs(a: &Path, b: &Path) {
     let listed = files(a);
     assert_eq!(listed, files(b));
     let workbooks = listed.iter().filter(|p| p.extension().is_some_and(|e| e == "xlsx")).count();
-    assert_eq!(workbooks, 13, "{listed:?}");
+    // 5 town ledgers, 5 children's ledgers, 汇总, 花名册, cases.xlsx; a 学校问题清单 for each of the 13
+    // schools with cases, a 学区汇总 and a 督查要点 for each of the sample's 5 学区.
+    assert_eq!(workbooks, 13 + 13 + 5 + 5, "{listed:?}");
     for rel in &listed {
         if rel == Path::new("run.json") {
             continue;
@@ -74,7 +76,7 @@ fn same_outputs(a: &Path, b: &Path) {
     }
     // run.json differs only in times and paths: the counts are the same.
     let (x, y) = (json(a), json(b));
-    for key in ["params", "inputs", "cases", "changes", "verification", "outputs"] {
+    for key in ["params", "inputs", "cases", "changes", "verification", "roster", "outputs"] {
         assert_eq!(x[key], y[key], "run.json {key}");
     }
 }

@@ -54,17 +54,17 @@ fn the_schools_person_from_a_merged_padded_roster_else_the_town() {
 }
 
 #[test]
-fn a_near_school_name_is_used_only_when_one_roster_school_fits() {
+fn a_roster_name_that_fits_two_schools_is_not_guessed() {
     let wd = Workdir::new("rules-roster-near");
-    // 荣昌中学校 is in two roster names (荣昌中学 within it, it within 荣昌中学校（高中部）):
-    // no guess, the town. 重庆市荣昌中学校 fits only 荣昌中学.
+    // 荣昌中学 is the short form of both 学籍 names (荣昌中学校, 重庆市荣昌中学校), and the
+    // campus 荣昌中学校（高中部） fits both too: no guess, the town, for either school.
     let ambiguous = child("夏文杰", "2003-05-01", 71);
-    let unique = child("严子健", "2003-08-08", 153);
+    let other = child("严子健", "2003-08-08", 153);
     let set = Set {
-        census: vec![ambiguous.clone(), unique.clone()],
+        census: vec![ambiguous.clone(), other.clone()],
         students: vec![
             change(&ambiguous, "荣昌中学校", "七年级", "辍学", "2016-03-01"),
-            change(&unique, "重庆市荣昌中学校", "八年级", "辍学", "2017-03-01"),
+            change(&other, "重庆市荣昌中学校", "八年级", "辍学", "2017-03-01"),
         ],
         roster: vec![
             roster_row("直属学校", "荣昌中学", "周建国", ("黄伟", 13900003333.0), ("欧阳明月", "13800000004")),
@@ -78,7 +78,39 @@ fn a_near_school_name_is_used_only_when_one_roster_school_fits() {
         (c["responsible_unit"].clone(), c["responsible_person"].clone())
     };
     assert_eq!(who("夏文杰"), ("荣隆镇人民政府".into(), String::new()));
-    assert_eq!(who("严子健"), ("荣昌中学".into(), "欧阳明月".into()));
+    assert_eq!(who("严子健"), ("荣隆镇人民政府".into(), String::new()));
+}
+
+#[test]
+fn short_forms_abbreviations_and_campuses_find_their_school() {
+    let wd = Workdir::new("rules-roster-short");
+    let a = child("夏文杰", "2003-05-01", 71);
+    let b = child("严子健", "2003-08-08", 153);
+    let c = child("孔令辉", "2004-02-02", 151);
+    let set = Set {
+        census: vec![a.clone(), b.clone(), c.clone()],
+        students: vec![
+            change(&a, "重庆市荣昌中学校", "七年级", "辍学", "2016-03-01"),
+            change(&b, "荣昌区特殊教育学校", "八年级", "辍学", "2017-03-01"),
+            change(&c, "重庆市荣昌区职业教育中心", "八年级", "辍学", "2018-03-01"),
+        ],
+        roster: vec![
+            roster_row("直属学校", "荣昌中学", "周建国", ("黄伟", 13900003333.0), ("欧阳明月", "13800000004")),
+            roster_row("直属学校", "荣昌中学峰高校区", "周建国", ("黄伟", 13900003333.0), ("李四", "13800000005")),
+            roster_row("直属学校", "特校", "周建国", ("黄伟", 13900003333.0), ("王五", "13800000006")),
+            roster_row("直属学校", "职教中心", "周建国", ("黄伟", 13900003333.0), ("赵六", "13800000007")),
+        ],
+        ..Default::default()
+    };
+    let cases = set.cases(&wd);
+    let who = |name: &str| {
+        let c = case(&cases, "non_completer", name);
+        (c["responsible_unit"].clone(), c["responsible_person"].clone())
+    };
+    // The main school keeps its own entry; the campus entry does not take it over.
+    assert_eq!(who("夏文杰"), ("荣昌中学".into(), "欧阳明月".into()));
+    assert_eq!(who("严子健"), ("特校".into(), "王五".into()));
+    assert_eq!(who("孔令辉"), ("职教中心".into(), "赵六".into()));
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod hostile;
 mod util;
 
 mod bench_log;
+mod inspection;
 mod ledger_workbooks;
 mod link_data;
 mod link_quality;
@@ -38,5 +39,6 @@ mod rules_window;
 mod sample_check;
 mod sample_data;
 mod sample_eval;
+mod schools;
 mod weekly_form;
 mod weekly_sample;

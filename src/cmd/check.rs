@@ -61,8 +61,11 @@ pub fn run(args: Args) -> Result<()> {
     let plan = plan::load(&args.pipeline, &Overrides { out: None, as_of: args.as_of })?;
     let mut outcome = read::read_all(&plan);
     let ids = id_lines(&outcome, plan.params.as_of);
-    build(&plan, &mut outcome);
+    let roster = build(&plan, &mut outcome);
     print!("{}", render(&plan, &outcome, &ids));
+    if let Some(report) = roster {
+        print!("\n{}", report.render());
+    }
     match outcome.problems.len() {
         0 => Ok(()),
         n => Err(Error::Data(vec![format!("发现 {n} 个输入问题，详见上文 (found {n} input problems, listed above)")])),
@@ -71,15 +74,21 @@ pub fn run(args: Args) -> Result<()> {
 
 /// Turns the tables read into records exactly as `kcbx run` does (the weekly pipeline's
 /// attendance and 劝返 tables included), recording the rows it rejects in the accounting.
-/// The records themselves are not needed and are dropped; the tables are consumed.
-pub fn build(plan: &Plan, outcome: &mut ReadOutcome) {
+/// The records themselves are not needed and are dropped; the tables are consumed. Returns
+/// the roster's school mapping ([`crate::schools::Directory`]) when the pipeline has a roster.
+pub fn build(plan: &Plan, outcome: &mut ReadOutcome) -> Option<crate::schools::DirectoryReport> {
     let tables = std::mem::take(&mut outcome.sources);
     let mut data = crate::sources::build(tables, &mut outcome.inputs, &plan.values, plan.params.as_of);
-    if plan.kind == PipelineKind::Weekly {
+    // The clearance run types 劝返 records too when it has them (for the 督查要点).
+    let persuasion = plan.sources.iter().any(|s| s.kind == crate::sources::SourceKind::Persuasion);
+    if plan.kind == PipelineKind::Weekly || persuasion {
         crate::weekly::inputs::extract(&data, &mut outcome.inputs, plan.params.as_of);
-    } else {
+    }
+    if plan.kind != PipelineKind::Weekly {
         crate::sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut outcome.inputs);
     }
+    let has_roster = plan.sources.iter().any(|s| s.kind == crate::sources::SourceKind::Roster);
+    has_roster.then(|| crate::schools::Directory::build(&data, &outcome.inputs).report())
 }
 
 /// ID validity per sheet (by sheet index), counted on the tables as read.

@@ -23,7 +23,8 @@ workbook per town plus the district summary, cases.csv, rejects.csv and run.json
 run folder.
 
 输出 (outputs): <output.dir>/<label>/ — 问题台账/<镇街>问题台账.xlsx, 适龄儿童台账/,
-汇总.xlsx, 辍学学生花名册.xlsx, cases.csv, rejects.csv, run.json, linkage_model.json.
+学校问题清单/<学区>/<学校>.xlsx, 学区汇总/<学区>.xlsx, 督查要点/<学区>.xlsx, 汇总.xlsx, 辍学学生花名册.xlsx, cases.csv,
+rejects.csv, run.json, linkage_model.json.
 The folder is written under a temporary name and renamed when complete; an existing folder
 is never overwritten.
 
@@ -197,6 +198,11 @@ pub fn run(args: Args) -> Result<()> {
             verify_report.conflicts.len()
         ));
     }
+    let directory = crate::schools::Directory::build(&data, &inputs);
+    crate::schools::fill_contacts(&mut cases, &directory);
+    for f in &directory.faults {
+        say(&f.sentence());
+    }
     let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
     let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
     timings.insert("rules", t.elapsed().as_millis());
@@ -205,8 +211,13 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     progress::begin("report", None);
     let dir = RunDir::create(&plan.output_dir, &label)?;
+    let mut view = report::schools::View::new(&cases, &changes, previous.as_ref(), &directory);
+    // 劝返 records in a clearance pipeline pre-fill the 督查要点's 劝返 items.
+    if plan.sources.iter().any(|s| s.kind == sources::SourceKind::Persuasion) {
+        view.persuasion = Some(crate::weekly::inputs::extract(&data, &mut inputs, plan.params.as_of).persuasion);
+    }
     let mut outputs =
-        report::write_all(&dir, &cases, &changes, &verify_report, &people, &facts, &data, &inputs, &plan)?;
+        report::write_all(&dir, &cases, &changes, &verify_report, &people, &facts, &data, &inputs, &plan, &view)?;
     outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     timings.insert("report", t.elapsed().as_millis());
     progress::end("report", &[("files", outputs.len() as u64)]);
@@ -233,6 +244,7 @@ pub fn run(args: Args) -> Result<()> {
         changes: manifest::change_counts(&changes),
         verification: &verify_report,
         town_unknown,
+        roster: directory.report(),
         timings_ms: timings,
         outputs,
     };

@@ -73,6 +73,8 @@ pub const CASE_COLUMNS: &[Column] = &[
     screen("整改措施", 30.0),
     screen("责任单位", 14.0),
     screen("联系电话", 12.0),
+    screen("包片人员", 18.0),
+    screen("包干领导", 8.0),
     screen("首次发现", 16.0),
     screen("反馈次数", 5.0),
     screen("上次核实结果", 30.0),
@@ -250,6 +252,8 @@ fn write_case_row(
             "整改措施" => (Cell::Text(c.problem.measure()), &f.cell),
             "责任单位" => (Cell::Text(&c.responsible_unit), &f.cell),
             "联系电话" => (Cell::Text(&c.responsible_phone), &f.text),
+            "包片人员" => (Cell::Text(&c.contacts.area), &f.cell),
+            "包干领导" => (Cell::Text(&c.contacts.leader), &f.cell),
             "首次发现" => (Cell::Text(&c.history.first_seen), &f.text),
             "反馈次数" => {
                 (Cell::Number((c.history.times_returned > 0).then_some(f64::from(c.history.times_returned))), &f.number)

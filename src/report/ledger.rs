@@ -74,7 +74,13 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
 
 /// The 已销号 sheet: closed cases with their outcome, the run that closed them and how
 /// (by the outcome, or because the case was gone — [`crate::verify::closed_by`]).
-fn write_closed(ws: &mut Worksheet, f: &Formats, town: &str, closed: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
+pub(crate) fn write_closed(
+    ws: &mut Worksheet,
+    f: &Formats,
+    town: &str,
+    closed: &[&Case],
+    plan: &Plan,
+) -> Result<(), XlsxError> {
     let headers = [
         ("序号", 4.0),
         ("case_id", 13.0),

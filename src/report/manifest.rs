@@ -27,6 +27,8 @@ pub struct Manifest<'a> {
     pub verification: &'a crate::verify::VerifyReport,
     /// Open cases that reach no town, by file, sheet and town column (a data fault).
     pub town_unknown: crate::place::TownUnknown,
+    /// The 包片包校责任人名单 matched to the 学籍 schools, and its data faults.
+    pub roster: crate::schools::DirectoryReport,
     pub timings_ms: BTreeMap<&'static str, u128>,
     pub outputs: Vec<String>,
 }

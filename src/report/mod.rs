@@ -8,10 +8,12 @@
 pub mod cases_csv;
 pub mod children;
 pub mod dropouts;
+pub mod inspection;
 pub mod layout;
 pub mod ledger;
 pub mod manifest;
 pub mod rejects;
+pub mod schools;
 pub mod summary;
 pub mod xlsx;
 
@@ -188,6 +190,10 @@ enum Job<'a> {
     Dropouts,
     Children(&'a str, &'a [children::ChildRow]),
     Csvs,
+    /// A 学校问题清单: 学区, school, its roster entry, its cases.
+    School(&'a str, &'a str, Option<&'a crate::schools::Entry>, Vec<&'a Case>),
+    Xuequ(&'a schools::Group),
+    Inspection(&'a schools::Group),
 }
 
 /// Writes every output of a run: the town ledgers, the district's own workbooks (汇总.xlsx,
@@ -197,6 +203,7 @@ enum Job<'a> {
 /// The workbooks are independent jobs taken from one queue by every thread, the costliest
 /// first (estimated from their row and cell counts), so that no large workbook is left to
 /// one thread at the end while the other waits.
+#[allow(clippy::too_many_arguments)]
 pub fn write_all(
     dir: &RunDir,
     cases: &[Case],
@@ -207,6 +214,7 @@ pub fn write_all(
     data: &crate::sources::Data,
     inputs: &Inputs,
     plan: &Plan,
+    view: &schools::View,
 ) -> Result<Vec<String>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
@@ -237,6 +245,27 @@ pub fn write_all(
         jobs.push((Job::Children(town, rows), 10 * rows.len()));
     }
     jobs.push((Job::Csvs, 40 * cases.len()));
+    // The school lists, 学区 by 学区 in roster order, then the 学区 workbooks.
+    let by_school = view.cases_by_school();
+    let school_dir = dir.path("学校问题清单");
+    let xuequ_dir = dir.path("学区汇总");
+    for d in [&school_dir, &xuequ_dir] {
+        fs::create_dir_all(d).map_err(io_err(d))?;
+    }
+    for g in &view.groups {
+        for s in &g.schools {
+            let Some(list) = by_school.get(s.name.as_str()) else { continue };
+            let list: Vec<&Case> = list.iter().map(|&i| &cases[i]).collect();
+            let cost = 40 * list.len() + 100;
+            jobs.push((Job::School(&g.unit, &s.name, view.entry(s), list), cost));
+        }
+        jobs.push((Job::Xuequ(g), 40 * cases.len() / view.groups.len().max(1) + 100));
+        jobs.push((Job::Inspection(g), 200 * g.schools.len()));
+    }
+    let inspection_dir = dir.path("督查要点");
+    fs::create_dir_all(&inspection_dir).map_err(io_err(&inspection_dir))?;
+    let sources = inspection::Sources { cases, people, facts, data, persuasion: view.persuasion.as_deref() };
+    let school_facts = inspection::facts_by_school(view, &sources, plan);
 
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&k| (std::cmp::Reverse(jobs[k].1), k));
@@ -247,7 +276,7 @@ pub fn write_all(
             Job::Ledger(town, list) => write_ledger(&ledger_dir, town, list, changes, plan),
             Job::Summary => {
                 let path = dir.path("汇总.xlsx");
-                summary::write(&path, cases, changes, verify, inputs, plan).map_err(xlsx_err(&path))?;
+                summary::write(&path, cases, changes, verify, inputs, plan, view).map_err(xlsx_err(&path))?;
                 Ok(vec!["汇总.xlsx".to_string()])
             }
             Job::Dropouts => {
@@ -265,6 +294,27 @@ pub fn write_all(
                 Ok(vec![format!("适龄儿童台账/{name}")])
             }
             Job::Csvs => write_csvs(dir, cases, inputs, plan),
+            Job::School(unit, school, entry, ref list) => {
+                let folder = school_dir.join(ledger::safe_file(unit));
+                fs::create_dir_all(&folder).map_err(io_err(&folder))?;
+                let name = format!("{}.xlsx", ledger::safe_file(school));
+                let path = folder.join(&name);
+                schools::write_school(&path, school, unit, entry, list, plan).map_err(xlsx_err(&path))?;
+                Ok(vec![format!("学校问题清单/{}/{name}", ledger::safe_file(unit))])
+            }
+            Job::Inspection(g) => {
+                let name = format!("{}.xlsx", ledger::safe_file(&g.unit));
+                let path = inspection_dir.join(&name);
+                inspection::write(&path, g, view, &school_facts, plan, view.persuasion.is_some())
+                    .map_err(xlsx_err(&path))?;
+                Ok(vec![format!("督查要点/{name}")])
+            }
+            Job::Xuequ(g) => {
+                let name = format!("{}.xlsx", ledger::safe_file(&g.unit));
+                let path = xuequ_dir.join(&name);
+                schools::write_xuequ(&path, g, view, cases, changes, plan).map_err(xlsx_err(&path))?;
+                Ok(vec![format!("学区汇总/{name}")])
+            }
         }
     };
     rayon::broadcast(|_| loop {

@@ -26,6 +26,7 @@ pub fn write(
     verify: &VerifyReport,
     inputs: &Inputs,
     plan: &Plan,
+    view: &super::schools::View,
 ) -> Result<(), XlsxError> {
     let open: Vec<Case> = all.iter().filter(|c| !c.history.closed).cloned().collect();
     let cases = open.as_slice();
@@ -43,12 +44,21 @@ pub fn write(
         .collect();
     cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools, true)?;
     town_unknown(&mut wb, &f, &crate::place::town_unknown(all, inputs))?;
+    super::schools::summary_sheet(
+        &mut wb,
+        &f,
+        &format!("各学区、学校问题汇总（基准日 {}）", as_of.format("%Y-%m-%d")),
+        view,
+        all,
+        changes,
+    )?;
     accounting(&mut wb, &f, inputs, plan)?;
     let ws = wb.add_worksheet();
     ws.set_name("变化情况")?;
     let refs: Vec<&DiffRow> = changes.iter().collect();
     super::ledger::write_changes(ws, &f, "各镇街问题变化情况（与上次运行相比）", &refs, true)?;
     unmatched(&mut wb, &f, verify)?;
+    roster_faults(&mut wb, &f, view.dir)?;
     wb.save(path)
 }
 
@@ -320,5 +330,73 @@ fn accounting(wb: &mut Workbook, f: &Formats, inputs: &Inputs, plan: &Plan) -> R
     }
     ws.set_freeze_panes(3, 0)?;
     xlsx::print_setup(ws, (2, 2))?;
+    Ok(())
+}
+
+/// The 名单核对 sheet: the roster's school mapping (schools not matched, ambiguous, 学籍
+/// schools missing from it) and its data faults — a phone number given to two names, with
+/// the names and the number so the data team can see which is mistyped.
+fn roster_faults(wb: &mut Workbook, f: &Formats, d: &crate::schools::Directory) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("名单核对")?;
+    ws.merge_range(0, 0, 0, 4, "包片包校责任人名单核对", &f.title)?;
+    let r = d.report();
+    let lines = [
+        ("名单学校数", r.roster_schools),
+        ("学籍学校数", r.enrollment_schools),
+        ("已对应", r.matched.len()),
+        ("对应多所学校（未采用）", r.ambiguous.len()),
+        ("学籍中无此学校", r.unmatched.len()),
+        ("学籍中有、名单中没有（未列入名单）", r.unlisted.len()),
+        ("名单数据问题：同一电话对应不同姓名", r.phone_faults.len()),
+    ];
+    for (k, (label, n)) in lines.iter().enumerate() {
+        ws.write_string_with_format(2 + k as u32, 0, *label, &f.cell)?;
+        ws.write_number_with_format(2 + k as u32, 1, *n as f64, &f.number)?;
+    }
+    for (c, w) in [34.0, 30.0, 40.0, 30.0, 40.0].iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let mut top = 3 + lines.len() as u32;
+    let header = top + 1;
+    ws.write_string_with_format(top, 0, "名单数据问题（同一联系电话登记给不同的人，其中一个可能录错）", &f.bold)?;
+    for (c, h) in ["联系电话", "姓名", "学校", "所在行", "说明"].iter().enumerate() {
+        ws.write_string_with_format(top + 1, c as u16, *h, &f.header)?;
+    }
+    top += 2;
+    for fault in &r.phone_faults {
+        let cells = [
+            fault.phone.clone(),
+            fault.names.join("、"),
+            fault.schools.join("、"),
+            fault.rows.join("、"),
+            "请核对哪一个姓名或电话录错".to_string(),
+        ];
+        for (c, text) in cells.iter().enumerate() {
+            ws.write_string_with_format(top, c as u16, text, if c == 0 { &f.text } else { &f.wrap })?;
+        }
+        top += 1;
+    }
+    top += 1;
+    ws.write_string_with_format(top, 0, "名单学校与学籍学校的对应", &f.bold)?;
+    for (c, h) in ["单位", "名单中的学校", "学籍中的学校", "对应方式"].iter().enumerate() {
+        ws.write_string_with_format(top + 1, c as u16, *h, &f.header)?;
+    }
+    top += 2;
+    for m in r.ambiguous.iter().chain(&r.unmatched).chain(&r.matched) {
+        let cells = [m.unit.as_str(), m.roster.as_str(), &m.schools.join("、"), m.how.as_str()];
+        for (c, text) in cells.iter().enumerate() {
+            ws.write_string_with_format(top, c as u16, *text, &f.wrap)?;
+        }
+        top += 1;
+    }
+    for u in &r.unlisted {
+        let cells = [crate::schools::UNLISTED, "", u.as_str(), "学籍中有、名单中没有"];
+        for (c, text) in cells.iter().enumerate() {
+            ws.write_string_with_format(top, c as u16, *text, &f.wrap)?;
+        }
+        top += 1;
+    }
+    xlsx::print_setup(ws, (header, header))?;
     Ok(())
 }

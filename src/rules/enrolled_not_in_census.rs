@@ -103,6 +103,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             responsible_unit: unit,
             responsible_person: responsible,
             responsible_phone: phone,
+            contacts: Default::default(),
             deadline: ctx.plan.params.deadline(),
             sources,
             earlier_sources: String::new(),

@@ -29,7 +29,7 @@ pub use problem::Problem;
 
 use crate::people::{People, Person};
 use crate::plan::Plan;
-use crate::sources::{Data, RosterRec};
+use crate::sources::Data;
 use crate::table::{Inputs, Prov};
 
 /// One raised case: a person (or a 学籍 student) and a problem, with everything the ledger
@@ -66,6 +66,8 @@ pub struct Case {
     pub responsible_unit: String,
     pub responsible_person: String,
     pub responsible_phone: String,
+    /// 包片人员 and 包干领导 of the school ([`crate::schools::fill_contacts`]).
+    pub contacts: crate::schools::Contacts,
     pub deadline: NaiveDate,
     /// The rows behind the case.
     pub sources: Vec<Prov>,
@@ -101,6 +103,8 @@ pub struct Ctx<'a> {
     pub plan: &'a Plan,
     /// Facts per person, same order as `people.persons` ([`all_facts`]).
     pub facts: &'a [Facts<'a>],
+    /// The roster matched to the 学籍 schools: who is responsible for a school.
+    pub schools: crate::schools::Directory,
 }
 
 /// The facts of every person, in the order of `people.persons` (computed once a run, in
@@ -112,7 +116,8 @@ pub fn all_facts<'a>(people: &'a People, data: &'a Data, plan: &'a Plan) -> Vec<
 
 impl<'a> Ctx<'a> {
     pub fn new(people: &'a People, data: &'a Data, plan: &'a Plan, inputs: &'a Inputs, facts: &'a [Facts<'a>]) -> Self {
-        Ctx { inputs, people, data, plan, facts }
+        let schools = crate::schools::Directory::build(data, inputs);
+        Ctx { inputs, people, data, plan, facts, schools }
     }
 
     /// A case about a person, placed where the person is placed, with the person's 学籍 link
@@ -187,6 +192,7 @@ impl<'a> Ctx<'a> {
             responsible_unit: unit,
             responsible_person: person,
             responsible_phone: phone,
+            contacts: Default::default(),
             deadline: self.plan.params.deadline(),
             sources,
             earlier_sources: String::new(),
@@ -195,10 +201,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The school's 包校人员 from the roster where the school is known, else the town.
+    /// The school's 包校人员 from the roster where the school is known (through the school
+    /// directory, [`crate::schools`]), else the town.
     pub fn responsible(&self, school: &str, town: &str) -> (String, String, String) {
-        if let Some(r) = roster_entry(&self.data.roster, school) {
-            return (r.school.to_string(), r.school_person.to_string(), r.school_phone.to_string());
+        if let Some(e) = self.schools.entry_for(school) {
+            return (e.school.clone(), e.person.name.clone(), e.person.phone.clone());
         }
         let unit = if town.is_empty() {
             "区教委".to_string()
@@ -219,23 +226,6 @@ pub fn list_evidence(mut evidence: String, p: &Person) -> String {
         evidence.push_str(&l.evidence);
     }
     evidence
-}
-
-/// The roster entry of a school: the same name, else the one entry whose name contains the
-/// school's or is contained in it (a fallback that finds two entries finds none: a wrong
-/// responsible person is worse than the town).
-fn roster_entry<'a>(roster: &'a [RosterRec], school: &str) -> Option<&'a RosterRec> {
-    let school = crate::normalize::compact(school);
-    if school.is_empty() {
-        return None;
-    }
-    if let Some(r) = roster.iter().find(|r| r.school == school) {
-        return Some(r);
-    }
-    let mut near = roster.iter().filter(|r| r.school.contains(school.as_str()) || school.contains(r.school.as_str()));
-    let first = near.next()?;
-    // Several rows of one school (a roster split over sheets) are still one school.
-    near.all(|r| r.school == first.school).then_some(first)
 }
 
 /// The identity a case id is derived from: the valid ID (with the name when two people hold

@@ -196,6 +196,7 @@ fn student_case(
         responsible_unit: String::new(),
         responsible_person: String::new(),
         responsible_phone: String::new(),
+        contacts: Default::default(),
         deadline: ctx.plan.params.deadline(),
         sources: student.records.iter().map(|&i| recs[i].prov).collect(),
         earlier_sources: String::new(),

@@ -1216,6 +1216,23 @@ fn padded(name: &str) -> String {
     }
 }
 
+/// A school as the roster writes it: the way people say it, not as the 学籍 stores it
+/// (`荣昌中学` for 重庆市荣昌中学校, `特校` for 荣昌区特殊教育学校, every other junior school
+/// without the district prefix).
+fn roster_school_name(d: &District, name: &str, k: usize) -> String {
+    let district = d.name.as_str();
+    if name.ends_with("特殊教育学校") {
+        return "特校".to_string();
+    }
+    if let Some(rest) = name.strip_prefix("重庆市").and_then(|r| r.strip_suffix("中学校")) {
+        return format!("{rest}中学");
+    }
+    match name.strip_prefix(district) {
+        Some(rest) if k.is_multiple_of(4) && rest.ends_with("中学") => rest.to_string(),
+        _ => name.to_string(),
+    }
+}
+
 fn roster(ctx: &mut Ctx) {
     let d = ctx.d;
     let dir = folder(d, ctx.multi, "责任人名单");
@@ -1253,6 +1270,8 @@ fn roster(ctx: &mut Ctx) {
     sheet.merge(1, 1, 5, 6);
     sheet.merge(1, 2, 7, 7);
     let rng = &mut ctx.rng;
+    let mut last_person: Option<(String, String)> = None;
+    let mut groups = 0;
     for (xi, xuequ) in d.xuequ.iter().enumerate() {
         let schools: Vec<usize> = (0..d.schools.len()).filter(|&s| d.schools[s].xuequ == xi).collect();
         if schools.is_empty() {
@@ -1269,6 +1288,7 @@ fn roster(ctx: &mut Ctx) {
         let mut area_start = first;
         let mut school_person = (String::new(), String::new());
         let mut school_left = 0;
+        let previous_person = last_person.clone();
         for (k, &s) in schools.iter().enumerate() {
             let r = sheet.rows.len() as u32;
             if area_left == 0 {
@@ -1295,11 +1315,18 @@ fn roster(ctx: &mut Ctx) {
                     names::phone(rng),
                 );
                 school_left = 1 + rng.below(3);
+                // A roster data fault the run must report: the first 包校人员 of the third 学区 listed is
+                // typed with the number of the last 包校人员 of the 学区 before it.
+                if groups == 2 && k == 0 {
+                    if let Some((_, phone)) = &previous_person {
+                        school_person.1 = phone.clone();
+                    }
+                }
             }
             let at_area_start = r == area_start;
             sheet.push(vec![
                 Cell::text(if k == 0 { xuequ.clone() } else { String::new() }),
-                Cell::text(d.schools[s].name.clone()),
+                Cell::text(roster_school_name(d, &d.schools[s].name, s)),
                 Cell::text(if k == 0 { padded(&leader) } else { String::new() }),
                 Cell::text(if at_area_start { padded(&area.0) } else { String::new() }),
                 Cell::text(if at_area_start { area.1.clone() } else { String::new() }),
@@ -1309,6 +1336,7 @@ fn roster(ctx: &mut Ctx) {
             ]);
             area_left -= 1;
             school_left -= 1;
+            last_person = Some(school_person.clone());
         }
         let last = sheet.rows.len() as u32 - 1;
         if last > area_start {
@@ -1317,6 +1345,7 @@ fn roster(ctx: &mut Ctx) {
         }
         sheet.merge(first, last, 0, 0);
         sheet.merge(first, last, 2, 2);
+        groups += 1;
     }
     ctx.out.books.push(Book { path, format: FileFormat::Xlsx, sheets: vec![sheet] });
 }

@@ -14,9 +14,9 @@ use crate::sources::row::Columns;
 use crate::sources::{Data, SourceKind};
 use crate::table::{Inputs, Prov};
 
-/// The group a school goes into when the roster does not list it. Such schools are not
-/// silently put under 直属学校: that would make the 直属 schools answer for them.
-pub const UNLISTED: &str = "未列入名单";
+/// The group a school goes into when the roster does not list it (the clearance run's
+/// 学区汇总 uses the same group, [`crate::schools::UNLISTED`]).
+pub use crate::schools::UNLISTED;
 
 /// The school of 学籍 rows whose 学校名称 is blank.
 pub const BLANK: &str = "（学校名称空白）";
@@ -191,6 +191,8 @@ pub struct Schools {
     pub units: Vec<String>,
     by_key: HashMap<String, usize>,
     by_short: HashMap<String, Option<usize>>,
+    /// The roster matched to the 学籍 schools ([`crate::schools::Directory`]).
+    dir: crate::schools::Directory,
 }
 
 /// A school name compared without spaces, with full-width characters folded.
@@ -222,22 +224,17 @@ impl Schools {
     /// 学籍 (input order), the 劝返 records and the attendance sheet.
     pub fn build(data: &Data, extra: &Extra) -> Schools {
         let mut s = Schools::default();
-        // A blank 单位 continues the one above, as under a merged cell.
-        let mut above = String::new();
-        for (pos, r) in data.roster.iter().enumerate() {
-            let written = crate::normalize::compact(&r.unit);
-            if !written.is_empty() {
-                above = written;
+        // The roster as the clearance run reads it: the same 学区 for every school, the same
+        // matching of roster names to 学籍 names (short forms, abbreviations, campuses).
+        let dir = crate::schools::Directory::build(data, &crate::table::Inputs::default());
+        for e in &dir.entries {
+            if !s.units.contains(&e.unit) {
+                s.units.push(e.unit.clone());
             }
-            if r.school.trim().is_empty() || s.find(&r.school).is_some() {
-                continue;
-            }
-            let unit = if above.is_empty() { UNLISTED.to_string() } else { above.clone() };
-            if !s.units.contains(&unit) {
-                s.units.push(unit.clone());
-            }
-            s.add(School { name: crate::normalize::compact(&r.school), unit, roster_pos: Some(pos) });
+            let pos = data.roster.iter().position(|r| r.prov == e.prov);
+            s.add(School { name: e.school.clone(), unit: e.unit.clone(), roster_pos: pos.or(Some(0)) });
         }
+        s.dir = dir;
         let names = data
             .enrollment
             .iter()
@@ -270,6 +267,9 @@ impl Schools {
     pub fn find(&self, name: &str) -> Option<usize> {
         if let Some(&i) = self.by_key.get(&key(name)) {
             return Some(i);
+        }
+        if let Some(e) = self.dir.entry_for(name) {
+            return self.by_key.get(&key(&e.school)).copied();
         }
         self.by_short.get(&short_key(name)).copied().flatten()
     }
