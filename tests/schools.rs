@@ -311,3 +311,38 @@ fn a_district_roster_reads_with_every_schools_people_and_its_shared_phone() {
     assert!(text.contains(&format!("名单 {n} 所，学籍 1 所；对应 1 所")), "{text}");
     assert!(text.contains("同一联系电话登记给了 2 个不同的姓名"), "{text}");
 }
+
+#[test]
+fn a_school_list_and_a_town_ledger_answering_differently_are_listed_as_a_conflict() {
+    let wd = Workdir::new("schools-conflict");
+    let mut set = set();
+    let first = set.run(&wd, "m1");
+    // Files are read in name order: the school's return (a-) first, the town's (b-) later.
+    return_sheet(
+        &first.join("学校问题清单/荣隆学区/重庆市荣隆中学校.xlsx"),
+        "问题清单",
+        "夏文杰",
+        &[("核实结果", "已劝返复学"), ("核实说明", "5月18日返校")],
+        &wd.path("returned/a-学校.xlsx"),
+    );
+    return_sheet(
+        &first.join("问题台账/荣隆镇问题台账.xlsx"),
+        "全部问题",
+        "夏文杰",
+        &[("核实结果", "随父母外出无法联系")],
+        &wd.path("returned/b-镇街.xlsx"),
+    );
+    set.extra = "\n[[sources]]\nkind = \"verification\"\nfiles = [\"returned/*.xlsx\"]\n".into();
+    let pipeline = set.write(&wd);
+    let second = run_dir(&wd.run_ok(&["run", pipeline.to_str().unwrap(), "--label", "m2", "-q"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(second.join("run.json")).unwrap()).unwrap();
+    let conflicts = json["verification"]["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["applied"]["outcome"], "已劝返复学");
+    assert_eq!(conflicts[0]["other"]["outcome"], "随父母外出无法联系");
+    assert!(conflicts[0]["other"]["file"].as_str().unwrap().ends_with("b-镇街.xlsx"));
+    let cases = read_csv(&second.join("cases.csv"));
+    let c = cases.iter().find(|c| c["name"] == "夏文杰" && c["problem"] == "non_completer").unwrap();
+    assert_eq!(c["status"], "closed", "the first return read wins");
+}
