@@ -2157,7 +2157,8 @@ fn assign_histories(d: &mut District, rng: &mut Rng) {
     // The date each current row carries: the student's last 转入 or 复学, wherever it was.
     for c in d.children.iter_mut() {
         c.events.sort_by_key(|e| e.date);
-        if c.current.is_some() {
+        // A 休学 row's date is that of the 休学 (the world does not date it): none is written.
+        if c.current.as_ref().is_some_and(|cur| cur.status != "休学") {
             c.current_date = c
                 .events
                 .iter()
