@@ -33,6 +33,9 @@ pub struct PastCase {
     pub last_outcome: String,
     pub outcome_note: String,
     pub closed_in: String,
+    /// See [`History::closure_data`] and [`History::closure_note`].
+    pub closure_data: String,
+    pub closure_note: String,
     /// The other columns, as written, for carrying the case forward ([`PastCase::to_case`]).
     pub group: String,
     pub householder: String,
@@ -106,6 +109,9 @@ impl PastCase {
             outcome_note: self.outcome_note.clone(),
             closed: self.closed,
             closed_in: self.closed_in.clone(),
+            closure_data: self.closure_data.clone(),
+            closure_note: self.closure_note.clone(),
+            reopened: false,
         }
     }
 }
@@ -165,6 +171,8 @@ impl PastRun {
                 last_outcome: get(&rec, "last_outcome"),
                 outcome_note: get(&rec, "outcome_note"),
                 closed_in: get(&rec, "closed_in"),
+                closure_data: get(&rec, "closure_data"),
+                closure_note: get(&rec, "closure_note"),
                 group: get(&rec, "group"),
                 householder: get(&rec, "householder"),
                 gender: get(&rec, "gender"),
@@ -249,6 +257,9 @@ pub enum Change {
     StillOpen,
     /// The same person's open problem changed type (e.g. not_enrolled → out_of_area_unverified).
     Changed,
+    /// Closed before, open again now (a closure the newer data contradict, or a town's new
+    /// answer that does not settle it).
+    Reopened,
 }
 
 impl Change {
@@ -258,10 +269,13 @@ impl Change {
             Change::Resolved => "已解决",
             Change::StillOpen => "仍未解决",
             Change::Changed => "类型变化",
+            Change::Reopened => "重新打开",
         }
     }
 
-    pub const ALL: [Change; 4] = [Change::New, Change::Resolved, Change::StillOpen, Change::Changed];
+    pub const ALL: [Change; 5] = [Change::New, Change::Resolved, Change::StillOpen, Change::Changed, Change::Reopened];
+    /// Changes in [`Change::ALL`]: the length of a row of [`counts`].
+    pub const COUNT: usize = Change::ALL.len();
 }
 
 /// One line of a diff.
@@ -354,7 +368,7 @@ pub fn diff(old: &[PastCase], new: &[Now]) -> Vec<DiffRow> {
     for (c, before) in new_open.iter().zip(&continued) {
         match before {
             Some(o) if !o.closed => rows.push(row(Change::StillOpen, c, None)),
-            Some(_) => rows.push(row(Change::New, c, None)),
+            Some(_) => rows.push(row(Change::Reopened, c, None)),
             None => {
                 let paired = if c.person_ref.is_empty() {
                     None
@@ -402,8 +416,8 @@ fn row(change: Change, c: &Now, old: Option<&PastCase>) -> DiffRow {
 }
 
 /// Diff counts per (town, village) and change.
-pub fn counts(rows: &[DiffRow]) -> BTreeMap<(String, String), [usize; 4]> {
-    let mut out: BTreeMap<(String, String), [usize; 4]> = BTreeMap::new();
+pub fn counts(rows: &[DiffRow]) -> BTreeMap<(String, String), [usize; Change::COUNT]> {
+    let mut out: BTreeMap<(String, String), [usize; Change::COUNT]> = BTreeMap::new();
     for r in rows {
         let k = Change::ALL.iter().position(|c| *c == r.change).expect("known change");
         out.entry((r.town.clone(), r.village.clone())).or_default()[k] += 1;

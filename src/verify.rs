@@ -106,6 +106,8 @@ pub struct VerifyReport {
     pub closed: usize,
     /// Cases a returned row left open (outcome needs more evidence).
     pub kept_open: usize,
+    /// Closures of earlier runs reopened because newer 学籍 / exemption data contradict them.
+    pub reopened: usize,
     /// Corrections applied to census records before linking.
     pub corrections: usize,
     /// Rows whose case the previous run had but this run no longer raises (resolved).
@@ -378,6 +380,68 @@ pub fn closed_by(c: &Case) -> &'static str {
     }
 }
 
+/// What a closure that still stands after a run on the same 学籍 and exemption export is
+/// marked with (cases.csv `closure_note`, 已销号 销号依据).
+pub const AWAITS_NEW_DATA: &str = "待新数据核对";
+
+/// 销号依据 as the 已销号 sheet shows it: [`closed_by`], and [`AWAITS_NEW_DATA`] when the
+/// rules raised the case again from the export it was closed on.
+pub fn closed_by_text(c: &Case) -> String {
+    let by = closed_by(c);
+    if c.history.closure_note.is_empty() {
+        by.to_string()
+    } else {
+        format!("{by}（{}）", c.history.closure_note)
+    }
+}
+
+/// The content hash of the run's 学籍 and exemption input files (the data a closure's claim
+/// can be checked against): SHA-256 over the kind and SHA-256 of each such file, sorted, as
+/// 16 hex digits. Empty when the run read neither.
+pub fn data_hash(inputs: &Inputs, plan: &crate::plan::Plan) -> String {
+    use crate::sources::SourceKind;
+    use sha2::{Digest, Sha256};
+    let mut parts: Vec<String> = inputs
+        .files
+        .iter()
+        .filter_map(|f| {
+            let kind = plan.sources.get(f.source)?.kind;
+            matches!(kind, SourceKind::Enrollment | SourceKind::Exemption).then(|| format!("{kind:?}|{}", f.sha256))
+        })
+        .collect();
+    if parts.is_empty() {
+        return String::new();
+    }
+    parts.sort();
+    let digest = Sha256::digest(parts.join("\n").as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether the data can check a closing outcome: 已在校就读并注册学籍 and 已劝返复学 (学籍),
+/// 已办理缓学/免学 (the exemption list) when the list holds no exemption for the child.
+/// 死亡, 出国在外, 已超出义务教育年龄离校 and the others cannot be checked.
+fn checkable(outcome: Option<Outcome>, c: &Case, data: &Data) -> bool {
+    match outcome {
+        Some(Outcome::InSchoolRegistered | Outcome::Returned) => true,
+        Some(Outcome::ExemptionGranted) => !data.exemptions.iter().any(|e| {
+            (!c.id_number.is_empty() && *e.id.text == *c.id_number)
+                || (!c.name.is_empty() && *e.name == *c.name && c.birth.is_some() && e.birth == c.birth)
+        }),
+        _ => false,
+    }
+}
+
+/// The reason a closure is reopened: `上次核实为已劝返复学（2020-05批次），本次学籍数据仍显示“辍学”`.
+fn reopen_reason(c: &Case, outcome: Option<Outcome>) -> String {
+    let h = &c.history;
+    let data = if outcome == Some(Outcome::ExemptionGranted) {
+        "缓学免学名单中仍无此人的缓学/免学，"
+    } else {
+        "学籍数据"
+    };
+    format!("上次核实为{}（{}批次），本次{data}仍显示“{}”", h.last_outcome, h.closed_in, c.problem.label())
+}
+
 /// What happened to a returned row whose case this run no longer raises, for run.json and
 /// the 核实反馈 sheet.
 const GONE_OPEN: &str = "该问题本次已不再出现，按已解决处理：核实结果记入已销号";
@@ -392,7 +456,11 @@ const GONE_CORRECTED: &str = "已按此行更正清查表，原问题本次已�
 /// town's outcome; the row is listed in [`VerifyReport::resolved_rows`]). An open case
 /// that is gone and unanswered is not carried: 变化情况 counts it as resolved. A closed case
 /// the rules raise again stays closed, unless a returned row gives it an outcome that does
-/// not settle it (then it is open again). The cases are in ledger order on return.
+/// not settle it (then it is open again), or its closing outcome is one the data can check
+/// and this run's 学籍 and exemption files (`data_hash`, [`data_hash`]) differ from those of
+/// the run that closed it: then it is reopened (`reopened`, with the reason in
+/// `closure_note`); from the same files the closure stands, marked [`AWAITS_NEW_DATA`].
+/// The cases are in ledger order on return.
 pub fn apply_outcomes(
     cases: &mut Vec<Case>,
     data: &Data,
@@ -401,6 +469,7 @@ pub fn apply_outcomes(
     label: &str,
     deadline: chrono::NaiveDate,
     corrections: &[Correction],
+    data_hash: &str,
     report: &mut VerifyReport,
 ) {
     let past = previous.map(PastRun::by_id).unwrap_or_default();
@@ -556,6 +625,7 @@ pub fn apply_outcomes(
             if !c.history.closed {
                 c.history.closed = true;
                 c.history.closed_in = label.to_string();
+                c.history.closure_data = data_hash.to_string();
             }
             report.resolved_rows.push(row_note(inputs, v.prov, &v.case_id, what));
             continue;
@@ -564,11 +634,42 @@ pub fn apply_outcomes(
         if settles(v.outcome, &c.history.outcome_note) {
             c.history.closed = true;
             c.history.closed_in = label.to_string();
+            c.history.closure_data = data_hash.to_string();
+            c.history.closure_note.clear();
             report.closed += 1;
         } else {
             c.history.closed = false;
             c.history.closed_in.clear();
             report.kept_open += 1;
+        }
+    }
+    // A closure of an earlier run that the rules raise again: reopened when the data can check
+    // its claim and are newer than the export it was closed on; else it stands.
+    for c in cases.iter_mut().take(raised) {
+        let h = &c.history;
+        if !h.closed || h.closed_in == label {
+            continue;
+        }
+        let outcome = Outcome::from_label(&h.last_outcome).or_else(|| Outcome::parse(&h.last_outcome));
+        if !checkable(outcome, c, data) {
+            continue;
+        }
+        if !h.closure_data.is_empty() && h.closure_data != data_hash {
+            let reason = reopen_reason(c, outcome);
+            let h = &mut c.history;
+            h.closed = false;
+            h.closed_in.clear();
+            h.closure_data.clear();
+            h.reopened = true;
+            h.closure_note = reason;
+            report.reopened += 1;
+        } else {
+            // Same export (or a closure recorded without one): stands until newer data.
+            let h = &mut c.history;
+            if h.closure_data.is_empty() {
+                h.closure_data = data_hash.to_string();
+            }
+            h.closure_note = AWAITS_NEW_DATA.to_string();
         }
     }
     // A gone case that was open and that no row answered is not carried (resolved).

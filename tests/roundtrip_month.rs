@@ -456,9 +456,9 @@ fn a_month_of_returned_ledgers() {
     let out = wd.run_ok(&["diff", m1.to_str().unwrap(), m2.to_str().unwrap()]);
     let lines: Vec<Vec<&str>> = out.lines().map(|l| l.split_whitespace().collect()).collect();
     assert_eq!(lines[0], ["m1", "→", "m2"]);
-    assert!(lines.contains(&vec!["仁义镇", "高峰村", "0", "1", "2", "0"]), "{out}");
-    assert!(lines.contains(&vec!["荣隆镇", "新峰村", "1", "3", "3", "1"]), "{out}");
-    assert!(lines.contains(&vec!["合计", "(total)", "1", "4", "5", "1"]), "{out}");
+    assert!(lines.contains(&vec!["仁义镇", "高峰村", "0", "1", "2", "0", "0"]), "{out}");
+    assert!(lines.contains(&vec!["荣隆镇", "新峰村", "1", "3", "3", "1", "0"]), "{out}");
+    assert!(lines.contains(&vec!["合计", "(total)", "1", "4", "5", "1", "0"]), "{out}");
     let details = wd.run_ok(&["diff", m1.to_str().unwrap(), m2.to_str().unwrap(), "--details"]);
     let k = get("not_enrolled", "雷浩然");
     assert!(details.contains(&format!("新增\t{}\t荣隆镇\t新峰村", k["case_id"])), "{details}");

@@ -26,6 +26,7 @@ mod roundtrip_answers;
 mod roundtrip_determinism;
 mod roundtrip_history;
 mod roundtrip_month;
+mod roundtrip_reopen;
 mod roundtrip_xls;
 mod rules_enrollment_state;
 mod rules_exemptions;

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::history::{self, Change, Now, PastRun};
 
 const LONG_ABOUT: &str = "\
-比较两次运行的问题清单（各自的 cases.csv）：新增、已解决、仍未解决、类型变化，按镇街和村统计。
+比较两次运行的问题清单（各自的 cases.csv）：新增、已解决、仍未解决、类型变化、重新打开，按镇街和村统计。
 Compare two run folders: new, resolved, still-open and changed cases per town and village.
 A case closed (销号) in the newer run counts as resolved.
 
@@ -35,15 +35,21 @@ pub fn run(args: Args) -> Result<()> {
     let rows = history::diff(&old.cases, &now);
     let counts = history::counts(&rows);
     println!("{} → {}", old.label, new.label);
-    println!("{:<12}{:<14}{:>6}{:>8}{:>10}{:>10}", "镇街", "村(社区)", "新增", "已解决", "仍未解决", "类型变化");
-    let mut totals = [0usize; 4];
+    println!(
+        "{:<12}{:<14}{:>6}{:>8}{:>10}{:>10}{:>10}",
+        "镇街", "村(社区)", "新增", "已解决", "仍未解决", "类型变化", "重新打开"
+    );
+    let mut totals = [0usize; Change::COUNT];
     for ((town, village), n) in &counts {
-        println!("{:<12}{:<14}{:>6}{:>8}{:>10}{:>10}", town, village, n[0], n[1], n[2], n[3]);
-        for k in 0..4 {
+        println!("{:<12}{:<14}{:>6}{:>8}{:>10}{:>10}{:>10}", town, village, n[0], n[1], n[2], n[3], n[4]);
+        for k in 0..Change::COUNT {
             totals[k] += n[k];
         }
     }
-    println!("{:<26}{:>6}{:>8}{:>10}{:>10}", "合计 (total)", totals[0], totals[1], totals[2], totals[3]);
+    println!(
+        "{:<26}{:>6}{:>8}{:>10}{:>10}{:>10}",
+        "合计 (total)", totals[0], totals[1], totals[2], totals[3], totals[4]
+    );
     if args.details {
         for r in &rows {
             if r.change == Change::StillOpen {

@@ -44,6 +44,8 @@ pub const COLUMNS: &[&str] = &[
     "outcome_note",
     "closed_in",
     "person_ref",
+    "closure_note",
+    "closure_data",
 ];
 
 /// One case as the row of cases.csv / cases.xlsx, in [`COLUMNS`] order.
@@ -91,13 +93,20 @@ pub fn record(c: &Case, inputs: &Inputs, as_of: chrono::NaiveDate) -> Vec<String
         c.responsible_phone.clone(),
         c.deadline.format("%Y-%m-%d").to_string(),
         sources.join("; "),
-        if c.history.closed { "closed" } else { "open" }.to_string(),
+        match (c.history.closed, c.history.reopened) {
+            (true, _) => "closed",
+            (false, true) => "reopened",
+            (false, false) => "open",
+        }
+        .to_string(),
         c.history.first_seen.clone(),
         c.history.times_returned.to_string(),
         c.history.last_outcome.clone(),
         c.history.outcome_note.clone(),
         c.history.closed_in.clone(),
         c.person_ref.clone(),
+        c.history.closure_note.clone(),
+        c.history.closure_data.clone(),
     ]
 }
 

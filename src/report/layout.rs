@@ -191,7 +191,9 @@ pub fn last_answer(c: &Case) -> String {
         text.push('：');
         text.push_str(&h.outcome_note);
     }
-    if !h.closed {
+    if h.reopened {
+        text.push_str(&format!("（重新打开：{}）", h.closure_note));
+    } else if !h.closed {
         let outcome = Outcome::from_label(&h.last_outcome).or_else(|| Outcome::parse(&h.last_outcome));
         text.push_str(&format!("（{}）", why_open(outcome)));
     }

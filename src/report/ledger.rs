@@ -120,6 +120,7 @@ pub(crate) fn write_closed(
     for (k, c) in closed.iter().enumerate() {
         let r = 3 + k as u32;
         ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
+        let basis = crate::verify::closed_by_text(c);
         let cells = [
             (c.case_id.as_str(), &f.text),
             (&c.village, &f.cell),
@@ -131,7 +132,7 @@ pub(crate) fn write_closed(
             (&c.history.outcome_note, &f.wrap),
             (&c.history.first_seen, &f.text),
             (&c.history.closed_in, &f.text),
-            (crate::verify::closed_by(c), &f.wrap),
+            (basis.as_str(), &f.wrap),
         ];
         let mut wrapped = Vec::new();
         for (col, (text, fmt)) in cells.iter().enumerate() {
@@ -173,14 +174,14 @@ pub fn write_changes(
         ws.set_column_width(c as u16, if c < 2 { 12.0 } else { 10.0 })?;
     }
     let mut r = 3u32;
-    let write_counts = |ws: &mut Worksheet, r: u32, n: &[usize; 4]| -> Result<(), XlsxError> {
+    let write_counts = |ws: &mut Worksheet, r: u32, n: &[usize; Change::COUNT]| -> Result<(), XlsxError> {
         for (k, v) in n.iter().enumerate() {
             ws.write_number_with_format(r, 2 + k as u16, *v as f64, &f.number)?;
         }
         Ok(())
     };
     // Village rows grouped by town (the counts are sorted by town, then village).
-    type Villages<'a> = Vec<(&'a str, &'a [usize; 4])>;
+    type Villages<'a> = Vec<(&'a str, &'a [usize; Change::COUNT])>;
     let mut towns: Vec<(&str, Villages)> = Vec::new();
     for ((town, village), n) in &counts {
         match towns.last_mut() {
@@ -188,14 +189,14 @@ pub fn write_changes(
             _ => towns.push((town, vec![(village, n)])),
         }
     }
-    let mut totals = [0usize; 4];
+    let mut totals = [0usize; Change::COUNT];
     for (town, villages) in &towns {
-        let mut sub = [0usize; 4];
+        let mut sub = [0usize; Change::COUNT];
         for (village, n) in villages {
             ws.write_string_with_format(r, 0, *town, &f.cell)?;
             ws.write_string_with_format(r, 1, if village.is_empty() { "村社不详" } else { village }, &f.cell)?;
             write_counts(ws, r, n)?;
-            for k in 0..4 {
+            for k in 0..Change::COUNT {
                 sub[k] += n[k];
                 totals[k] += n[k];
             }

@@ -129,6 +129,7 @@ pub fn change_counts(rows: &[crate::history::DiffRow]) -> BTreeMap<&'static str,
             crate::history::Change::Resolved => "resolved",
             crate::history::Change::StillOpen => "still_open",
             crate::history::Change::Changed => "changed",
+            crate::history::Change::Reopened => "reopened",
         };
         out.insert(key, rows.iter().filter(|r| r.change == change).count());
     }

@@ -93,6 +93,14 @@ pub struct History {
     /// Closed (销号) by a settling outcome; the label of the run that closed it.
     pub closed: bool,
     pub closed_in: String,
+    /// For a closed case: the hash of the 学籍 and exemption input files of the run that
+    /// closed it ([`crate::verify::data_hash`]), to tell newer data from the same export.
+    pub closure_data: String,
+    /// What the next runs found about the closure: `待新数据核对` (raised again from the same
+    /// export) or the reason it was reopened.
+    pub closure_note: String,
+    /// Reopened in this run: a closure the newer data contradict (status `reopened`).
+    pub reopened: bool,
 }
 
 /// Shared inputs of every rule.
@@ -314,14 +322,16 @@ fn disambiguate(cases: &mut [Case]) {
 /// problem, name, case id.
 pub fn sort_cases(cases: &mut [Case]) {
     cases.sort_by(|a, b| {
-        (&a.town, &a.village, a.problem.low_priority(), !a.poverty, a.problem, &a.name, &a.case_id).cmp(&(
-            &b.town,
-            &b.village,
-            b.problem.low_priority(),
-            !b.poverty,
-            b.problem,
-            &b.name,
-            &b.case_id,
-        ))
+        (&a.town, !a.history.reopened, &a.village, a.problem.low_priority(), !a.poverty, a.problem, &a.name, &a.case_id)
+            .cmp(&(
+                &b.town,
+                !b.history.reopened,
+                &b.village,
+                b.problem.low_priority(),
+                !b.poverty,
+                b.problem,
+                &b.name,
+                &b.case_id,
+            ))
     });
 }
