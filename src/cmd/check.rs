@@ -222,7 +222,8 @@ fn same_mapping(a: &SheetInfo, b: &SheetInfo) -> bool {
 fn write_mapping(s: &mut String, sheet: &SheetInfo) {
     for c in &sheet.columns {
         let how = if c.how == "pipeline" { "（管线文件指定）" } else { "" };
-        let _ = writeln!(s, "      {} ← {} 列「{}」{how}", c.field, column_letter(c.column), c.header);
+        let _ =
+            writeln!(s, "      {} ← {} 列「{}」{how}", c.field, crate::read::sheet::column_name(c.column), c.header);
     }
 }
 
@@ -249,20 +250,6 @@ fn add(total: &mut crate::table::RowCounts, c: &crate::table::RowCounts) {
     total.rejected += c.rejected;
 }
 
-/// Excel's column letters for a zero-based column index (0 → A, 26 → AA).
-fn column_letter(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 fn size(bytes: u64) -> String {
     if bytes < 1024 {
         format!("{bytes} B")
@@ -270,19 +257,5 @@ fn size(bytes: u64) -> String {
         format!("{:.1} KB", bytes as f64 / 1024.0)
     } else {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn column_letters() {
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(25), "Z");
-        assert_eq!(column_letter(26), "AA");
-        assert_eq!(column_letter(701), "ZZ");
-        assert_eq!(column_letter(702), "AAA");
     }
 }

@@ -404,6 +404,16 @@ mod tests {
     use super::*;
     use crate::sources::SourceKind;
 
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
     /// A grid of typed cells for row tests.
     struct Cells(Vec<Vec<Cell>>);
 

@@ -6,7 +6,7 @@
 //!   包校人员, 包片人员 and 包干领导 at the top. The same case_id as in the town ledger: a
 //!   return of either closes the case.
 //! - `学区汇总/<学区>.xlsx` and the 学区汇总 sheet of 汇总.xlsx: schools × problem type with
-//!   the open, closed and reopened counts and this run's changes, per 学区 (直属学校 its own
+//!   the open and closed counts and this run's changes (重新打开 among them), per 学区 (直属学校 its own
 //!   group, schools missing from the roster under 未列入名单).
 //! - `督查要点/<学区>.xlsx`: attachment 3, one sheet per school, pre-filled from the data
 //!   ([`super::inspection`]).
@@ -47,8 +47,6 @@ pub struct View<'a> {
     pub case_school: Vec<Option<String>>,
     /// Per change row: the school of its case.
     pub change_school: Vec<Option<String>>,
-    /// Case ids open now that the previous run had closed (重新打开).
-    pub reopened: HashSet<String>,
     pub groups: Vec<Group>,
     /// 劝返 records, when the pipeline has a `persuasion` source (for the 督查要点).
     pub persuasion: Option<Vec<crate::weekly::inputs::PersuasionRec>>,
@@ -96,11 +94,6 @@ impl<'a> View<'a> {
                 }),
             })
             .collect();
-        let reopened = cases
-            .iter()
-            .filter(|c| !c.history.closed && past.get(c.case_id.as_str()).is_some_and(|p| p.closed))
-            .map(|c| c.case_id.clone())
-            .collect();
         let mut groups: Vec<Group> = dir.units.iter().map(|u| Group { unit: u.clone(), schools: Vec::new() }).collect();
         for (k, e) in dir.entries.iter().enumerate() {
             let name = match dir.mapping[k] {
@@ -118,7 +111,7 @@ impl<'a> View<'a> {
                 None => groups.push(Group { unit: UNLISTED.to_string(), schools: unlisted }),
             }
         }
-        View { dir, case_school, change_school, reopened, groups, persuasion: None }
+        View { dir, case_school, change_school, groups, persuasion: None }
     }
 
     /// The cases of each school (indices into the run's cases), by school name.
@@ -206,14 +199,13 @@ pub fn write_school(
     wb.save(path)
 }
 
-/// Counts of one school row: per problem (open), open total, closed, reopened, changes.
+/// Counts of one school row: per problem (open), open total, closed, changes.
 #[derive(Clone, Debug, Default)]
 struct Counts {
     by_problem: Vec<usize>,
     open: usize,
     closed: usize,
-    reopened: usize,
-    changes: [usize; 4],
+    changes: [usize; Change::COUNT],
 }
 
 impl Counts {
@@ -223,9 +215,8 @@ impl Counts {
         }
         self.open += o.open;
         self.closed += o.closed;
-        self.reopened += o.reopened;
-        for k in 0..4 {
-            self.changes[k] += o.changes[k];
+        for (a, b) in self.changes.iter_mut().zip(&o.changes) {
+            *a += b;
         }
     }
 }
@@ -253,9 +244,6 @@ pub fn write_xuequ_sheet(
             n.open += 1;
             let k = problems.iter().position(|p| *p == c.problem).expect("known problem");
             n.by_problem[k] += 1;
-            if view.reopened.contains(&c.case_id) {
-                n.reopened += 1;
-            }
         }
     }
     for (r, s) in changes.iter().zip(&view.change_school) {
@@ -266,14 +254,14 @@ pub fn write_xuequ_sheet(
     let mut headers: Vec<(&str, f64)> =
         vec![("学区", 10.0), ("学校", 22.0), ("包校人员", 16.0), ("包片人员", 16.0), ("包干领导", 8.0)];
     headers.extend(problems.iter().map(|p| (p.label(), 9.0)));
-    headers.extend([("待核实合计", 7.0), ("已销号", 6.0), ("重新打开", 6.0)]);
+    headers.extend([("待核实合计", 7.0), ("已销号", 6.0)]);
     headers.extend(Change::ALL.iter().map(|c| (c.label(), 6.0)));
     let last = headers.len() as u16 - 1;
     ws.merge_range(0, 0, 0, last, title, &f.title)?;
     ws.write_string_with_format(
         1,
         0,
-        "待核实、已销号、重新打开为本次运行的问题数（按学籍学校）；新增、已解决、仍未解决、类型变化为与上次运行相比的变化",
+        "待核实、已销号为本次运行的问题数（按学籍学校）；新增、已解决、仍未解决、类型变化、重新打开为与上次运行相比的变化",
         &f.subtitle,
     )?;
     for (c, (h, w)) in headers.iter().enumerate() {
@@ -283,7 +271,7 @@ pub fn write_xuequ_sheet(
     ws.set_row_height(2, 45)?;
     let write_counts = |ws: &mut Worksheet, r: u32, n: &Counts, fmt| -> Result<(), XlsxError> {
         let mut values: Vec<usize> = n.by_problem.clone();
-        values.extend([n.open, n.closed, n.reopened]);
+        values.extend([n.open, n.closed]);
         values.extend(n.changes);
         for (k, v) in values.iter().enumerate() {
             ws.write_number_with_format(r, 5 + k as u16, *v as f64, fmt)?;
