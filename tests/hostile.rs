@@ -170,3 +170,35 @@ pub fn xls(dims: (u32, u32, u16, u16), cells: &[(u16, u16)]) -> Vec<u8> {
     file.flush().unwrap();
     file.into_inner().into_inner()
 }
+
+/// An .ods of one table called 清查: the census header, `n` rows, then `tail` (raw
+/// `<table:table-row>` XML).
+pub fn ods(n: u32, tail: &str) -> Vec<u8> {
+    let row = |texts: &[&str]| {
+        let cells: String = texts
+            .iter()
+            .map(|t| format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#))
+            .collect();
+        format!("<table:table-row>{cells}</table:table-row>")
+    };
+    let mut rows = row(&HEADER);
+    for i in 0..n {
+        let id = crate::builder::id("2010-05-03", 2 * i + 1);
+        rows.push_str(&row(&["昌元街道", "新峰村", &format!("学生{i}"), "男", &id, "2010-05-03", "在校"]));
+    }
+    rows.push_str(tail);
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="清查">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("META-INF/manifest.xml", opts).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", opts).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}

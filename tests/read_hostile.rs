@@ -146,3 +146,29 @@ fn a_csv_without_line_breaks_is_refused() {
     let out = kcbx::read::read_all(&plan_in(&dir, "[[sources]]\nkind = \"census\"\nfiles = \"one.csv\"\n"));
     the_problem(&out, &["文件 one.csv", "第 2 行", "2 MB", "上限 1 MB"]);
 }
+
+#[test]
+fn an_ods_with_a_far_cell_is_refused_before_calamine_builds_its_rectangle() {
+    let value = r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+    // A value after 1,048,000 repeated empty rows: 1,048,003 rows × 7 columns.
+    let rows = format!(
+        r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="7"/></table:table-row><table:table-row>{value}</table:table-row>"#
+    );
+    let out = read_census("rows.ods", &ods(2, &rows));
+    the_problem(
+        &out,
+        &["文件 rows.ods", "工作表［清查］", "A1 延伸到 G1048004", "22 个有值", "4,194,304", "删除多余的行列"],
+    );
+    // A value at XFD1048576, the last cell of a sheet.
+    let far = format!(
+        r#"<table:table-row table:number-rows-repeated="1048572"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/>{value}</table:table-row>"#
+    );
+    let out = read_census("far.ods", &ods(2, &far));
+    the_problem(&out, &["文件 far.ods", "工作表［清查］", "XFD1048576", "上限 4,194,304"]);
+    // The same make, small, and with trailing repeated empty rows and columns, is read.
+    let tail = r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16000"/></table:table-row>"#;
+    let out = read_census("small.ods", &ods(2, tail));
+    assert!(out.problems.is_empty(), "{:#?}", out.problems);
+    let (_, s) = sheet(&out, "small.ods", "清查");
+    assert_eq!(counts(s).1, 2);
+}

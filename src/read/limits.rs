@@ -115,6 +115,9 @@ pub(crate) fn check_zip(bytes: &[u8]) -> Result<(), String> {
             size(MAX_ZIP_BYTES)
         ));
     }
+    if zip.index_for_name("content.xml").is_some() {
+        check_ods_tables(&mut zip)?;
+    }
     if let Some(name) = shared {
         if let Some(n) = declared_strings(&mut zip, &name) {
             if n > MAX_SHARED_STRINGS {
@@ -139,6 +142,114 @@ fn declared_strings(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Opt
     let digits: Vec<u8> = head[at..].iter().skip(1).take_while(|b| b.is_ascii_digit()).copied().take(20).collect();
     // More digits than a u64 holds is more than any limit.
     std::str::from_utf8(&digits).ok()?.parse::<u64>().ok().or((!digits.is_empty()).then_some(u64::MAX))
+}
+
+/// Checks each table of an .ods's content.xml, streamed, for the rectangle calamine would
+/// build for it: from the first to the last row holding a value and from the leftmost to
+/// the rightmost column holding one, counting `number-rows-repeated` and
+/// `number-columns-repeated` as calamine does (capped at 1,048,576 rows and 16,384
+/// columns). A rectangle over [`MAX_XLS_SHEET_AREA`] is refused unless at least half of it
+/// holds values (and it stays within [`MAX_SHEET_CELLS`]): a real sheet that fills its
+/// rectangle is read, one stray value far from the data is not. `Ok` when the XML does
+/// not parse: calamine then says why.
+fn check_ods_tables(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), String> {
+    use quick_xml::events::Event;
+    const MAX_ROWS: u64 = 1_048_576;
+    const MAX_COLS: u64 = 16_384;
+    let Ok(part) = zip.by_name("content.xml") else { return Ok(()) };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    reader.config_mut().check_end_names = false;
+    reader.config_mut().expand_empty_elements = true;
+    let mut buf = Vec::new();
+    // The table being read: its name, next row, value rows and columns, value cells.
+    let mut table: Option<OdsTable> = None;
+    let (mut row, mut row_repeat, mut col) = (0u64, 1u64, 0u64);
+    loop {
+        buf.clear();
+        let e = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Start(e)) => e,
+            Ok(Event::End(e)) if e.name().as_ref() == "table:table" => {
+                if let Some(t) = table.take() {
+                    t.check()?;
+                }
+                continue;
+            }
+            Ok(Event::End(e)) if e.name().as_ref() == "table:table-row" => {
+                row = (row + row_repeat).min(MAX_ROWS);
+                continue;
+            }
+            Ok(_) => continue,
+        };
+        let attr = |key: &str| e.try_get_attribute(key).ok().flatten().map(|a| a.value.into_owned());
+        let number = |key: &str| attr(key).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(1);
+        match e.name().as_ref() {
+            "table:table" => {
+                let name = attr("table:name").map(|v| v.to_string()).unwrap_or_default();
+                table = Some(OdsTable { name, ..OdsTable::default() });
+                row = 0;
+            }
+            "table:table-row" => {
+                row_repeat = number("table:number-rows-repeated").min(MAX_ROWS - row);
+                col = 0;
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let repeat = number("table:number-columns-repeated").min(MAX_COLS - col.min(MAX_COLS));
+                let value = [
+                    "office:value",
+                    "office:string-value",
+                    "office:date-value",
+                    "office:time-value",
+                    "office:boolean-value",
+                    "table:formula",
+                ]
+                .iter()
+                .any(|k| attr(k).is_some())
+                    || attr("office:value-type").is_some_and(|v| v == "string");
+                if let (true, Some(t), true) = (value, table.as_mut(), repeat > 0 && row_repeat > 0) {
+                    t.rows = Some(t.rows.map_or((row, row + row_repeat - 1), |(a, _)| (a, row + row_repeat - 1)));
+                    t.cols =
+                        Some(t.cols.map_or((col, col + repeat - 1), |(a, b)| (a.min(col), b.max(col + repeat - 1))));
+                    t.cells = t.cells.saturating_add(repeat.saturating_mul(row_repeat));
+                }
+                col = col.saturating_add(repeat);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What [`check_ods_tables`] found in one table.
+#[derive(Default)]
+struct OdsTable {
+    name: String,
+    /// First and last row holding a value (zero-based, repeats counted).
+    rows: Option<(u64, u64)>,
+    /// Leftmost and rightmost column holding a value.
+    cols: Option<(u64, u64)>,
+    /// Value cells, repeats counted.
+    cells: u64,
+}
+
+impl OdsTable {
+    fn check(&self) -> Result<(), String> {
+        let (Some((r0, r1)), Some((c0, c1))) = (self.rows, self.cols) else { return Ok(()) };
+        let area = (r1 - r0 + 1) * (c1 - c0 + 1);
+        let full = self.cells.saturating_mul(2) >= area && area <= MAX_SHEET_CELLS as u64;
+        if area <= MAX_XLS_SHEET_AREA || full {
+            return Ok(());
+        }
+        let at = |r: u64, c: u64| format!("{}{}", super::sheet::column_name(c as usize), r + 1);
+        Err(format!(
+            "工作表［{}］的数据从 {} 延伸到 {}（{} 个格，其中只有 {} 个有值），超过 .ods 每个工作表的上限 {} 个格（有值的格不到一半时）；未读取。请删除多余的行列/空白格式后另存，或另存为 .xlsx (sheet area too large)",
+            self.name,
+            at(r0, c0),
+            at(r1, c1),
+            thousands(area),
+            thousands(self.cells),
+            thousands(MAX_XLS_SHEET_AREA),
+        ))
+    }
 }
 
 /// Checks an .xls (BIFF5 / BIFF8 in a compound file) by walking its records before calamine
