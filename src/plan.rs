@@ -42,7 +42,18 @@ struct RawPipeline {
     #[serde(default)]
     weekly: RawWeekly,
     #[serde(default)]
+    inspection: RawInspection,
+    #[serde(default)]
     sources: Vec<Spanned<RawSource>>,
+}
+
+/// `[inspection]`: what the 督查要点 read besides the run's own data.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInspection {
+    /// Globs of weekly runs' `run.json`, for the 周报告 item.
+    #[serde(default)]
+    weekly_runs: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +148,9 @@ pub struct Plan {
     pub linkage: LinkConfig,
     pub values: ValueConfig,
     pub weekly: WeeklyParams,
+    /// `[inspection] weekly_runs`: globs of weekly runs' `run.json`, resolved against the
+    /// pipeline file's folder; empty when not given.
+    pub weekly_runs: Vec<String>,
     pub sources: Vec<SourcePlan>,
 }
 
@@ -465,6 +479,15 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
             reviewer: raw.weekly.reviewer.unwrap_or_default(),
             report_date,
         },
+        weekly_runs: raw
+            .inspection
+            .weekly_runs
+            .iter()
+            .map(|p| {
+                let p = Path::new(p);
+                if p.is_absolute() { p.to_path_buf() } else { base.join(p) }.to_string_lossy().into_owned()
+            })
+            .collect(),
         sources,
     })
 }

@@ -111,3 +111,44 @@ fn the_inspection_sheet_says_what_the_data_show() {
     assert_eq!(items[8], "数据显示：本校无辍学学生，无需下达限期复学通知书");
     assert_eq!(items[14], "数据显示：送教上门记录中没有本校学生");
 }
+
+#[test]
+fn the_weekly_report_item_reads_the_weekly_runs() {
+    let wd = Workdir::new("inspection_weekly");
+    let pupil = child("唐小雨", "2010-04-04", 71);
+    let mut set = Set {
+        census: vec![pupil.clone()],
+        students: vec![student(&pupil, "荣隆中学", "四年级")],
+        roster: vec![
+            roster_row("荣隆学区", "荣隆中学", ("赵敏", "13800000003")),
+            roster_row("荣隆学区", "荣隆镇中心小学", ("张三", "13800000002")),
+        ],
+        ..Default::default()
+    };
+    // Without the field: today's wording.
+    let before = sheet_text(&set.run(&wd, "a").join("督查要点/荣隆学区.xlsx"), "荣隆中学");
+    let item = |sheet: &[Vec<String>]| {
+        sheet[4..19].iter().find(|r| r[1].starts_with("是否按要求坚持")).expect("the 周报告 item")[2].clone()
+    };
+    assert!(item(&before).starts_with("本次为大清查比对，未读取周报表"), "{}", item(&before));
+
+    // A weekly run on the same 学籍 and roster: 荣隆中学 has rows this week, 荣隆镇中心小学 none.
+    std::fs::write(
+        wd.path("weekly.toml"),
+        "name = \"周报\"\nkind = \"weekly\"\n[weekly]\nweek_end = \"2020-05-22\"\n[output]\ndir = \"weekly_out\"\n\
+         [[sources]]\nkind = \"enrollment\"\nfiles = \"in/学籍.xlsx\"\n\
+         [[sources]]\nkind = \"roster\"\nfiles = \"in/责任人名单.xlsx\"\n",
+    )
+    .unwrap();
+    wd.run_ok(&["run", wd.path("weekly.toml").to_str().unwrap(), "--label", "w1", "--quiet"]);
+    set.extra = "\n[inspection]\nweekly_runs = [\"weekly_out/*/run.json\", \"nothing/*/run.json\"]\n".into();
+    let book = set.run(&wd, "b").join("督查要点/荣隆学区.xlsx");
+    assert_eq!(
+        item(&sheet_text(&book, "荣隆中学")),
+        "数据显示：读取周报表 1 期；已报送周报表 1 期（最近：2020-05-16至05-22）。日报告、月报告需现场查看"
+    );
+    assert_eq!(
+        item(&sheet_text(&book, "荣隆镇中心小学")),
+        "数据显示：读取周报表 1 期；未见本校报送的周报表；缺报 1 期（2020-05-16至05-22）。日报告、月报告需现场查看"
+    );
+}

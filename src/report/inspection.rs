@@ -102,6 +102,112 @@ pub struct SchoolFacts {
     pub home: Vec<(String, f64, usize, usize)>,
     /// Exemptions: name, 缓学/免学, valid until; expired or expiring within 30 days.
     pub exemptions: Vec<(String, String, NaiveDate)>,
+    /// The 周报告 item from the weekly runs of `[inspection] weekly_runs`, when given.
+    pub reports: Option<String>,
+}
+
+/// One week of a weekly run: start, end, and the schools with whether they reported.
+struct WeekRun {
+    start: NaiveDate,
+    end: NaiveDate,
+    schools: Vec<(String, bool)>,
+}
+
+/// `2020-05-16至05-22`.
+fn week_text(start: NaiveDate, end: NaiveDate) -> String {
+    use chrono::Datelike;
+    let tail = if start.year() == end.year() { end.format("%m-%d") } else { end.format("%Y-%m-%d") };
+    format!("{}至{tail}", start.format("%Y-%m-%d"))
+}
+
+/// Reads the weekly runs' `run.json` named by `[inspection] weekly_runs` and fills the 周报告
+/// item of every school of the groups. Returns notes (a glob matching nothing, a file that is
+/// not a weekly run.json): counts and file names only.
+pub fn add_weekly(facts: &mut BTreeMap<String, SchoolFacts>, view: &View, plan: &Plan) -> Vec<String> {
+    let mut notes = Vec::new();
+    if plan.weekly_runs.is_empty() {
+        return notes;
+    }
+    let mut files = std::collections::BTreeSet::new();
+    for pattern in &plan.weekly_runs {
+        let before = files.len();
+        match glob::glob(pattern) {
+            Ok(paths) => files.extend(paths.flatten().filter(|p| p.is_file())),
+            Err(e) => {
+                notes.push(format!("[inspection] weekly_runs：\"{pattern}\" 不是有效的通配符（{}），已跳过", e.msg))
+            }
+        }
+        if files.len() == before {
+            notes.push(format!("[inspection] weekly_runs：\"{pattern}\" 没有匹配到周报表管线的 run.json"));
+        }
+    }
+    // Week (start, end) → school key → received (a school reported when any run says so).
+    let mut weeks: BTreeMap<(NaiveDate, NaiveDate), BTreeMap<String, bool>> = BTreeMap::new();
+    for path in &files {
+        let run = std::fs::read_to_string(path).ok().and_then(|t| parse_week_run(&t));
+        let Some(run) = run else {
+            notes.push(format!("[inspection] weekly_runs：{} 不是周报表管线的 run.json，已跳过", path.display()));
+            continue;
+        };
+        let week = weeks.entry((run.start, run.end)).or_default();
+        for (school, received) in run.schools {
+            *week.entry(crate::normalize::compact(&school)).or_insert(false) |= received;
+        }
+    }
+    if files.is_empty() {
+        return notes;
+    }
+    let total = weeks.len();
+    for g in &view.groups {
+        for s in &g.schools {
+            let k = crate::normalize::compact(&s.name);
+            let short = crate::weekly::inputs::short_key(&s.name);
+            let mut got = Vec::new();
+            let mut missed = Vec::new();
+            for (&(a, b), schools) in &weeks {
+                let hit = schools.get(&k).or_else(|| {
+                    let mut m = schools.iter().filter(|(n, _)| crate::weekly::inputs::short_key(n) == short);
+                    match (m.next(), m.next()) {
+                        (Some((_, r)), None) => Some(r),
+                        _ => None,
+                    }
+                });
+                match hit {
+                    Some(true) => got.push((a, b)),
+                    _ => missed.push((a, b)),
+                }
+            }
+            let mut text = format!("数据显示：读取周报表 {total} 期；");
+            if let Some(&(a, b)) = got.last() {
+                text.push_str(&format!("已报送周报表 {} 期（最近：{}）", got.len(), week_text(a, b)));
+            } else {
+                text.push_str("未见本校报送的周报表");
+            }
+            if !missed.is_empty() {
+                let shown: Vec<String> = missed.iter().rev().take(5).map(|&(a, b)| week_text(a, b)).collect();
+                let more = if missed.len() > 5 { "等" } else { "" };
+                text.push_str(&format!("；缺报 {} 期（{}{more}）", missed.len(), shown.join("、")));
+            }
+            text.push_str(&format!("。日报告、月报告{ON_SITE}"));
+            facts.entry(s.name.clone()).or_default().reports = Some(text);
+        }
+    }
+    notes
+}
+
+fn parse_week_run(text: &str) -> Option<WeekRun> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    if v.get("kind")?.as_str()? != "weekly" {
+        return None;
+    }
+    let date = |k: &str| NaiveDate::parse_from_str(v.get("week")?.get(k)?.as_str()?, "%Y-%m-%d").ok();
+    let schools = v
+        .get("reports")?
+        .as_array()?
+        .iter()
+        .filter_map(|r| Some((r.get("school")?.as_str()?.to_string(), r.get("received")?.as_bool()?)))
+        .collect();
+    Some(WeekRun { start: date("start")?, end: date("end")?, schools })
 }
 
 /// Everything the inspection sheets need from a run.
@@ -260,6 +366,7 @@ pub fn record(fill: Fill, f: &SchoolFacts, plan: &Plan, has_persuasion: bool) ->
                 )
             }
         }
+        Fill::Reports if f.reports.is_some() => f.reports.clone().unwrap_or_default(),
         Fill::Reports => format!("本次为大清查比对，未读取周报表；{ON_SITE}（周报表管线的“核对”表列出各校报送情况）"),
         Fill::Persuasion => {
             if dropouts.is_empty() {

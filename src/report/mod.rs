@@ -265,7 +265,10 @@ pub fn write_all(
     let inspection_dir = dir.path("督查要点");
     fs::create_dir_all(&inspection_dir).map_err(io_err(&inspection_dir))?;
     let sources = inspection::Sources { cases, people, facts, data, persuasion: view.persuasion.as_deref() };
-    let school_facts = inspection::facts_by_school(view, &sources, plan);
+    let mut school_facts = inspection::facts_by_school(view, &sources, plan);
+    for note in inspection::add_weekly(&mut school_facts, view, plan) {
+        crate::progress::note(&note);
+    }
 
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&k| (std::cmp::Reverse(jobs[k].1), k));

@@ -143,7 +143,19 @@ struct WeeklyManifest<'a> {
     notices_due: usize,
     daily_rows: usize,
     persuasion_unmatched: usize,
+    /// Per school of the 周报表: whether its report for the week arrived (read by the
+    /// clearance pipeline's `[inspection] weekly_runs`). School names only.
+    reports: Vec<SchoolReport>,
     outputs: Vec<String>,
+}
+
+/// One school's report for the week: `received` when this week's 学籍 export has rows of the
+/// school and, when the pipeline has an attendance source, its 实际在校学生数 is given.
+#[derive(Serialize)]
+struct SchoolReport {
+    school: String,
+    unit: String,
+    received: bool,
 }
 
 /// Runs a weekly pipeline: reads the sources, works out the week's changes, writes the run
@@ -234,6 +246,16 @@ pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
         notices_due: daily.due.len(),
         daily_rows: daily.rows.len(),
         persuasion_unmatched: daily.unmatched.len(),
+        reports: sheet
+            .units
+            .iter()
+            .flat_map(|u| &u.rows)
+            .map(|r| SchoolReport {
+                school: schools.list[r.school].name.clone(),
+                unit: schools.list[r.school].unit.clone(),
+                received: r.counts.roll > 0 && (!extra.has_attendance || r.attended),
+            })
+            .collect(),
         outputs,
     };
     report::write_json(&dir, "run.json", &m)?;
