@@ -395,26 +395,33 @@ pub fn closed_by_text(c: &Case) -> String {
     }
 }
 
-/// The content hash of the run's 学籍 and exemption input files (the data a closure's claim
-/// can be checked against): SHA-256 over the kind and SHA-256 of each such file, sorted, as
-/// 16 hex digits. Empty when the run read neither.
-pub fn data_hash(inputs: &Inputs, plan: &crate::plan::Plan) -> String {
-    use crate::sources::SourceKind;
+/// The content hash of the run's 学籍 and exemption records (the data a closure's claim can
+/// be checked against): SHA-256 over every field of every record as read, in input order, as
+/// 16 hex digits. A workbook saved again with the same rows hashes the same (its bytes differ:
+/// xlsx files carry their save time). Empty when the run read neither.
+pub fn data_hash(data: &Data) -> String {
     use sha2::{Digest, Sha256};
-    let mut parts: Vec<String> = inputs
-        .files
-        .iter()
-        .filter_map(|f| {
-            let kind = plan.sources.get(f.source)?.kind;
-            matches!(kind, SourceKind::Enrollment | SourceKind::Exemption).then(|| format!("{kind:?}|{}", f.sha256))
-        })
-        .collect();
-    if parts.is_empty() {
+    use std::fmt::Write as _;
+    if data.enrollment.is_empty() && data.exemptions.is_empty() {
         return String::new();
     }
-    parts.sort();
-    let digest = Sha256::digest(parts.join("\n").as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    /// Feeds formatted text straight into the hasher, without building one large string.
+    struct Feed(Sha256);
+    impl std::fmt::Write for Feed {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut feed = Feed(Sha256::new());
+    for r in &data.enrollment {
+        let _ = writeln!(feed, "{r:?}");
+    }
+    let _ = writeln!(feed, "--");
+    for r in &data.exemptions {
+        let _ = writeln!(feed, "{r:?}");
+    }
+    feed.0.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the data can check a closing outcome: 已在校就读并注册学籍 and 已劝返复学 (学籍),
@@ -457,7 +464,7 @@ const GONE_CORRECTED: &str = "已按此行更正清查表，原问题本次已�
 /// that is gone and unanswered is not carried: 变化情况 counts it as resolved. A closed case
 /// the rules raise again stays closed, unless a returned row gives it an outcome that does
 /// not settle it (then it is open again), or its closing outcome is one the data can check
-/// and this run's 学籍 and exemption files (`data_hash`, [`data_hash`]) differ from those of
+/// and this run's 学籍 and exemption records ([`data_hash`]) differ from those of
 /// the run that closed it: then it is reopened (`reopened`, with the reason in
 /// `closure_note`); from the same files the closure stands, marked [`AWAITS_NEW_DATA`].
 /// The cases are in ledger order on return.

@@ -181,7 +181,7 @@ pub fn run(args: Args) -> Result<()> {
         &label,
         plan.params.deadline(),
         &corrections,
-        &verify::data_hash(&inputs, &plan),
+        &verify::data_hash(&data),
         &mut verify_report,
     );
     for u in &verify_report.unmatched {
