@@ -541,12 +541,12 @@ fn sheet(
         2,
         3,
         &format!(
-            "{contacts}    （“数据显示”为 kcbx 按基准日 {} 的数据预填，标“{ON_SITE}”的由督查人员现场填写）",
+            "{contacts}\n（“数据显示”为 kcbx 按基准日 {} 的数据预填，标“{ON_SITE}”的由督查人员现场填写）",
             plan.params.as_of.format("%Y-%m-%d")
         ),
-        &f.subtitle,
+        &f.subtitle_wrap,
     )?;
-    ws.set_row_height(2, 30)?;
+    ws.set_row_height(2, 32)?;
     ws.merge_range(3, 0, 3, 1, "督查要点", &f.header)?;
     ws.write_string_with_format(3, 2, "督查情况记录", &f.header_fill)?;
     ws.write_string_with_format(3, 3, "备注", &f.header)?;
