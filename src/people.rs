@@ -15,7 +15,7 @@ use crate::normalize::address;
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
 use crate::plan::Plan;
 use crate::sources::enrollment::{self, Student};
-use crate::sources::{Data, SourceKind};
+use crate::sources::{Data, EnrollRec, SourceKind};
 
 /// Where a person first became known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -409,25 +409,7 @@ fn disability_recs(data: &Data) -> Vec<LinkRec> {
 /// The 学籍 students, each represented by its current record, prepared for linking.
 fn student_side(data: &Data) -> (Vec<Student>, link::Prepared) {
     let students = enrollment::students(&data.enrollment);
-    let recs: Vec<LinkRec> = students
-        .par_iter()
-        .map(|s| {
-            let r = &data.enrollment[s.current];
-            // Any valid ID among the student's rows.
-            let id =
-                s.records.iter().map(|&i| &data.enrollment[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
-            let addr = if r.hukou.town.is_some() { &r.hukou } else { r.current() };
-            LinkRec {
-                id,
-                name: r.name.clone(),
-                birth: r.birth,
-                sex: r.sex,
-                town: addr.town.clone(),
-                village: addr.village.clone(),
-                group: addr.group,
-            }
-        })
-        .collect();
+    let recs: Vec<LinkRec> = students.par_iter().map(|s| student_link_rec(s, &data.enrollment)).collect();
     (students, link::Prepared::new(recs))
 }
 
@@ -627,5 +609,22 @@ impl People {
             .filter(|&&i| !data.census[i].id.is_valid())
             .map(|&i| (i, data.census[i].id.status))
             .collect()
+    }
+}
+
+/// A 学籍 student as the link stage sees it: any valid ID among its rows; the name, birth
+/// date and sex of its current row, and that row's 户口所在地 (else 现住址).
+pub(crate) fn student_link_rec(student: &Student, recs: &[EnrollRec]) -> LinkRec {
+    let r = &recs[student.current];
+    let id = student.records.iter().map(|&i| &recs[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
+    let addr = if r.hukou.town.is_some() { &r.hukou } else { r.current() };
+    LinkRec {
+        id,
+        name: r.name.clone(),
+        birth: r.birth,
+        sex: r.sex,
+        town: addr.town.clone(),
+        village: addr.village.clone(),
+        group: addr.group,
     }
 }

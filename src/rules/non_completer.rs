@@ -86,7 +86,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     let school_towns = school_towns(ctx);
     // The same youth under two 学籍 records (a mistyped ID, a homophone name on one of
     // them) is one case: the records are de-duplicated as census listings are.
-    let link_recs: Vec<LinkRec> = alone.iter().map(|&(s, _)| link_rec(&ctx.people.students[s], recs)).collect();
+    let link_recs: Vec<LinkRec> =
+        alone.iter().map(|&(s, _)| crate::people::student_link_rec(&ctx.people.students[s], recs)).collect();
     for cluster in crate::link::dedupe(&link_recs, &ctx.plan.linkage) {
         let members = &cluster.members;
         let first = members.iter().copied().find(|&m| link_recs[m].id.is_valid()).unwrap_or(members[0]);
@@ -99,23 +100,6 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             case.evidence.push_str(&format!("；学籍中{}条记录为同一学生（{why}）", members.len()));
         }
         out.push(case);
-    }
-}
-
-/// A 学籍 student as the link stage sees it (any valid ID among its rows; 户口所在地, else
-/// 现住址, of its current row).
-fn link_rec(student: &Student, recs: &[EnrollRec]) -> LinkRec {
-    let r = &recs[student.current];
-    let id = student.records.iter().map(|&i| &recs[i].id).find(|id| id.is_valid()).unwrap_or(&r.id).clone();
-    let addr = if r.hukou.town.is_some() { &r.hukou } else { r.current() };
-    LinkRec {
-        id,
-        name: r.name.clone(),
-        birth: r.birth,
-        sex: r.sex,
-        town: addr.town.clone(),
-        village: addr.village.clone(),
-        group: addr.group,
     }
 }
 
