@@ -21,6 +21,8 @@ pub struct PastCase {
     pub case_id: String,
     pub problem: String,
     pub problem_label: String,
+    /// 区县 (empty in a district run, and in runs before the column existed).
+    pub district: String,
     pub town: String,
     pub village: String,
     pub name: String,
@@ -70,6 +72,7 @@ impl PastCase {
             problem,
             person: None,
             student: None,
+            district: self.district.clone(),
             town: self.town.clone(),
             village: self.village.clone(),
             group: self.group.clone(),
@@ -159,6 +162,7 @@ impl PastRun {
                 case_id: rec.get(id_col).unwrap_or("").to_string(),
                 problem: get(&rec, "problem"),
                 problem_label: get(&rec, "problem_label"),
+                district: get(&rec, "district"),
                 town: get(&rec, "town"),
                 village: get(&rec, "village"),
                 name: get(&rec, "name"),
@@ -208,15 +212,20 @@ impl PastRun {
     pub fn by_identity(&self) -> HashMap<String, &PastCase> {
         let mut map = HashMap::new();
         for c in &self.cases {
-            map.entry(identity(&c.problem_label, &c.name, &c.birth_date, &c.town, &c.village)).or_insert(c);
+            map.entry(identity(&c.problem_label, &c.name, &c.birth_date, &c.district, &c.town, &c.village))
+                .or_insert(c);
         }
         map
     }
 }
 
 /// What identifies a case apart from its id: problem, name, birth date and place.
-pub fn identity(problem_label: &str, name: &str, birth: &str, town: &str, village: &str) -> String {
-    format!("{problem_label}|{name}|{birth}|{town}|{village}")
+pub fn identity(problem_label: &str, name: &str, birth: &str, district: &str, town: &str, village: &str) -> String {
+    if district.is_empty() {
+        format!("{problem_label}|{name}|{birth}|{town}|{village}")
+    } else {
+        format!("{problem_label}|{name}|{birth}|{district}|{town}|{village}")
+    }
 }
 
 /// The latest complete earlier run in an output folder: the run folder (with a run.json and
@@ -285,6 +294,9 @@ pub struct DiffRow {
     pub case_id: String,
     /// For a change of type: the earlier case id.
     pub previous_case_id: String,
+    /// 区县 (empty in a district run).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub district: String,
     pub town: String,
     pub village: String,
     pub name: String,
@@ -297,6 +309,7 @@ pub struct Now<'a> {
     pub case_id: &'a str,
     pub person_ref: &'a str,
     pub closed: bool,
+    pub district: &'a str,
     pub town: &'a str,
     pub village: &'a str,
     pub name: &'a str,
@@ -311,6 +324,7 @@ impl<'a> Now<'a> {
             case_id: &c.case_id,
             person_ref: &c.person_ref,
             closed: c.history.closed,
+            district: &c.district,
             town: &c.town,
             village: &c.village,
             name: &c.name,
@@ -319,6 +333,7 @@ impl<'a> Now<'a> {
                 c.problem.label(),
                 &c.name,
                 &c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                &c.district,
                 &c.town,
                 &c.village,
             ),
@@ -330,11 +345,12 @@ impl<'a> Now<'a> {
             case_id: &c.case_id,
             person_ref: &c.person_ref,
             closed: c.closed,
+            district: &c.district,
             town: &c.town,
             village: &c.village,
             name: &c.name,
             problem_label: &c.problem_label,
-            identity: identity(&c.problem_label, &c.name, &c.birth_date, &c.town, &c.village),
+            identity: identity(&c.problem_label, &c.name, &c.birth_date, &c.district, &c.town, &c.village),
         }
     }
 }
@@ -346,8 +362,10 @@ pub fn diff(old: &[PastCase], new: &[Now]) -> Vec<DiffRow> {
     let old_open: Vec<&PastCase> = old.iter().filter(|c| !c.closed).collect();
     let new_open: Vec<&Now> = new.iter().filter(|c| !c.closed).collect();
     let old_ids: HashMap<&str, &PastCase> = old.iter().map(|c| (c.case_id.as_str(), c)).collect();
-    let old_identity: HashMap<String, &PastCase> =
-        old.iter().map(|c| (identity(&c.problem_label, &c.name, &c.birth_date, &c.town, &c.village), c)).collect();
+    let old_identity: HashMap<String, &PastCase> = old
+        .iter()
+        .map(|c| (identity(&c.problem_label, &c.name, &c.birth_date, &c.district, &c.town, &c.village), c))
+        .collect();
     // The earlier case each open case continues: same id, else same identity (an ID corrected
     // between the runs changes the case id but not the case).
     let continued: Vec<Option<&PastCase>> = new_open
@@ -390,6 +408,7 @@ pub fn diff(old: &[PastCase], new: &[Now]) -> Vec<DiffRow> {
                 change: Change::Resolved,
                 case_id: o.case_id.clone(),
                 previous_case_id: o.case_id.clone(),
+                district: o.district.clone(),
                 town: o.town.clone(),
                 village: o.village.clone(),
                 name: o.name.clone(),
@@ -398,7 +417,15 @@ pub fn diff(old: &[PastCase], new: &[Now]) -> Vec<DiffRow> {
             });
         }
     }
-    rows.sort_by(|a, b| (&a.town, &a.village, a.change, &a.case_id).cmp(&(&b.town, &b.village, b.change, &b.case_id)));
+    rows.sort_by(|a, b| {
+        (&a.district, &a.town, &a.village, a.change, &a.case_id).cmp(&(
+            &b.district,
+            &b.town,
+            &b.village,
+            b.change,
+            &b.case_id,
+        ))
+    });
     rows
 }
 
@@ -407,6 +434,7 @@ fn row(change: Change, c: &Now, old: Option<&PastCase>) -> DiffRow {
         change,
         case_id: c.case_id.to_string(),
         previous_case_id: old.map(|o| o.case_id.clone()).unwrap_or_default(),
+        district: c.district.to_string(),
         town: c.town.to_string(),
         village: c.village.to_string(),
         name: c.name.to_string(),

@@ -7,6 +7,7 @@
 //! subcommand.
 
 pub mod cmd;
+pub mod district;
 pub mod error;
 pub mod frame;
 pub mod history;

@@ -105,6 +105,10 @@ pub struct Person {
     pub name: Text,
     pub sex: Option<Sex>,
     pub birth: Option<NaiveDate>,
+    /// 区县 (empty in a district run, [`crate::district`]).
+    pub district: Text,
+    /// Set when the district was inferred (from an address or the ID's region code).
+    pub district_inferred: Option<crate::district::Inferred>,
     pub town: Text,
     pub village: Text,
     pub group_text: Text,
@@ -137,6 +141,8 @@ impl Person {
             name: Text::default(),
             sex: None,
             birth: None,
+            district: Text::default(),
+            district_inferred: None,
             town: Text::default(),
             village: Text::default(),
             group_text: Text::default(),
@@ -157,15 +163,22 @@ impl Person {
             name: self.name.clone(),
             birth: self.birth,
             sex: self.sex,
-            town: non_empty(&self.town),
-            village: non_empty(&self.village),
+            town: link_key(&self.district, &self.town),
+            village: link_key(&self.district, &self.village),
             group: address::parse_group(&self.group_text),
         }
     }
 }
 
-fn non_empty(s: &str) -> Option<Text> {
-    (!s.is_empty()).then(|| s.into())
+use crate::district::link_key;
+
+/// The district a source row was placed in by inference, if it was.
+fn inferred(data: &Data, prov: crate::table::Prov) -> Option<crate::district::Inferred> {
+    if data.districts.inferred.is_empty() {
+        None
+    } else {
+        data.districts.inferred.get(&prov).copied()
+    }
 }
 
 /// Everyone, and the 学籍 students.
@@ -175,8 +188,9 @@ pub struct People {
     pub students: Vec<Student>,
     /// For each student, the person it is linked to.
     pub student_owner: Vec<Option<usize>>,
-    /// The district's towns (from the census), canonical.
-    pub towns: Vec<String>,
+    /// The towns of the census, canonical: (district, town), the district empty in a
+    /// district run.
+    pub towns: Vec<(Text, Text)>,
 }
 
 /// Links every source into people. Deterministic for the same inputs.
@@ -221,6 +235,8 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             p.name = r.name.clone();
             p.sex = r.sex;
             p.birth = r.birth;
+            p.district = r.district.clone();
+            p.district_inferred = inferred(data, r.prov);
             p.town = r.town.clone();
             p.village = r.village.clone();
             p.group_text = r.group_text.clone();
@@ -241,6 +257,8 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             p.name = r.name.clone();
             p.sex = r.sex;
             p.birth = r.birth;
+            p.district = r.district.clone();
+            p.district_inferred = inferred(data, r.prov);
             p.town = if r.town.is_empty() { r.address.town.clone().unwrap_or_default() } else { r.town.clone() };
             p.village =
                 if r.village.is_empty() { r.address.village.clone().unwrap_or_default() } else { r.village.clone() };
@@ -258,8 +276,8 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
                 name: r.name.clone(),
                 birth: r.birth,
                 sex: r.sex,
-                town: non_empty(&r.town),
-                village: non_empty(&r.village),
+                town: link_key(&r.district, &r.town),
+                village: link_key(&r.district, &r.village),
                 group: None,
             }
         })
@@ -278,6 +296,8 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             p.name = r.name.clone();
             p.sex = r.sex;
             p.birth = r.birth;
+            p.district = r.district.clone();
+            p.district_inferred = inferred(data, r.prov);
             p.town = r.town.clone();
             p.village = r.village.clone();
         },
@@ -292,8 +312,8 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
             name: r.name.clone(),
             birth: r.birth,
             sex: r.sex,
-            town: non_empty(&r.town),
-            village: non_empty(&r.village),
+            town: link_key(&r.district, &r.town),
+            village: link_key(&r.district, &r.village),
             group: None,
         })
         .collect();
@@ -353,10 +373,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         });
     }
 
-    let mut towns: Vec<&str> = data.census.par_iter().map(|c| c.town.as_str()).filter(|t| !t.is_empty()).collect();
+    let mut towns: Vec<(&str, &str)> =
+        data.census.par_iter().map(|c| (c.district.as_str(), c.town.as_str())).filter(|t| !t.1.is_empty()).collect();
     towns.par_sort_unstable();
     towns.dedup();
-    let towns: Vec<String> = towns.into_iter().map(str::to_string).collect();
+    let towns: Vec<(Text, Text)> = towns.into_iter().map(|(d, t)| (d.into(), t.into())).collect();
     // A valid ID held by two people (same number, names that disagree) is a data fault in
     // itself, and the two must still get distinct case ids.
     let mut held: Vec<(&str, usize)> =
@@ -382,8 +403,8 @@ fn poverty_recs(data: &Data) -> Vec<LinkRec> {
             name: r.name.clone(),
             birth: r.birth,
             sex: r.sex,
-            town: non_empty(&r.town),
-            village: non_empty(&r.village),
+            town: link_key(&r.district, &r.town),
+            village: link_key(&r.district, &r.village),
             group: address::parse_group(&r.group_text),
         })
         .collect()
@@ -399,8 +420,14 @@ fn disability_recs(data: &Data) -> Vec<LinkRec> {
             name: r.name.clone(),
             birth: r.birth,
             sex: r.sex,
-            town: non_empty(&r.town).or_else(|| r.address.town.clone()),
-            village: non_empty(&r.village).or_else(|| r.address.village.clone()),
+            town: link_key(
+                &r.district,
+                if r.town.is_empty() { r.address.town.as_deref().unwrap_or("") } else { &r.town },
+            ),
+            village: link_key(
+                &r.district,
+                if r.village.is_empty() { r.address.village.as_deref().unwrap_or("") } else { &r.village },
+            ),
             group: r.address.group,
         })
         .collect()
@@ -424,8 +451,8 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig, extra: usiz
             name: c.name.clone(),
             birth: c.birth,
             sex: c.sex,
-            town: non_empty(&c.town),
-            village: non_empty(&c.village),
+            town: link_key(&c.district, &c.town),
+            village: link_key(&c.district, &c.village),
             group: c.group,
         })
         .collect();
@@ -451,6 +478,8 @@ fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig, extra: usiz
         person.id = id;
         person.name = p.name.clone();
         person.birth = birth;
+        person.district = p.district.clone();
+        person.district_inferred = inferred(data, p.prov);
         person.town = p.town.clone();
         person.village = p.village.clone();
         person.group_text = p.group_text.clone();
@@ -623,8 +652,8 @@ pub(crate) fn student_link_rec(student: &Student, recs: &[EnrollRec]) -> LinkRec
         name: r.name.clone(),
         birth: r.birth,
         sex: r.sex,
-        town: addr.town.clone(),
-        village: addr.village.clone(),
+        town: addr.town.as_deref().and_then(|t| link_key(&r.home_district, t)),
+        village: addr.village.as_deref().and_then(|v| link_key(&r.home_district, v)),
         group: addr.group,
     }
 }

@@ -16,43 +16,46 @@ use crate::rules::Case;
 use crate::sources::Data;
 use crate::table::Inputs;
 
-/// Village → the towns that list it, from every record that gives both.
+/// (District, village) → the towns that list it, from every record that gives both (the
+/// district is empty in a district run: villages of two districts never place each other).
 #[derive(Debug, Default)]
 pub struct VillageTowns {
-    towns: HashMap<String, BTreeSet<String>>,
+    towns: HashMap<(String, String), BTreeSet<String>>,
 }
 
 impl VillageTowns {
     /// Collects the (village, town) pairs of the census, the poverty register, the
     /// disability list, the 送教上门 roster and the exemption list.
     pub fn of(data: &Data) -> Self {
-        let mut towns: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let mut towns: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
         let pairs = data
             .census
             .iter()
-            .map(|r| (&r.village, &r.town))
-            .chain(data.poverty.iter().map(|r| (&r.village, &r.town)))
-            .chain(data.disability.iter().map(|r| (&r.village, &r.town)))
-            .chain(data.visits.iter().map(|r| (&r.village, &r.town)))
-            .chain(data.exemptions.iter().map(|r| (&r.village, &r.town)));
-        let mut last: Option<(&str, &str)> = None;
-        for (village, town) in pairs {
+            .map(|r| (&r.district, &r.village, &r.town))
+            .chain(data.poverty.iter().map(|r| (&r.district, &r.village, &r.town)))
+            .chain(data.disability.iter().map(|r| (&r.district, &r.village, &r.town)))
+            .chain(data.visits.iter().map(|r| (&r.district, &r.village, &r.town)))
+            .chain(data.exemptions.iter().map(|r| (&r.district, &r.village, &r.town)));
+        let mut last: Option<(&str, &str, &str)> = None;
+        for (district, village, town) in pairs {
             if village.is_empty() || town.is_empty() {
                 continue;
             }
             // Rows come village by village: one look-up per run of rows.
-            if last == Some((village.as_str(), town.as_str())) {
+            let here = Some((district.as_str(), village.as_str(), town.as_str()));
+            if last == here {
                 continue;
             }
-            last = Some((village.as_str(), town.as_str()));
-            towns.entry(village.to_string()).or_default().insert(town.to_string());
+            last = here;
+            towns.entry((district.to_string(), village.to_string())).or_default().insert(town.to_string());
         }
         VillageTowns { towns }
     }
 
-    /// The one town that has this village; None when no town or several have it.
-    pub fn town_of(&self, village: &str) -> Option<&str> {
-        let set = self.towns.get(village)?;
+    /// The one town of the district that has this village; None when no town or several
+    /// have it.
+    pub fn town_of(&self, district: &str, village: &str) -> Option<&str> {
+        let set = self.towns.get(&(district.to_string(), village.to_string()))?;
         (set.len() == 1).then(|| set.iter().next().map(String::as_str)).flatten()
     }
 }
@@ -63,7 +66,7 @@ pub fn infer_towns(persons: &mut [Person], data: &Data) -> usize {
     let map = VillageTowns::of(data);
     let mut placed = 0;
     for p in persons.iter_mut().filter(|p| p.town.is_empty() && !p.village.is_empty()) {
-        if let Some(town) = map.town_of(&p.village) {
+        if let Some(town) = map.town_of(&p.district, &p.village) {
             p.town = town.into();
             p.town_from_village = true;
             placed += 1;

@@ -110,6 +110,9 @@ struct RawSource {
     #[serde(default)]
     columns: BTreeMap<Spanned<String>, String>,
     snapshot: Option<Snapshot>,
+    /// 区县 of every file: a name (`"荣昌区"`), or `"*"`: the folder the first wildcard of
+    /// the glob matches (`大清查/*/*.xlsx` → the folder under 大清查).
+    district: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -247,6 +250,19 @@ pub struct SourcePlan {
     /// canonical field → header text, from `[sources.columns]`.
     pub columns: BTreeMap<&'static str, String>,
     pub snapshot: Option<Snapshot>,
+    /// The district the source's files belong to, where their rows name none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub district: Option<DistrictDecl>,
+}
+
+/// A `[[sources]]` entry's `district`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistrictDecl {
+    /// One district for every file (canonical name).
+    Named(String),
+    /// The folder the first wildcard folder of the matching glob stands for.
+    Folder,
 }
 
 /// CLI values that take precedence over the pipeline file.
@@ -428,8 +444,22 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
         if src.header_row == Some(0) {
             problems.push(format!("{here}：header_row 从 1 开始计数 (header_row starts at 1)"));
         }
+        let district = match src.district.as_deref().map(str::trim) {
+            None => None,
+            Some("*") => Some(DistrictDecl::Folder),
+            Some(name) => {
+                let canon = crate::normalize::address::canon_district(name);
+                if canon.is_empty() {
+                    problems.push(format!("{here}：district 为空；写区县名（如 \"荣昌区\"），或 \"*\" 表示按文件夹名"));
+                    None
+                } else {
+                    Some(DistrictDecl::Named(canon))
+                }
+            }
+        };
         sources.push(SourcePlan {
             kind: src.kind,
+            district,
             patterns,
             sheets,
             header_row: src.header_row,

@@ -484,7 +484,7 @@ pub fn apply_outcomes(
     let previous_label = previous.map(|r| r.label.as_str()).unwrap_or_default();
     let identity_of = |c: &Case| {
         let birth = c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        history::identity(c.problem.label(), &c.name, &birth, &c.town, &c.village)
+        history::identity(c.problem.label(), &c.name, &birth, &c.district, &c.town, &c.village)
     };
     // History first: first seen, times returned, closure, last outcome. A raised case
     // continues the earlier case of the same id, else of the same identity.
@@ -567,7 +567,14 @@ pub fn apply_outcomes(
                     past.get(id).copied()
                 })?;
                 now_identity
-                    .get(&history::identity(&old.problem_label, &old.name, &old.birth_date, &old.town, &old.village))
+                    .get(&history::identity(
+                        &old.problem_label,
+                        &old.name,
+                        &old.birth_date,
+                        &old.district,
+                        &old.town,
+                        &old.village,
+                    ))
                     .copied()
             });
         let Some(i) = target else {

@@ -8,6 +8,7 @@ mod hostile;
 mod util;
 
 mod bench_log;
+mod districts;
 mod inspection;
 mod ledger_workbooks;
 mod link_data;

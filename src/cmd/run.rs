@@ -117,6 +117,20 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     progress::begin("normalize", None);
     let mut data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
+    data.districts = crate::district::assign(&mut data, &inputs, &plan);
+    if data.districts.multi {
+        say(&format!(
+            "本次运行含 {} 个区县：{}；问题台账按区县分文件夹 (districts)",
+            data.districts.names.len(),
+            data.districts.names.join("、")
+        ));
+        if data.districts.unknown > 0 {
+            say(&format!(
+                "注意：{} 行记录未能确定区县（无区县列、管线未声明、身份证号前六位也无法对应）(records without a district)",
+                data.districts.unknown
+            ));
+        }
+    }
     let unknown = sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut inputs);
     if unknown > 0 {
         say(&format!(

@@ -4,7 +4,7 @@
 //! Why it is built this way: in a city (1.5 million census rows, towns of the same name in
 //! several districts) one `town_surname` block can hold thousands of records, and the
 //! residue of a linkage meets hundreds of millions of candidate pairs. Each index entry
-//! therefore carries a copy of the record's [`Hot`] part (52 bytes, no pointers), so that
+//! therefore carries a copy of the record's [`Hot`] part (56 bytes, no pointers), so that
 //! walking a block reads memory in order; a pair is first judged on an upper bound of its
 //! score — every level but the name's exactly (the birth date's and the ID's first, most
 //! pairs stop there), the name's at its best possible weight unless one name is missing
@@ -33,20 +33,33 @@ const SLACK: f64 = 1e-6;
 /// surname, or the interned pinyin key. Equal numbers: equal keys.
 pub(crate) fn key(block: BlockKey, h: &Hot) -> Option<u64> {
     match block {
-        BlockKey::BirthDate => h.birth.map(|d| i64::from(chrono::Datelike::num_days_from_ce(&d)) as u64),
+        BlockKey::BirthDate => h.birth.map(|d| {
+            let days = i64::from(chrono::Datelike::num_days_from_ce(&d)) as u32;
+            within(h, u64::from(days))
+        }),
+        // The town key carries the district already.
         BlockKey::TownSurname => {
             (h.town != NONE && h.surname != NONE).then(|| (u64::from(h.town) << 32) | u64::from(h.surname))
         }
-        BlockKey::NamePinyin => (h.pinyin != NONE).then_some(u64::from(h.pinyin)),
+        BlockKey::NamePinyin => (h.pinyin != NONE).then(|| within(h, u64::from(h.pinyin))),
+    }
+}
+
+/// A 32-bit key within the record's district (as it is where there is none: a district run).
+fn within(h: &Hot, key: u64) -> u64 {
+    if h.district == NONE {
+        key
+    } else {
+        (u64::from(h.district) << 32) | key
     }
 }
 
 /// Whether two records share `block`'s key: [`key`] equal on both, without computing it.
 fn same_key(block: BlockKey, a: &Hot, b: &Hot) -> bool {
     match block {
-        BlockKey::BirthDate => a.birth.is_some() && a.birth == b.birth,
+        BlockKey::BirthDate => a.birth.is_some() && a.birth == b.birth && a.district == b.district,
         BlockKey::TownSurname => a.town != NONE && a.surname != NONE && a.town == b.town && a.surname == b.surname,
-        BlockKey::NamePinyin => a.pinyin != NONE && a.pinyin == b.pinyin,
+        BlockKey::NamePinyin => a.pinyin != NONE && a.pinyin == b.pinyin && a.district == b.district,
     }
 }
 

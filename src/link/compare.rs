@@ -30,7 +30,7 @@ impl Prep {
     }
 }
 
-/// Everything but the name readings, in 52 bytes and without pointers: the fuzzy tier
+/// Everything but the name readings, in 56 bytes and without pointers: the fuzzy tier
 /// copies it into its block lists and decides most candidate pairs from it alone, reading
 /// memory in order (see [`super::block`]). Texts are interned ([`intern`]): equal numbers
 /// are equal texts.
@@ -43,6 +43,10 @@ pub(crate) struct Hot {
     pub name: u32,
     /// [`NameKey::sound_mask`] of the name.
     pub sound: u32,
+    /// The district of the record's town or village key ([`crate::district::of_key`]), or
+    /// [`NONE`] (always in a district run): the birth-date and pinyin blocks are per
+    /// district, so two districts' records meet only by ID or by an address key.
+    pub district: u32,
     /// Town stem ([`town_stem`]) and village stem ([`village_stem`]), or [`NONE`].
     pub town: u32,
     pub village: u32,
@@ -65,6 +69,7 @@ impl Default for Hot {
             birth: None,
             name: 0,
             sound: 0,
+            district: NONE,
             town: NONE,
             village: NONE,
             group: NONE,
@@ -86,6 +91,10 @@ impl Hot {
             birth: rec.birth,
             name: name_hash(&rec.name),
             sound: name.sound_mask(),
+            district: nonempty(&rec.town)
+                .or(nonempty(&rec.village))
+                .and_then(crate::district::of_key)
+                .map_or(NONE, intern),
             town: nonempty(&rec.town).map_or(NONE, |t| intern(town_stem(t))),
             village: nonempty(&rec.village).map_or(NONE, |v| intern(village_stem(v))),
             group: rec.group.unwrap_or(NONE),
@@ -532,8 +541,8 @@ mod tests {
 
     /// The block lists copy [`Hot`] for every record: it stays small and pointer-free.
     #[test]
-    fn hot_part_is_52_bytes() {
-        assert_eq!(std::mem::size_of::<Hot>(), 52);
+    fn hot_part_is_56_bytes() {
+        assert_eq!(std::mem::size_of::<Hot>(), 56);
     }
 
     /// The quick test never calls a pair "different" that any other level fits.

@@ -26,6 +26,60 @@ pub fn canon_town(raw: &str) -> String {
     s.to_string()
 }
 
+/// Canonical district (区县) name: `重庆市荣昌区` → `荣昌区`, `荣昌区教委` stays as written
+/// (callers compare with [`same_district`]). The province or city in front is dropped.
+pub fn canon_district(raw: &str) -> String {
+    let s = super::compact(raw);
+    let mut s = s.as_str();
+    for p in ["中国", "重庆市", "重庆"] {
+        s = s.strip_prefix(p).unwrap_or(s);
+    }
+    // 四川省泸州市泸县: everything up to the last 省 / 市 with a district after it.
+    for marker in ["省", "自治区", "市", "自治州", "州", "盟"] {
+        if let Some(pos) = find(s, marker) {
+            let rest = &s[pos + marker.len()..];
+            if rest.chars().count() >= 2 && (rest.ends_with('区') || rest.ends_with('县') || rest.ends_with('市')) {
+                s = rest;
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// District names compare equal with or without their 区 / 县 / 市 / 自治县 suffix (荣昌区 and
+/// the older 荣昌县 are one place).
+pub fn district_stem(d: &str) -> &str {
+    for suffix in ["自治县", "新区", "区", "县", "市"] {
+        if let Some(stem) = d.strip_suffix(suffix) {
+            if stem.chars().count() >= 1 {
+                return stem;
+            }
+        }
+    }
+    d
+}
+
+/// Whether two canonical district names name the same district.
+pub fn same_district(a: &str, b: &str) -> bool {
+    district_stem(a) == district_stem(b)
+}
+
+/// The district an address text names before its town (`重庆市永川区卫星湖街道…` →
+/// `永川区`), among `known` (canonical names); None when it names none of them.
+pub fn district_in<'k>(text: &str, known: &'k [String]) -> Option<&'k str> {
+    let s = super::compact(text);
+    // The district comes first: look only at the head of the text.
+    let head: String = s.chars().take(12).collect();
+    known
+        .iter()
+        .filter(|k| {
+            let stem = district_stem(k);
+            !stem.is_empty() && ["区", "县", "市"].iter().any(|suffix| head.contains(&format!("{stem}{suffix}")))
+        })
+        .max_by_key(|k| k.len())
+        .map(String::as_str)
+}
+
 /// Canonical village name: `新峰村委会` → `新峰村`, `大南社区居委会` → `大南社区`.
 pub fn canon_village(raw: &str) -> String {
     let s = super::compact(raw);

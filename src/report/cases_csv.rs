@@ -46,6 +46,7 @@ pub const COLUMNS: &[&str] = &[
     "person_ref",
     "closure_note",
     "closure_data",
+    "district",
 ];
 
 /// One case as the row of cases.csv / cases.xlsx, in [`COLUMNS`] order.
@@ -107,6 +108,7 @@ pub fn record(c: &Case, inputs: &Inputs, as_of: chrono::NaiveDate) -> Vec<String
         c.person_ref.clone(),
         c.history.closure_note.clone(),
         c.history.closure_data.clone(),
+        c.district.clone(),
     ]
 }
 

@@ -50,7 +50,8 @@ const COLUMNS: &[(&str, f64)] = &[
 /// The status of every census/poverty child of the window and the 待入学 cohort, by town.
 /// `cases` includes closed ones: a child whose case a town closed shows the town's finding
 /// (已销号：核实结果) unless the data now establish a status.
-pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMap<String, Vec<ChildRow>> {
+/// Keyed by (district, town), the district empty in a district run.
+pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMap<(String, String), Vec<ChildRow>> {
     let mut problems: BTreeMap<usize, Vec<&Case>> = BTreeMap::new();
     for c in cases {
         if let Some(p) = c.person {
@@ -70,7 +71,22 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
                 return None;
             }
             let raised = problems.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-            let (school, grade) = f.current.map(|r| (r.school.to_string(), r.grade.to_string())).unwrap_or_default();
+            // A school of another district of the run (a 县外就读 the run verified) is named
+            // with its district.
+            let (school, grade) = f
+                .current
+                .map(|r| {
+                    let school = if !r.district.is_empty()
+                        && r.district != p.district
+                        && !r.school.starts_with(r.district.as_str())
+                    {
+                        format!("{} {}", r.district, r.school)
+                    } else {
+                        r.school.to_string()
+                    };
+                    (school, r.grade.to_string())
+                })
+                .unwrap_or_default();
             let placement = |c: &&&Case| {
                 matches!(
                     c.problem,
@@ -139,9 +155,10 @@ pub fn rows_by_town(people: &People, facts: &[Facts], cases: &[Case]) -> BTreeMa
             Some(ChildRow { person: i, poverty: f.poverty, disability, status, school, grade, note })
         })
         .collect();
-    let mut out: BTreeMap<String, Vec<ChildRow>> = BTreeMap::new();
+    let mut out: BTreeMap<(String, String), Vec<ChildRow>> = BTreeMap::new();
     for row in rows {
-        out.entry(people.persons[row.person].town.to_string()).or_default().push(row);
+        let p = &people.persons[row.person];
+        out.entry((p.district.to_string(), p.town.to_string())).or_default().push(row);
     }
     out.par_iter_mut().for_each(|(_, rows)| {
         rows.sort_by(|a, b| {

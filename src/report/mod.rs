@@ -103,13 +103,28 @@ fn xlsx_err(path: &Path) -> impl FnOnce(rust_xlsxwriter::XlsxError) -> Error + '
     move |e| Error::io(format!("无法写入 {}", path.display()), std::io::Error::other(e.to_string()))
 }
 
-/// Cases grouped by town, in ledger order.
-pub fn by_town(cases: &[Case]) -> BTreeMap<&str, Vec<&Case>> {
-    let mut map: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
+/// A town of the run: (district, town), the district empty in a district run.
+pub type TownKey<'a> = (&'a str, &'a str);
+
+/// Cases grouped by (district, town), in ledger order.
+pub fn by_town(cases: &[Case]) -> BTreeMap<TownKey<'_>, Vec<&Case>> {
+    let mut map: BTreeMap<TownKey, Vec<&Case>> = BTreeMap::new();
     for c in cases {
-        map.entry(c.town.as_str()).or_default().push(c);
+        map.entry((c.district.as_str(), c.town.as_str())).or_default().push(c);
     }
     map
+}
+
+/// The folder of a district's workbooks under `dir`: `dir/<区县>` in a run of several
+/// districts, `dir` itself in a district run; and its relative prefix (`荣昌区/` or empty).
+fn district_dir(dir: &Path, district: &str) -> Result<(PathBuf, String)> {
+    if district.is_empty() {
+        return Ok((dir.to_path_buf(), String::new()));
+    }
+    let sub = ledger::safe_file(district);
+    let path = dir.join(&sub);
+    fs::create_dir_all(&path).map_err(io_err(&path))?;
+    Ok((path, format!("{sub}/")))
 }
 
 /// The towns that get a 问题台账, each with its cases (open and closed) in ledger order:
@@ -120,18 +135,19 @@ pub fn ledger_towns<'a>(
     cases: &'a [Case],
     changes: &'a [crate::history::DiffRow],
     data: &'a crate::sources::Data,
-) -> BTreeMap<&'a str, Vec<&'a Case>> {
-    let mut map: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
-    let mut last = "";
+) -> BTreeMap<TownKey<'a>, Vec<&'a Case>> {
+    let mut map: BTreeMap<TownKey, Vec<&Case>> = BTreeMap::new();
+    let mut last = ("", "");
     // Census rows come town by town: one look-up per run of rows.
     for r in &data.census {
-        if r.town != last && !r.town.is_empty() {
-            map.entry(r.town.as_str()).or_default();
-            last = r.town.as_str();
+        let key = (r.district.as_str(), r.town.as_str());
+        if key != last && !r.town.is_empty() {
+            map.entry(key).or_default();
+            last = key;
         }
     }
     for r in changes {
-        map.entry(r.town.as_str()).or_default();
+        map.entry((r.district.as_str(), r.town.as_str())).or_default();
     }
     for (town, list) in by_town(cases) {
         map.entry(town).or_default().extend(list);
@@ -143,21 +159,25 @@ pub fn ledger_towns<'a>(
 /// the relative paths written.
 fn write_ledger(
     ledger_dir: &Path,
-    town: &str,
+    (district, town): TownKey,
     cases: &[&Case],
     changes: &[crate::history::DiffRow],
     plan: &Plan,
 ) -> Result<Vec<String>> {
+    let (dir, sub) = district_dir(ledger_dir, district)?;
     let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
-    let path = ledger_dir.join(&name);
-    let town_changes: Vec<&crate::history::DiffRow> = changes.iter().filter(|r| r.town == town).collect();
-    ledger::write_town(&path, town, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
-    let mut files = vec![format!("问题台账/{name}")];
+    let path = dir.join(&name);
+    let town_changes: Vec<&crate::history::DiffRow> =
+        changes.iter().filter(|r| r.town == town && r.district == district).collect();
+    // Titles name the district too where there are several (荣昌区昌元街道…).
+    let unit = format!("{district}{town}");
+    ledger::write_town(&path, &unit, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
+    let mut files = vec![format!("问题台账/{sub}{name}")];
     if plan.per_village {
-        let vdir = ledger_dir.join(ledger::safe_file(town));
+        let vdir = dir.join(ledger::safe_file(town));
         fs::create_dir_all(&vdir).map_err(io_err(&vdir))?;
-        ledger::write_villages(&vdir, town, cases, plan).map_err(xlsx_err(&vdir))?;
-        files.push(format!("问题台账/{}/", ledger::safe_file(town)));
+        ledger::write_villages(&vdir, &unit, cases, plan).map_err(xlsx_err(&vdir))?;
+        files.push(format!("问题台账/{sub}{}/", ledger::safe_file(town)));
     }
     Ok(files)
 }
@@ -185,10 +205,10 @@ pub fn write_json(dir: &RunDir, name: &str, value: &impl serde::Serialize) -> Re
 
 /// One workbook (or pair of CSVs) of the report stage.
 enum Job<'a> {
-    Ledger(&'a str, &'a [&'a Case]),
+    Ledger(TownKey<'a>, &'a [&'a Case]),
     Summary,
     Dropouts,
-    Children(&'a str, &'a [children::ChildRow]),
+    Children(TownKey<'a>, &'a [children::ChildRow]),
     Csvs,
     /// A 学校问题清单: 学区, school, its roster entry, its cases.
     School(&'a str, &'a str, Option<&'a crate::schools::Entry>, Vec<&'a Case>),
@@ -223,8 +243,8 @@ pub fn write_all(
     fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
     let children_dir = dir.path("适龄儿童台账");
     fs::create_dir_all(&children_dir).map_err(io_err(&children_dir))?;
-    let towns: Vec<(&str, Vec<&Case>)> = ledger_towns(cases, changes, data).into_iter().collect();
-    let child_rows: Vec<(String, Vec<children::ChildRow>)> =
+    let towns: Vec<(TownKey, Vec<&Case>)> = ledger_towns(cases, changes, data).into_iter().collect();
+    let child_rows: Vec<((String, String), Vec<children::ChildRow>)> =
         children::rows_by_town(people, facts, cases).into_iter().collect();
     let open = || cases.iter().filter(|c| !c.history.closed);
 
@@ -234,15 +254,15 @@ pub fn write_all(
     let mut jobs: Vec<(Job, usize)> = Vec::new();
     for (town, list) in &towns {
         // A ledger with no case still has its sheets to write.
-        jobs.push((Job::Ledger(town, list), 90 * list.len() + 200));
+        jobs.push((Job::Ledger(*town, list), 90 * list.len() + 200));
     }
     jobs.push((Job::Summary, 20 * cases.len()));
     jobs.push((
         Job::Dropouts,
         30 * open().filter(|c| matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled)).count(),
     ));
-    for (town, rows) in &child_rows {
-        jobs.push((Job::Children(town, rows), 10 * rows.len()));
+    for ((district, town), rows) in &child_rows {
+        jobs.push((Job::Children((district, town), rows), 10 * rows.len()));
     }
     jobs.push((Job::Csvs, 40 * cases.len()));
     // The school lists, 学区 by 学区 in roster order, then the 学区 workbooks.
@@ -290,11 +310,13 @@ pub fn write_all(
                 dropouts::write(&path, &open, people, data, plan).map_err(xlsx_err(&path))?;
                 Ok(vec!["辍学学生花名册.xlsx".to_string()])
             }
-            Job::Children(town, rows) => {
+            Job::Children((district, town), rows) => {
+                let (dir, sub) = district_dir(&children_dir, district)?;
                 let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
-                let path = children_dir.join(&name);
-                children::write_town(&path, town, rows, people, plan).map_err(xlsx_err(&path))?;
-                Ok(vec![format!("适龄儿童台账/{name}")])
+                let path = dir.join(&name);
+                children::write_town(&path, &format!("{district}{town}"), rows, people, plan)
+                    .map_err(xlsx_err(&path))?;
+                Ok(vec![format!("适龄儿童台账/{sub}{name}")])
             }
             Job::Csvs => write_csvs(dir, cases, inputs, plan),
             Job::School(unit, school, entry, ref list) => {

@@ -34,8 +34,21 @@ pub fn write(
     let title = format!("{}问题汇总（基准日 {}）", plan.name, as_of.format("%Y-%m-%d"));
     let mut wb = xlsx::workbook(&title, as_of);
     let f = Formats::new();
-    let towns: Vec<String> = cases.iter().map(|c| c.town.clone()).collect();
-    cross_table(&mut wb, &f, "镇街汇总", "镇街", &title, cases, &towns, false)?;
+    // Several districts: districts × problem types first, then the towns under their
+    // district's name (昌元街道 of two districts are two rows).
+    let multi = cases.iter().any(|c| !c.district.is_empty());
+    if multi {
+        let districts: Vec<String> = cases
+            .iter()
+            .map(|c| if c.district.is_empty() { "区县不详".to_string() } else { c.district.clone() })
+            .collect();
+        cross_table(&mut wb, &f, "区县汇总", "区县", &title, cases, &districts, false)?;
+    }
+    let towns: Vec<String> = cases
+        .iter()
+        .map(|c| if multi && !c.town.is_empty() { format!("{} {}", c.district, c.town) } else { c.town.clone() })
+        .collect();
+    cross_table(&mut wb, &f, "镇街汇总", if multi { "区县 镇街" } else { "镇街" }, &title, cases, &towns, false)?;
     // A school is one of a 学籍 record behind the case; the census's 就读学校 column holds
     // claims (「江苏昆山」, 「随父母在外就读」), not schools, and is not listed here.
     let schools: Vec<String> = cases

@@ -12,7 +12,7 @@
 
 use super::{case_id, Case, Ctx, Problem};
 use crate::people::Origin;
-use crate::sources::enrollment::in_towns;
+use crate::sources::enrollment::census_town;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     let towns = &ctx.people.towns;
@@ -34,18 +34,24 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             continue;
         }
         let r = &recs[student.current];
-        let same_town = |t: &str, a: Option<&str>| a.is_some_and(|a| crate::normalize::address::same_town(t, a));
-        let (town, village, group) = if in_towns(&r.hukou, towns) || in_towns(r.current(), towns) {
-            let addr = if in_towns(&r.hukou, towns) { &r.hukou } else { r.current() };
-            let town = towns.iter().find(|t| same_town(t, addr.town.as_deref())).cloned().unwrap_or_default();
+        // The census of the district the household is registered in (户口所在地, else the
+        // ID's region code, else the school's district): a student of another district's
+        // household at this district's school is that district's to list, not this one's.
+        let home = r.home_district.as_str();
+        let placed =
+            [&r.hukou, r.current()].into_iter().find_map(|addr| census_town(addr, home, towns).map(|t| (addr, t)));
+        let (district, town, village, group) = if let Some((addr, town)) = placed {
             (
-                town,
+                home.to_string(),
+                town.to_string(),
                 addr.village.as_deref().unwrap_or_default().to_string(),
                 addr.group.map(|g| format!("{g}社")).unwrap_or_default(),
             )
-        } else if let Some(p) = person.filter(|p| towns.iter().any(|t| same_town(t, Some(&p.town)))) {
-            let town = towns.iter().find(|t| same_town(t, Some(&p.town))).cloned().unwrap_or_default();
-            (town, p.village.to_string(), p.group_text.to_string())
+        } else if let Some((p, town)) = person.and_then(|p| {
+            let a = crate::normalize::address::Address { town: Some(p.town.clone()), ..Default::default() };
+            census_town(&a, &p.district, towns).map(|t| (p, t))
+        }) {
+            (p.district.to_string(), town.to_string(), p.village.to_string(), p.group_text.to_string())
         } else {
             continue;
         };
@@ -85,6 +91,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             student: Some(s),
             village,
             group,
+            district,
             town,
             householder: String::new(),
             name: r.name.to_string(),

@@ -12,7 +12,7 @@
 //! the district, else with no town (区教委).
 
 use super::{case_id, Case, Ctx, Problem};
-use crate::sources::enrollment::in_towns;
+use crate::sources::enrollment::census_town;
 use crate::sources::state::ConflictKind;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
@@ -53,24 +53,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         }
         let r = &recs[student.current];
         let towns = &ctx.people.towns;
-        let addr = if in_towns(&r.hukou, towns) {
-            Some(&r.hukou)
-        } else if in_towns(r.current(), towns) {
-            Some(r.current())
-        } else {
-            None
-        };
-        let (town, village, group) = match addr {
-            Some(addr) => (
-                towns
-                    .iter()
-                    .find(|t| addr.town.as_deref().is_some_and(|a| crate::normalize::address::same_town(t, a)))
-                    .cloned()
-                    .unwrap_or_default(),
+        let home = r.home_district.as_str();
+        let placed =
+            [&r.hukou, r.current()].into_iter().find_map(|addr| census_town(addr, home, towns).map(|t| (addr, t)));
+        // Not placed: the school's district (区教委 of that district).
+        let (district, town, village, group) = match placed {
+            Some((addr, town)) => (
+                home.to_string(),
+                town.to_string(),
                 addr.village.as_deref().unwrap_or_default().to_string(),
                 addr.group.map(|g| format!("{g}社")).unwrap_or_default(),
             ),
-            None => (String::new(), String::new(), String::new()),
+            None => (r.district.to_string(), String::new(), String::new(), String::new()),
         };
         let key = match r.id.valid() {
             Some(id) => id.to_string(),
@@ -83,6 +77,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             problem: Problem::EnrollmentConflict,
             person: None,
             student: Some(s),
+            district,
             town,
             village,
             group,

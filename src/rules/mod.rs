@@ -42,6 +42,8 @@ pub struct Case {
     pub person: Option<usize>,
     /// Index into `People::students` where a 学籍 record is involved.
     pub student: Option<usize>,
+    /// 区县 of the town (empty in a district run, [`crate::district`]).
+    pub district: String,
     pub town: String,
     pub village: String,
     pub group: String,
@@ -159,6 +161,10 @@ impl<'a> Ctx<'a> {
             ),
         };
         let mut evidence = list_evidence(evidence, p);
+        if let Some(how) = p.district_inferred {
+            evidence.push('；');
+            evidence.push_str(&crate::district::evidence(how, &p.district));
+        }
         if p.town_from_village {
             evidence.push('；');
             evidence.push_str(&crate::place::evidence(&p.town));
@@ -180,6 +186,7 @@ impl<'a> Ctx<'a> {
             problem,
             person: Some(index),
             student,
+            district: p.district.to_string(),
             town: p.town.to_string(),
             village: p.village.to_string(),
             group: p.group_text.to_string(),
@@ -237,11 +244,20 @@ pub fn list_evidence(mut evidence: String, p: &Person) -> String {
 }
 
 /// The identity a case id is derived from: the valid ID (with the name when two people hold
-/// the same ID), else name + birth + town + village.
+/// the same ID), else name + birth + town + village (+ the district first, in a run of
+/// several districts).
 pub fn person_key(p: &Person) -> String {
     match p.id.valid() {
         Some(id) if p.id_shared => format!("{id}|{}", p.name),
         Some(id) => id.to_string(),
+        None if !p.district.is_empty() => format!(
+            "{}|{}|{}|{}|{}",
+            p.name,
+            p.birth.map(facts::fmt_date).unwrap_or_default(),
+            p.district,
+            p.town,
+            p.village
+        ),
         None => format!("{}|{}|{}|{}", p.name, p.birth.map(facts::fmt_date).unwrap_or_default(), p.town, p.village),
     }
 }
@@ -318,12 +334,23 @@ fn disambiguate(cases: &mut [Case]) {
     }
 }
 
-/// The ledger order: town, village, the low-priority codes last, poverty households first,
-/// problem, name, case id.
+/// The ledger order: district, town, village, the low-priority codes last, poverty
+/// households first, problem, name, case id.
 pub fn sort_cases(cases: &mut [Case]) {
     cases.sort_by(|a, b| {
-        (&a.town, !a.history.reopened, &a.village, a.problem.low_priority(), !a.poverty, a.problem, &a.name, &a.case_id)
+        (
+            &a.district,
+            &a.town,
+            !a.history.reopened,
+            &a.village,
+            a.problem.low_priority(),
+            !a.poverty,
+            a.problem,
+            &a.name,
+            &a.case_id,
+        )
             .cmp(&(
+                &b.district,
                 &b.town,
                 !b.history.reopened,
                 &b.village,

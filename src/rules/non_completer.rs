@@ -21,10 +21,9 @@ use std::collections::HashMap;
 use super::facts::fmt_date;
 use super::{case_id, Case, Ctx, Problem};
 use crate::link::LinkRec;
-use crate::normalize::address;
 use crate::people::Origin;
 use crate::plan::Params;
-use crate::sources::enrollment::{in_towns, Student};
+use crate::sources::enrollment::{census_town, Student};
 use crate::sources::EnrollRec;
 
 /// The dropout row that makes a student a non_completer: the last 辍学/退学/其他离校 row
@@ -123,24 +122,27 @@ fn student_case(
     s: usize,
     student: &Student,
     row: &EnrollRec,
-    school_towns: &HashMap<String, String>,
+    school_towns: &HashMap<(String, String), String>,
 ) -> Case {
     let recs = &ctx.data.enrollment;
     let towns = &ctx.people.towns;
     let r = &recs[student.current];
     // Any valid ID among the student's rows identifies the case.
     let id = student.records.iter().map(|&i| &recs[i].id).find(|id| id.is_valid()).unwrap_or(&r.id);
-    let same_town = |t: &str, a: Option<&str>| a.is_some_and(|a| address::same_town(t, a));
-    let home = [&r.hukou, r.current(), &row.hukou, row.current()].into_iter().find(|a| in_towns(a, towns));
-    let (town, village, group, placed) = match home {
-        Some(addr) => (
-            towns.iter().find(|t| same_town(t, addr.town.as_deref())).cloned().unwrap_or_default(),
+    let home = [(r, &r.hukou), (r, r.current()), (row, &row.hukou), (row, row.current())]
+        .into_iter()
+        .find_map(|(rec, a)| census_town(a, &rec.home_district, towns).map(|t| (rec, a, t)));
+    let (district, town, village, group, placed) = match home {
+        Some((rec, addr, town)) => (
+            rec.home_district.to_string(),
+            town.to_string(),
             addr.village.as_deref().unwrap_or_default().to_string(),
             addr.group.map(|g| format!("{g}社")).unwrap_or_default(),
             "按户口所在地或现住址",
         ),
         None => (
-            school_towns.get(row.school.as_str()).cloned().unwrap_or_default(),
+            row.district.to_string(),
+            school_towns.get(&(row.district.to_string(), row.school.to_string())).cloned().unwrap_or_default(),
             String::new(),
             String::new(),
             "户口所在地和现住址不在本区，按学校所在镇街",
@@ -160,6 +162,7 @@ fn student_case(
         problem: Problem::NonCompleter,
         person: None,
         student: Some(s),
+        district,
         town,
         village,
         group,
@@ -192,8 +195,9 @@ fn student_case(
 }
 
 /// The town of each 学籍 school: the district town its name contains (`荣昌区仁义中学` →
-/// 仁义镇; the longest such name), else the town most of its students' 户口所在地 is in.
-fn school_towns(ctx: &Ctx) -> HashMap<String, String> {
+/// 仁义镇; the longest such name), else the town most of its students' 户口所在地 is in —
+/// among the towns of the school's district; keyed by (district, school).
+fn school_towns(ctx: &Ctx) -> HashMap<(String, String), String> {
     let towns = &ctx.people.towns;
     let recs = &ctx.data.enrollment;
     let stem = |t: &str| {
@@ -204,26 +208,29 @@ fn school_towns(ctx: &Ctx) -> HashMap<String, String> {
             String::new()
         }
     };
-    let mut votes: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    let mut votes: HashMap<(&str, &str), HashMap<&str, usize>> = HashMap::new();
     for r in recs {
-        if let Some(t) = towns.iter().find(|t| r.hukou.town.as_deref().is_some_and(|a| address::same_town(t, a))) {
-            *votes.entry(r.school.as_str()).or_default().entry(t.as_str()).or_default() += 1;
+        if let Some(t) = census_town(&r.hukou, &r.district, towns) {
+            *votes.entry((r.district.as_str(), r.school.as_str())).or_default().entry(t).or_default() += 1;
         }
     }
     let mut out = HashMap::new();
-    let schools: std::collections::BTreeSet<&str> = recs.iter().map(|r| r.school.as_str()).collect();
-    for school in schools {
+    let schools: std::collections::BTreeSet<(&str, &str)> =
+        recs.iter().map(|r| (r.district.as_str(), r.school.as_str())).collect();
+    for (district, school) in schools {
         let named = towns
             .iter()
+            .filter(|(d, _)| d.as_str() == district)
+            .map(|(_, t)| t)
             .filter(|t| school.contains(t.as_str()) || (!stem(t).is_empty() && school.contains(&stem(t))))
             .max_by_key(|t| (t.chars().count(), std::cmp::Reverse(t.as_str())));
-        let town = named.cloned().or_else(|| {
+        let town = named.map(|t| t.to_string()).or_else(|| {
             votes
-                .get(school)
+                .get(&(district, school))
                 .and_then(|v| v.iter().max_by_key(|(t, n)| (**n, std::cmp::Reverse(**t))).map(|(t, _)| t.to_string()))
         });
         if let Some(t) = town {
-            out.insert(school.to_string(), t);
+            out.insert((district.to_string(), school.to_string()), t);
         }
     }
     out

@@ -213,6 +213,10 @@ pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
     s.push_str(&format!("dir = \"{out_dir}\"\n"));
     for (kind, comment, globs) in sources {
         s.push_str(&format!("\n# {comment}\n[[sources]]\nkind = \"{kind}\"\nfiles = [{}]\n", list(&globs)));
+        // A multi-district set keeps each district in its own folder: the folder names it.
+        if multi {
+            s.push_str("district = \"*\"  # 区县 = 文件所在的区县文件夹名\n");
+        }
     }
     s
 }

@@ -14,6 +14,9 @@ use crate::table::{Prov, RawTable};
 #[derive(Clone, Debug)]
 pub struct CensusRec {
     pub prov: Prov,
+    /// 区县 of the listing: the district column, else the source's declaration, else (in a
+    /// run of several districts) a region code ([`crate::district`]).
+    pub district: Text,
     /// Canonical town (镇街) of the listing.
     pub town: Text,
     /// Canonical village (村/社区) of the listing.
@@ -81,6 +84,7 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig, as_
         // 现居住地址 is recognised (so that it is not an unknown column) but nothing in the
         // census rules uses it: it is not kept.
         let mut hukou = address::parse(&hukou_text);
+        let district = r.district("district");
         let town = r.town("town");
         let village = r.village("village");
         // A bare 户籍地址 such as "3社" leaves town and village to the listing itself.
@@ -113,6 +117,7 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig, as_
             school: r.text("school"),
             grade: r.text("grade"),
             note: r.text("note"),
+            district,
             town,
             village,
             name,

@@ -19,6 +19,12 @@ use crate::table::{Prov, RawTable};
 #[derive(Clone, Debug)]
 pub struct EnrollRec {
     pub prov: Prov,
+    /// 区县 of the school: the district column, else the source's declaration
+    /// ([`crate::district`]).
+    pub district: Text,
+    /// 区县 of 户口所在地: the district it names, else the ID's region code, else the
+    /// school's (in a run of several districts; empty otherwise).
+    pub home_district: Text,
     pub school: Text,
     pub name: Text,
     pub sex: Option<Sex>,
@@ -141,6 +147,8 @@ pub fn extract(
         let current_other = (current_text != hukou_text).then(|| Box::new(address::parse(&current_text)));
         out.push(EnrollRec {
             prov: r.prov(),
+            district: r.district("district"),
+            home_district: Text::default(),
             school: r.text("school"),
             sex: r.sex("sex", values).or_else(|| id.sex()),
             birth: id.valid().and(id.birth()).or_else(|| r.date("birth_date")).or_else(|| id.birth()),
@@ -431,7 +439,10 @@ fn join_by_person(recs: &[EnrollRec], groups: &mut [Vec<usize>], group_id: &[Opt
     joined
 }
 
-/// Whether an address names one of the district's towns.
-pub fn in_towns(addr: &Address, towns: &[String]) -> bool {
-    addr.town.as_deref().is_some_and(|t| towns.iter().any(|x| address::same_town(x, t)))
+/// The census town (canonical) an address names among the towns of `district` (the census
+/// towns are (district, town), the district empty in a district run); None when the
+/// address names none of them.
+pub fn census_town<'t>(addr: &Address, district: &str, towns: &'t [(Text, Text)]) -> Option<&'t str> {
+    let t = addr.town.as_deref()?;
+    towns.iter().find(|(d, x)| d.as_str() == district && address::same_town(x, t)).map(|(_, x)| x.as_str())
 }

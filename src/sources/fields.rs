@@ -71,6 +71,11 @@ const TOWN_ALIASES: &[&str] = &[
     "所属镇街",
     "所在镇街",
 ];
+/// The district column (区县), as census templates and exports head it; full-width brackets
+/// and the 、 become half-width / plain before comparison. A bare 县 is only the poverty
+/// register's (its export heads the column 县(市、区)).
+const DISTRICT_ALIASES: &[&str] =
+    &["区县", "县(市、区)", "县(市区)", "县(区)", "区(县)", "县区", "县(市)", "所属区县", "所在区县", "区县名称"];
 const VILLAGE_ALIASES: &[&str] =
     &["村(社区)", "村社区", "村(居)", "村居", "行政村", "村", "社区", "所属村(社区)", "所在村(社区)"];
 const GROUP_ALIASES: &[&str] = &["社", "组", "社(组)", "社/组", "村民小组", "组(社)", "自然村"];
@@ -79,6 +84,7 @@ const CURRENT_ALIASES: &[&str] = &["现居住地址", "现住址", "居住地址
 
 /// Fields of a 大清查 census sheet (one row per child).
 pub const CENSUS: &[FieldSpec] = &[
+    grp("district", "区县", DISTRICT_ALIASES),
     grp("town", "镇街", TOWN_ALIASES),
     grp("village", "村(社区)", VILLAGE_ALIASES),
     grp("group", "社", GROUP_ALIASES),
@@ -104,6 +110,7 @@ pub const CENSUS: &[FieldSpec] = &[
 
 /// Fields of a 学籍 export (one row per student or per status change).
 pub const ENROLLMENT: &[FieldSpec] = &[
+    grp("district", "区县", DISTRICT_ALIASES),
     grp("school", "学校名称", &["学校名称", "学校", "所在学校", "就读学校"]),
     req("name", "姓名", NAME_ALIASES),
     f("sex", "性别", SEX_ALIASES),
@@ -156,7 +163,8 @@ pub fn field(kind: SourceKind, name: &str) -> Option<&'static FieldSpec> {
 
 /// Fields of the 建档立卡 poverty register export.
 pub const POVERTY: &[FieldSpec] = &[
-    grp("county", "县(市、区)", &["县(市、区)", "县(市区)", "县", "区县"]),
+    // The district (区县); named `county` since the first pipelines (kept for them).
+    grp("county", "县(市、区)", &["县(市、区)", "县(市区)", "县", "区县", "县(区)", "区(县)", "县区"]),
     grp("town", "乡(镇)", TOWN_ALIASES),
     grp("village", "行政村", &["行政村", "村", "村(社区)"]),
     grp("group", "自然村", &["自然村", "社", "组", "村民小组"]),
@@ -177,6 +185,7 @@ pub const POVERTY: &[FieldSpec] = &[
 
 /// Fields of the disability federation list.
 pub const DISABILITY: &[FieldSpec] = &[
+    grp("district", "区县", DISTRICT_ALIASES),
     grp("town", "镇街", TOWN_ALIASES),
     grp("village", "村(社区)", VILLAGE_ALIASES),
     req("name", "姓名", NAME_ALIASES),
@@ -195,6 +204,7 @@ pub const HOME_TEACHING: &[FieldSpec] = &[
     f("sex", "性别", SEX_ALIASES),
     f("id_number", "身份证号", ID_ALIASES),
     f("student_no", "学籍号", &["全国学籍号", "学籍号"]),
+    f("district", "区县", DISTRICT_ALIASES),
     f("town", "镇街", TOWN_ALIASES),
     f("village", "村(社区)", VILLAGE_ALIASES),
     f("visit_date", "送教日期", &["送教日期", "送教时间", "日期"]),
@@ -205,6 +215,7 @@ pub const HOME_TEACHING: &[FieldSpec] = &[
 
 /// Fields of the approved 缓学 / 免学 list.
 pub const EXEMPTION: &[FieldSpec] = &[
+    grp("district", "区县", DISTRICT_ALIASES),
     grp("town", "镇街", TOWN_ALIASES),
     grp("village", "村(社区)", VILLAGE_ALIASES),
     req("name", "姓名", NAME_ALIASES),

@@ -15,6 +15,8 @@ use crate::table::{Prov, RawTable};
 #[derive(Clone, Debug)]
 pub struct PovertyRec {
     pub prov: Prov,
+    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    pub district: Text,
     pub town: Text,
     pub village: Text,
     pub group_text: Text,
@@ -36,6 +38,8 @@ pub struct PovertyRec {
 #[derive(Clone, Debug)]
 pub struct DisabilityRec {
     pub prov: Prov,
+    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    pub district: Text,
     pub town: Text,
     pub village: Text,
     pub name: Text,
@@ -51,6 +55,8 @@ pub struct DisabilityRec {
 #[derive(Clone, Debug)]
 pub struct VisitRec {
     pub prov: Prov,
+    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    pub district: Text,
     pub school: Text,
     pub name: Text,
     pub sex: Option<Sex>,
@@ -68,6 +74,8 @@ pub struct VisitRec {
 #[derive(Clone, Debug)]
 pub struct ExemptionRec {
     pub prov: Prov,
+    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    pub district: Text,
     pub town: Text,
     pub village: Text,
     pub name: Text,
@@ -210,6 +218,7 @@ pub fn extract_poverty(
         let schooling_text = r.text("school_status");
         Ok(PovertyRec {
             prov: r.prov(),
+            district: r.district("county"),
             town: r.town("town"),
             village: r.village("village"),
             group_text: r.text("group"),
@@ -252,6 +261,7 @@ pub fn extract_disability(
         let cert_digit = |pos: usize| cert_text.as_bytes().get(pos).filter(|b| b.is_ascii_digit()).map(|b| b - b'0');
         Ok(DisabilityRec {
             prov: r.prov(),
+            district: r.district("district"),
             town: r.town("town"),
             village: r.village("village"),
             sex: r.sex("sex", values).or_else(|| id.sex()),
@@ -283,6 +293,7 @@ pub fn extract_visits(table: &RawTable, inputs: &mut Rejects, values: &ValueConf
                 sex: r.sex("sex", values).or_else(|| id.sex()),
                 birth: birth_of(&id, None),
                 student_no: r.compact("student_no").to_uppercase(),
+                district: r.district("district"),
                 town: r.town("town"),
                 village: r.village("village"),
                 date,
@@ -319,6 +330,7 @@ pub fn extract_exemptions(
         }
         Ok(ExemptionRec {
             prov: r.prov(),
+            district: r.district("district"),
             town: r.town("town"),
             village: r.village("village"),
             sex: r.sex("sex", values).or_else(|| id.sex()),

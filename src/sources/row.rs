@@ -121,6 +121,16 @@ impl<'r> Row<'r> {
         }
     }
 
+    /// A district column's value, canonical ([`address::canon_district`]).
+    pub fn district(&self, field: &str) -> Text {
+        let t = self.text(field);
+        if t.is_empty() {
+            t
+        } else {
+            address::canon_district(&t).into()
+        }
+    }
+
     pub fn village(&self, field: &str) -> Text {
         let t = self.text(field);
         if t.is_empty() {

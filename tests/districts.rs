@@ -1,0 +1,166 @@
+//! A municipality's run over two districts that share a town name (昌元街道, 新峰村 in both):
+//! the district comes from the folder (`district = "*"`) or the source's declaration, each
+//! district's town gets its own ledger under `问题台账/<区县>/`, nobody is merged or linked
+//! across the two by name, a 县外就读 claim is verified by the other district's 学籍, and a
+//! student enrolled in one district whose household is in the other belongs to the other's
+//! census.
+
+use std::collections::BTreeMap;
+
+use crate::builder::*;
+use crate::util::{read_csv, run_dir, sheet_names, sheet_text, Workdir};
+
+const HUKOU_A: &str = "重庆市荣昌区昌元街道新峰村3社";
+const HUKOU_B: &str = "重庆市永川区昌元街道新峰村3社";
+
+/// The census child of 永川区's 昌元街道: every child's `at` is 昌元街道新峰村.
+fn in_b(c: Child) -> Child {
+    c.at("昌元街道", "新峰村").hukou(HUKOU_B)
+}
+
+/// Writes district `name`'s inputs into `data/<name>/` of `wd`.
+fn write_district(wd: &Workdir, name: &str, set: &Set) {
+    set.write(wd);
+    let to = wd.path(&format!("data/{name}"));
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::rename(wd.path("in"), &to).unwrap();
+}
+
+fn pipeline() -> &'static str {
+    "name = \"两区控辍保学大清查\"\nkind = \"clearance\"\n\n[params]\nas_of = \"2020-05-14\"\n\
+     birth_from = \"2004-09-01\"\nbirth_to = \"2014-08-31\"\ndropout_since = \"2015-01-01\"\n\
+     deadline_days = 30\n\n[output]\ndir = \"out\"\n\n\
+     # 区县按文件夹名\n[[sources]]\nkind = \"census\"\nfiles = [\"data/*/大清查/*.xlsx\"]\ndistrict = \"*\"\n\n\
+     [[sources]]\nkind = \"enrollment\"\nfiles = [\"data/荣昌区/学籍.xlsx\"]\ndistrict = \"荣昌区\"\n\n\
+     [[sources]]\nkind = \"enrollment\"\nfiles = [\"data/永川区/学籍.xlsx\"]\ndistrict = \"重庆市永川区\"\n"
+}
+
+fn run_two_districts(wd: &Workdir) -> std::path::PathBuf {
+    // 荣昌区: 张小明 in school at home; 李小红 says 县外就读 and is in 永川区's 学籍; 王小刚
+    // says 县外就读 and is in no 学籍.
+    let ming = child("张小明", "2010-01-01", 301).at("昌元街道", "新峰村").hukou(HUKOU_A);
+    let hong =
+        child("李小红", "2009-03-03", 302).at("昌元街道", "新峰村").hukou(HUKOU_A).status("县外就读", "卫星湖小学");
+    let gang = child("王小刚", "2009-05-05", 303).at("昌元街道", "新峰村").hukou(HUKOU_A).status("县外就读", "");
+    // 陈小军: registered in 荣昌区, at school in 永川区, in no census.
+    let jun = child("陈小军", "2011-07-07", 305).at("昌元街道", "新峰村").hukou(HUKOU_A);
+    let a = Set {
+        census: vec![ming.clone(), hong.clone(), gang],
+        students: vec![student(&ming, "荣昌区昌元小学", "五年级")],
+        ..Default::default()
+    };
+    // 永川区: another 张小明 of the same birth date in its own 昌元街道新峰村, with no ID and
+    // no 学籍 — the same name, date, town and village as 荣昌区's, and someone else.
+    let other_ming = in_b(child("张小明", "2010-01-01", 307)).with_id("");
+    let yan = in_b(child("赵小燕", "2011-02-02", 308));
+    let b = Set {
+        census: vec![other_ming, yan.clone()],
+        students: vec![
+            student(&yan, "卫星湖小学", "三年级").hukou_text(HUKOU_B),
+            student(&hong, "卫星湖小学", "五年级"),
+            student(&jun, "卫星湖小学", "三年级"),
+        ],
+        ..Default::default()
+    };
+    write_district(wd, "荣昌区", &a);
+    write_district(wd, "永川区", &b);
+    let path = wd.path("pipeline.toml");
+    std::fs::write(&path, pipeline()).unwrap();
+    let out = wd.run_ok(&["run", path.to_str().unwrap(), "--no-previous", "--label", "t", "-q"]);
+    wd.dir.join(run_dir(&out))
+}
+
+fn of<'a>(cases: &'a [BTreeMap<String, String>], name: &str) -> Vec<&'a BTreeMap<String, String>> {
+    cases.iter().filter(|c| c["name"] == name).collect()
+}
+
+#[test]
+fn two_districts_sharing_a_town_name_stay_apart() {
+    let wd = Workdir::new("districts");
+    let run = run_two_districts(&wd);
+    let cases = read_csv(&run.join("cases.csv"));
+
+    // Two ledgers for the two 昌元街道, none merged at the top of 问题台账/.
+    let a = run.join("问题台账/荣昌区/昌元街道问题台账.xlsx");
+    let b = run.join("问题台账/永川区/昌元街道问题台账.xlsx");
+    assert!(a.is_file() && b.is_file(), "one ledger per district's 昌元街道");
+    assert!(!run.join("问题台账/昌元街道问题台账.xlsx").exists());
+    assert!(run.join("适龄儿童台账/荣昌区/昌元街道适龄儿童台账.xlsx").is_file());
+    assert!(run.join("适龄儿童台账/永川区/昌元街道适龄儿童台账.xlsx").is_file());
+
+    // 永川区's 张小明 is not 荣昌区's: not merged (荣昌区's is in school and has no case),
+    // not linked to 荣昌区's 学籍 by name, and raised in his own district.
+    // (His missing ID is a case of its own.)
+    let ming = of(&cases, "张小明");
+    let problems: Vec<&str> = ming.iter().map(|c| c["problem"].as_str()).collect();
+    assert_eq!(problems, ["not_enrolled", "id_invalid"], "{ming:?}");
+    for c in &ming {
+        assert_eq!((c["district"].as_str(), c["town"].as_str()), ("永川区", "昌元街道"));
+        assert_eq!(c["match_method"], "none");
+        assert!(!c["source"].contains("荣昌区"), "no 荣昌区 row behind it: {}", c["source"]);
+    }
+    assert!(cases.iter().all(|c| c["problem"] != "duplicate_registration" && c["problem"] != "match_review"));
+    let ledger_b = sheet_text(&b, "全部问题");
+    assert!(ledger_b.iter().any(|r| r.iter().any(|c| c == "张小明")));
+    assert!(!sheet_text(&a, "全部问题").iter().any(|r| r.iter().any(|c| c == "张小明")));
+
+    // 李小红's 县外就读 is verified by 永川区's 学籍: no case, and the children's ledger of
+    // 荣昌区 names the district and the school.
+    assert!(of(&cases, "李小红").is_empty(), "{:?}", of(&cases, "李小红"));
+    let children = sheet_text(&run.join("适龄儿童台账/荣昌区/昌元街道适龄儿童台账.xlsx"), "适龄儿童");
+    let hong = children.iter().find(|r| r.iter().any(|c| c == "李小红")).expect("李小红 listed");
+    assert!(hong.iter().any(|c| c == "在校"), "{hong:?}");
+    assert!(hong.iter().any(|c| c == "永川区 卫星湖小学"), "{hong:?}");
+    // 王小刚's claim stays unverified.
+    let gang = case(&cases, "out_of_area_unverified", "王小刚");
+    assert_eq!(gang["district"], "荣昌区");
+
+    // 陈小军 is at school in 永川区 with his household in 荣昌区: 荣昌区's census missed him,
+    // 永川区 raises nothing.
+    let jun = case(&cases, "enrolled_not_in_census", "陈小军");
+    assert_eq!((jun["district"].as_str(), jun["town"].as_str()), ("荣昌区", "昌元街道"));
+    assert_eq!(of(&cases, "陈小军").len(), 1);
+
+    // 汇总 has the district level first.
+    let summary = run.join("汇总.xlsx");
+    let names = sheet_names(&summary);
+    assert!(names.iter().position(|n| n == "区县汇总") < names.iter().position(|n| n == "镇街汇总"), "{names:?}");
+    let by_district = sheet_text(&summary, "区县汇总");
+    for d in ["荣昌区", "永川区"] {
+        assert!(by_district.iter().any(|r| r.first().is_some_and(|c| c == d)), "{d}: {by_district:?}");
+    }
+    let by_town = sheet_text(&summary, "镇街汇总");
+    for t in ["荣昌区 昌元街道", "永川区 昌元街道"] {
+        assert!(by_town.iter().any(|r| r.first().is_some_and(|c| c == t)), "{t}: {by_town:?}");
+    }
+}
+
+#[test]
+fn one_district_declared_keeps_the_district_layout() {
+    // The whole run declared as one district: the paths of a district run, no district
+    // level, and the same case ids as without the declaration.
+    let wd = Workdir::new("districts-one");
+    let kid = child("刘小花", "2010-06-06", 312);
+    let set = Set {
+        census: vec![kid.clone()],
+        students: vec![student(&kid, "荣隆镇中心小学", "四年级").status("辍学")],
+        ..Default::default()
+    };
+    let plain = read_csv(&set.run(&wd, "a").join("cases.csv"));
+    let text = std::fs::read_to_string(wd.path("pipeline.toml")).unwrap();
+    std::fs::write(
+        wd.path("pipeline.toml"),
+        text.replace("kind = \"census\"\n", "kind = \"census\"\ndistrict = \"荣昌区\"\n"),
+    )
+    .unwrap();
+    let out = wd.run_ok(&["run", "pipeline.toml", "--no-previous", "--label", "b", "-q"]);
+    let run = wd.dir.join(run_dir(&out));
+    let declared = read_csv(&run.join("cases.csv"));
+    assert!(!plain.is_empty());
+    assert_eq!(
+        plain.iter().map(|c| &c["case_id"]).collect::<Vec<_>>(),
+        declared.iter().map(|c| &c["case_id"]).collect::<Vec<_>>()
+    );
+    assert!(run.join("问题台账/荣隆镇问题台账.xlsx").is_file());
+    assert!(!sheet_names(&run.join("汇总.xlsx")).iter().any(|n| n == "区县汇总"));
+}
