@@ -31,8 +31,10 @@ fi
 echo "bench: building (release)" >&2
 cargo build --release --quiet
 cargo build --release --quiet --example raw_read
+cargo build --release --quiet --example raw_write
 KCBX=$TARGET/release/kcbx
 RAW=$TARGET/release/examples/raw_read
+RAW_WRITE=$TARGET/release/examples/raw_write
 
 if [ ! -x bench/.venv/bin/python ]; then
     echo "bench: creating bench/.venv for the peer" >&2
@@ -80,9 +82,14 @@ for scale in $SCALES; do
     for i in $(seq 1 "$(( runs > peer_runs ? runs : peer_runs ))"); do
         if [ "$i" -le "$runs" ]; then
             measure "$scale" kcbx "$i" "$KCBX" run "$DATA/$scale/pipeline.toml" --out "$out" --label "run$i" --quiet --no-previous
+            # The write floor writes what the first run wrote (counted once, not timed).
+            if [ "$i" = 1 ]; then
+                "$RAW_WRITE" count "$out/run1" >"$DATA/write-$scale.tsv"
+            fi
             # Only the last run's folder is kept.
             [ "$i" -lt "$runs" ] && rm -rf "$out/run$i"
             measure "$scale" raw_read "$i" "$RAW" "$DATA/$scale/pipeline.toml"
+            measure "$scale" raw_write "$i" "$RAW_WRITE" write "$DATA/write-$scale.tsv" "$DATA/raw-write-$scale"
         fi
         if [ "$i" -le "$peer_runs" ]; then
             rm -rf "$out/peer"
@@ -115,7 +122,7 @@ for scale in dict.fromkeys(r[0] for r in rows):
     out.append(f"\n### {scale}\n")
     out.append("| tool | runs | wall median (s) | min (s) | max (s) | peak RSS median (MiB) | failed runs |")
     out.append("| --- | --- | --- | --- | --- | --- | --- |")
-    for tool in ("kcbx", "raw_read", "peer"):
+    for tool in ("kcbx", "raw_read", "raw_write", "peer"):
         rs = [r for r in rows if r[0] == scale and r[1] == tool]
         if not rs:
             continue
@@ -125,9 +132,11 @@ for scale in dict.fromkeys(r[0] for r in rows):
         stats[(scale, tool)] = statistics.median(walls)
         out.append(f"| {tool} | {len(rs)} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} | "
                    f"{statistics.median(rss):.0f} | {failed} |")
-    k, r, p = (stats.get((scale, t)) for t in ("kcbx", "raw_read", "peer"))
+    k, r, w, p = (stats.get((scale, t)) for t in ("kcbx", "raw_read", "raw_write", "peer"))
     if k and r:
-        out.append(f"\nkcbx / raw calamine read: **{k / r:.2f}×** (target ≤ 1.5×)")
+        out.append(f"\nkcbx / raw calamine read: **{k / r:.2f}×**")
+    if k and r and w:
+        out.append(f"\nkcbx / (read floor + write floor) = {k:.2f} / ({r:.2f} + {w:.2f}): **{k / (r + w):.2f}×** (target ≤ 1.5×)")
     if k and p:
         out.append(f"\npeer / kcbx: **{p / k:.1f}×** faster (target ≥ 10×)")
 table = "\n".join(out) + "\n"
