@@ -103,7 +103,9 @@ pub fn run(args: Args) -> Result<()> {
     };
 
     let t = Instant::now();
-    let outcome = read::read_all(&plan);
+    // Each table becomes its records as soon as it is read (the tables of every file are
+    // never held at once): "read" times both, "normalize" what follows.
+    let (outcome, data) = sources::read_and_build(&plan, &plan.values, plan.params.as_of);
     timings.insert("read", t.elapsed().as_millis());
     progress::end("read", &read_counts(&outcome));
     for note in &outcome.notes {
@@ -116,7 +118,7 @@ pub fn run(args: Args) -> Result<()> {
 
     let t = Instant::now();
     progress::begin("normalize", None);
-    let mut data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
+    let mut data = data;
     data.districts = crate::district::assign(&mut data, &inputs, &plan);
     if data.districts.multi {
         say(&format!(

@@ -26,6 +26,7 @@ const AFTER_HELP: &str = "\
 Examples:
   kcbx sample --out demo
   kcbx sample --out demo-district --scale district --seed 7
+  kcbx sample --out three-cities --scale city --districts 75
   kcbx sample --out sample_data --force
   kcbx run demo/pipeline.toml && kcbx eval demo/truth.csv demo/out/<运行>/cases.csv";
 
@@ -42,6 +43,10 @@ pub struct Args {
     /// 规模 (scale): small ≈6千行清查表, district ≈6万行, city ≈150万行
     #[arg(long, value_enum, default_value_t = Scale::Small)]
     pub scale: Scale,
+    /// 区县数，仅用于 city 规模（默认 25；每区县约 6 万行清查表，如 75 ≈ 三个城市）
+    /// (districts, city scale only: default 25, ≈60,000 census rows each)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=200))]
+    pub districts: Option<u16>,
     /// 覆盖已有的样例文件 (replace an earlier sample in DIR; other files are left alone)
     #[arg(long)]
     pub force: bool,
@@ -49,6 +54,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let out = &args.out;
+    if args.districts.is_some() && args.scale != Scale::City {
+        return Err(Error::usage("--districts 只用于 --scale city (only with the city scale)"));
+    }
     if out.exists() {
         let mut entries =
             std::fs::read_dir(out).map_err(|e| Error::io(format!("无法读取文件夹 {}", out.display()), e))?;
@@ -74,7 +82,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io(format!("无法创建文件夹 {}", out.display()), e))?;
     let start = Instant::now();
-    let s = sample::generate(out, args.seed, args.scale)?;
+    let s = sample::generate(out, args.seed, args.scale, args.districts.map(usize::from))?;
     let secs = start.elapsed().as_secs_f64();
     println!("已生成样例数据 (sample written)：{}，规模 {}，种子 {}", out.display(), args.scale.key(), args.seed);
     println!(

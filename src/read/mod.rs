@@ -60,6 +60,26 @@ pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
 /// Reads every source of the plan. Never panics on bad input; everything wrong is in
 /// `problems`, `notes` or `inputs.rejects`.
 pub fn read_all(plan: &Plan) -> ReadOutcome {
+    let (mut out, tables) = read_all_with(plan, |_, table| table);
+    for (source, sheet, mut table) in tables {
+        table.sheet = sheet;
+        out.sources[source].tables.push(table);
+    }
+    out
+}
+
+/// Reads every source of the plan as [`read_all`] does, but hands each sheet's table to
+/// `on_table` (with its source index) as soon as the sheet is read, on the thread that read
+/// it, and keeps what it returns instead of the table: the next stage can turn a table into
+/// its records while the other files are still being read, and no table outlives its file's
+/// job (at city scale the tables of every file at once are over a gigabyte). Returns the
+/// outcome (its `sources` hold no tables) and, in input order, (source, sheet index into
+/// `inputs.sheets`, what `on_table` made) — the table `on_table` saw carried no sheet index
+/// yet (0), the caller sets it.
+pub fn read_all_with<T: Send>(
+    plan: &Plan,
+    on_table: impl Fn(usize, RawTable) -> T + Sync,
+) -> (ReadOutcome, Vec<(usize, u32, T)>) {
     let base = plan.path.parent().unwrap_or(Path::new(""));
     let mut out = ReadOutcome::default();
     let matchers: Vec<Matcher> = plan.sources.iter().map(|s| Matcher::new(s.kind, &s.columns)).collect();
@@ -76,14 +96,18 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
     let mut order: Vec<(u64, usize)> =
         jobs.iter().enumerate().map(|(k, (_, p))| (std::fs::metadata(p).map_or(0, |m| m.len()), k)).collect();
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut reads: Vec<(usize, FileRead)> = order
+    // Per job: its file's read, and what `on_table` made of each of its sheets.
+    type Made<T> = (FileRead, Vec<Option<T>>);
+    let mut reads: Vec<(usize, Made<T>)> = order
         .par_iter()
         .with_max_len(1)
         .map(|&(_, k)| {
             let (i, path) = &jobs[k];
-            let read = read_file(*i, &plan.sources[*i], &matchers[*i], path, base);
+            let mut read = read_file(*i, &plan.sources[*i], &matchers[*i], path, base);
+            let made: Vec<Option<T>> =
+                read.sheets.iter_mut().map(|s| s.table.take().map(|t| on_table(*i, t))).collect();
             crate::progress::inc(1);
-            (k, read)
+            (k, (read, made))
         })
         .collect();
     reads.sort_unstable_by_key(|r| r.0);
@@ -95,13 +119,14 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
         .enumerate()
         .map(|(i, s)| SourceTables { source: i, kind: Some(s.kind), tables: Vec::new() })
         .collect();
-    for read in reads {
+    let mut tables = Vec::new();
+    for (read, made) in reads {
         out.problems.extend(read.problems);
         out.notes.extend(read.notes);
         let Some(info) = read.info else { continue };
         let file = out.inputs.files.len() as u32;
         out.inputs.files.push(info);
-        for s in read.sheets {
+        for (s, made) in read.sheets.into_iter().zip(made) {
             let sheet = out.inputs.sheets.len() as u32;
             out.problems.extend(s.problems);
             out.notes.extend(s.notes);
@@ -121,13 +146,12 @@ pub fn read_all(plan: &Plan) -> ReadOutcome {
                 r.prov.sheet = sheet;
                 r
             }));
-            if let Some(mut table) = s.table {
-                table.sheet = sheet;
-                out.sources[read.source].tables.push(table);
+            if let Some(made) = made {
+                tables.push((read.source, sheet, made));
             }
         }
     }
-    out
+    (out, tables)
 }
 
 /// How users see a path: relative to the pipeline file's folder where possible.

@@ -84,9 +84,10 @@ pub const OUTPUTS: &[&str] = &[
     "injections.csv",
 ];
 
-/// Generates a sample set into `out` (which must exist and hold none of [`OUTPUTS`]).
-pub fn generate(out: &Path, seed: u64, scale: Scale) -> Result<Summary> {
-    let n = world::Plan::of(scale).districts;
+/// Generates a sample set into `out` (which must exist and hold none of [`OUTPUTS`]);
+/// `districts` replaces the scale's number of districts (city scale).
+pub fn generate(out: &Path, seed: u64, scale: Scale, districts: Option<usize>) -> Result<Summary> {
+    let n = districts.unwrap_or(world::Plan::of(scale).districts);
     let multi = n > 1;
     let districts: Vec<world::District> =
         (0..n).into_par_iter().map(|i| world::build_district(seed, i, scale)).collect();

@@ -576,7 +576,22 @@ impl Plan {
 pub fn build_district(seed: u64, index: usize, scale: Scale) -> District {
     let plan = Plan::of(scale);
     let mut rng = Rng::derive(seed, 1000 + index as u64);
-    let (name, area) = if index == 0 { ("荣昌区", "500153") } else { CITY[(index - 1) % CITY.len()] };
+    // Past the 24 other districts of 重庆 (`kcbx sample --districts 75`), invented cities'
+    // districts: a prefix on the name and another province's first two digits on the code,
+    // so that every district of a set has its own name, folder and region code.
+    let (name, area) = if index == 0 {
+        ("荣昌区".to_string(), "500153".to_string())
+    } else {
+        let (name, area) = CITY[(index - 1) % CITY.len()];
+        match (index - 1) / CITY.len() {
+            0 => (name.to_string(), area.to_string()),
+            c => {
+                let prefix = ["新", "东", "西", "南", "北", "上", "下"][(c - 1) % 7];
+                (format!("{prefix}{name}"), format!("{}{}", 50 + c, &area[2..]))
+            }
+        }
+    };
+    let (name, area) = (name.as_str(), area.as_str());
     let mut d = District {
         name: name.to_string(),
         prefix: format!("重庆市{name}"),

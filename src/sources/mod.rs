@@ -161,31 +161,97 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
     let mut built: Vec<(usize, (Built, Rejects))> = jobs
         .into_par_iter()
         .with_max_len(1)
-        .map(|(k, (kind, source, table))| {
-            let mut rejects = Rejects::default();
-            let r = &mut rejects;
-            let built = match kind {
-                SourceKind::Census => Built::Census(census::extract(&table, r, values, as_of)),
-                SourceKind::Enrollment => Built::Enrollment(enrollment::extract(&table, source, r, values, as_of)),
-                SourceKind::Poverty => Built::Poverty(others::extract_poverty(&table, r, values, as_of)),
-                SourceKind::Disability => Built::Disability(others::extract_disability(&table, r, values, as_of)),
-                SourceKind::HomeTeaching => Built::Visits(others::extract_visits(&table, r, values, as_of)),
-                SourceKind::Exemption => Built::Exemptions(others::extract_exemptions(&table, r, values, as_of)),
-                SourceKind::Roster => Built::Roster(others::extract_roster(&table, r, as_of)),
-                SourceKind::Verification => {
-                    let (recs, unidentified) = others::extract_verification(&table, r, values, as_of);
-                    Built::Verification(recs, unidentified)
-                }
-                SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),
-            };
-            (k, (built, rejects))
-        })
+        .map(|(k, (kind, source, table))| (k, build_table(kind, source, table, values, as_of)))
         .collect();
     built.sort_unstable_by_key(|b| b.0);
+    assemble(built.into_iter().map(|b| b.1).collect(), inputs)
+}
+
+/// Reads every source ([`crate::read::read_all_with`]) and builds each table's records as
+/// soon as the table is read, on the thread that read it: the same outcome and records as
+/// [`crate::read::read_all`] followed by [`build`], without ever holding the tables of every
+/// file at once. The records are built even when the read found problems (the caller stops
+/// the run on them).
+pub fn read_and_build(
+    plan: &crate::plan::Plan,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> (crate::read::ReadOutcome, Data) {
+    let (mut outcome, tables) = crate::read::read_all_with(plan, |source, table| {
+        build_table(plan.sources[source].kind, source, table, values, as_of)
+    });
+    let built: Vec<(Built, Rejects)> = tables
+        .into_iter()
+        .map(|(_, sheet, (mut built, mut rejects))| {
+            built.set_sheet(sheet);
+            for r in &mut rejects.0 {
+                r.0.sheet = sheet;
+            }
+            (built, rejects)
+        })
+        .collect();
+    let data = assemble(built, &mut outcome.inputs);
+    (outcome, data)
+}
+
+/// The records of one table, and the rows it turned down.
+fn build_table(
+    kind: SourceKind,
+    source: usize,
+    table: crate::table::RawTable,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> (Built, Rejects) {
+    let mut rejects = Rejects::default();
+    let r = &mut rejects;
+    let built = match kind {
+        SourceKind::Census => Built::Census(census::extract(&table, r, values, as_of)),
+        SourceKind::Enrollment => Built::Enrollment(enrollment::extract(&table, source, r, values, as_of)),
+        SourceKind::Poverty => Built::Poverty(others::extract_poverty(&table, r, values, as_of)),
+        SourceKind::Disability => Built::Disability(others::extract_disability(&table, r, values, as_of)),
+        SourceKind::HomeTeaching => Built::Visits(others::extract_visits(&table, r, values, as_of)),
+        SourceKind::Exemption => Built::Exemptions(others::extract_exemptions(&table, r, values, as_of)),
+        SourceKind::Roster => Built::Roster(others::extract_roster(&table, r, as_of)),
+        SourceKind::Verification => {
+            let (recs, unidentified) = others::extract_verification(&table, r, values, as_of);
+            Built::Verification(recs, unidentified)
+        }
+        SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),
+    };
+    (built, rejects)
+}
+
+impl Built {
+    /// Sets the sheet of every record's provenance (one table is one sheet).
+    fn set_sheet(&mut self, sheet: u32) {
+        fn set<T>(v: &mut [T], sheet: u32, prov: impl Fn(&mut T) -> &mut crate::table::Prov) {
+            for r in v {
+                prov(r).sheet = sheet;
+            }
+        }
+        match self {
+            Built::Census(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Enrollment(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Poverty(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Disability(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Visits(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Exemptions(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Roster(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Verification(v, unidentified) => {
+                set(v, sheet, |r| &mut r.prov);
+                set(unidentified, sheet, |p| p);
+            }
+            Built::Weekly(_, _, table) => table.sheet = sheet,
+        }
+    }
+}
+
+/// The records of every table, in input order, with their rejects recorded in `inputs`.
+fn assemble(built: Vec<(Built, Rejects)>, inputs: &mut Inputs) -> Data {
     let mut data = Data::default();
     // The large record lists are sized once instead of grown table by table.
     let (mut census, mut enrollment, mut poverty) = (0, 0, 0);
-    for (_, (b, _)) in &built {
+    for (b, _) in &built {
         match b {
             Built::Census(v) => census += v.len(),
             Built::Enrollment(v) => enrollment += v.len(),
@@ -196,7 +262,7 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
     data.census.reserve_exact(census);
     data.enrollment.reserve_exact(enrollment);
     data.poverty.reserve_exact(poverty);
-    for (_, (built, rejects)) in built {
+    for (built, rejects) in built {
         for (prov, column, reason) in rejects.0 {
             inputs.reject(prov, column, reason);
         }
