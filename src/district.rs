@@ -3,7 +3,7 @@
 //! (district, town) — 昌元街道 of 荣昌区 and a 昌元街道 of another district are two places.
 //!
 //! A record's district comes from, in order:
-//! 1. its 区县 / 县(市、区) column (read with the other fields, [`crate::sources::fields`]);
+//! 1. its 区县 / 县(市、区) column (read with the other fields, [`crate::schema::fields`]);
 //! 2. the source's declaration in the pipeline (`district = "荣昌区"`, or `district = "*"`:
 //!    the folder the first wildcard of the glob matched);
 //! 3. only in a run of several districts, and only when nothing above says: the district

@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 use crate::link::model::LinkConfig;
 use crate::normalize::values::ValueConfig;
-use crate::sources::{fields, SourceKind};
+use crate::schema::{fields, SourceKind};
 
 /// What a pipeline produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -338,7 +338,7 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
             // begins in as_of's calendar year (for 2020-05-14: 2004-09-01 ..= 2014-08-31).
             let y = as_of.year();
             // The school year (1 September – 31 August) containing as_of.
-            let (year_start, year_end) = crate::rules::window::school_year(as_of);
+            let (year_start, year_end) = crate::normalize::date::school_year(as_of);
             let p = Params {
                 as_of,
                 birth_from: birth_from.unwrap_or_else(|| ymd(y - 16, 9, 1)),

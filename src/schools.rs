@@ -195,14 +195,13 @@ pub struct Contacts {
     pub leader: String,
 }
 
-/// Fills the 包片人员 and 包干领导 of every case from its school's roster entry (cases carried
-/// from an earlier run included).
-pub fn fill_contacts(cases: &mut [crate::rules::Case], dir: &Directory) {
-    for c in cases {
-        c.contacts = dir
-            .entry_for(&c.school)
+impl Directory {
+    /// The 包片人员 and 包干领导 of a school from its roster entry (empty when the roster does
+    /// not list it).
+    pub fn contacts_for(&self, school: &str) -> Contacts {
+        self.entry_for(school)
             .map(|e| Contacts { area: e.area.with_phone(), leader: e.leader.name.clone() })
-            .unwrap_or_default();
+            .unwrap_or_default()
     }
 }
 

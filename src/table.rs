@@ -222,7 +222,17 @@ pub struct RawTable {
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
     /// The date system of the workbook, for serials typed into plain number cells.
-    pub epoch: crate::normalize::date::Epoch,
+    pub epoch: Epoch,
+}
+
+/// The date system of the workbook a number came from: Excel's default 1900 system, or the
+/// 1904 system of old Mac workbooks (`date1904` in xlsx, DATEMODE in xls), where the same
+/// serial is 1,462 days later. CSV and ODS files have no serials of their own: 1900.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Epoch {
+    #[default]
+    E1900,
+    E1904,
 }
 
 /// One data row: its Excel row number and the mapped cells.

@@ -82,11 +82,11 @@ fn a_serial_in_a_plain_number_cell_follows_the_1904_epoch() {
     let raw = read("[[sources]]\nkind = \"census\"\nfiles = \"dates_1904.xlsx\"\n");
     let (si, _) = sheet(&raw, "dates_1904.xlsx", "Mac");
     let tb = table(&raw, si);
-    assert_eq!(tb.epoch, kcbx::normalize::date::Epoch::E1904);
+    assert_eq!(tb.epoch, kcbx::table::Epoch::E1904);
     assert_eq!(tb.rows[2].cells[4], n(38839.0));
     // Any other workbook counts from 1900 (where 38839 would be 2006-05-02).
     let other = read("[[sources]]\nkind = \"census\"\nfiles = \"census_macro.xlsm\"\n");
-    assert_eq!(table(&other, 0).epoch, kcbx::normalize::date::Epoch::E1900);
+    assert_eq!(table(&other, 0).epoch, kcbx::table::Epoch::E1900);
 }
 
 /// The census rows of the two CSV fixtures, as they must read in either encoding.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use kcbx::sources::{fields, SourceKind};
+use kcbx::schema::{fields, SourceKind};
 
 use crate::util::{repo, Workdir};
 

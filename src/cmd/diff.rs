@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::error::Result;
-use crate::history::{self, Change, Now, PastRun};
+use crate::roundtrip::history::{self, Change, Now, PastRun};
 
 const LONG_ABOUT: &str = "\
 比较两次运行的问题清单（各自的 cases.csv）：新增、已解决、仍未解决、类型变化、重新打开，按镇街和村统计。

@@ -9,11 +9,13 @@ use std::time::Instant;
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::history::{self, Now, PastRun};
+use crate::link::people;
 use crate::plan::{self, Overrides, PipelineKind};
 use crate::progress::{self, LogFormat};
 use crate::report::{self, manifest, RunDir};
-use crate::{people, read, rules, sources, verify};
+use crate::roundtrip::history::{self, Now, PastRun};
+use crate::roundtrip::verify;
+use crate::{read, rules, sources};
 
 const LONG_ABOUT: &str = "\
 运行管线：读取管线文件列出的所有表格，按身份证号及姓名、出生日期、住址比对，\
@@ -216,7 +218,7 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let directory = crate::schools::Directory::build(&data, &inputs);
-    crate::schools::fill_contacts(&mut cases, &directory);
+    crate::rules::fill_contacts(&mut cases, &directory);
     for f in &directory.faults {
         say(&f.sentence());
     }
@@ -230,7 +232,7 @@ pub fn run(args: Args) -> Result<()> {
     let dir = RunDir::create(&plan.output_dir, &label)?;
     let mut view = report::schools::View::new(&cases, &changes, previous.as_ref(), &directory);
     // 劝返 records in a clearance pipeline pre-fill the 督查要点's 劝返 items.
-    if plan.sources.iter().any(|s| s.kind == sources::SourceKind::Persuasion) {
+    if plan.sources.iter().any(|s| s.kind == crate::schema::SourceKind::Persuasion) {
         view.persuasion = Some(crate::weekly::inputs::extract(&data, &mut inputs, plan.params.as_of).persuasion);
     }
     let mut outputs =
@@ -240,7 +242,7 @@ pub fn run(args: Args) -> Result<()> {
     progress::end("report", &[("files", outputs.len() as u64)]);
     outputs.push("run.json".into());
     let accounting = manifest::accounting(&inputs);
-    let town_unknown = crate::place::town_unknown(&cases, &inputs);
+    let town_unknown = crate::report::town_unknown::town_unknown(&cases, &inputs);
     if town_unknown.cases > 0 {
         say(&format!(
             "注意：{} 个问题未能确定镇街，见 汇总.xlsx 的“镇街不详”表 (cases without a town)",

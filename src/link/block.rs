@@ -18,11 +18,19 @@
 
 use rayon::prelude::*;
 
-use super::compare::{self, Hot, Records};
-use super::fuzzy::Scored;
+use super::compare::{self, Hot, Levels, Records};
 use super::intern::{FastMap, NONE};
 use super::model::{BlockKey, Field, Level, LinkConfig};
 use super::similar;
+
+/// A scored candidate pair.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scored {
+    pub l: u32,
+    pub r: u32,
+    pub levels: Levels,
+    pub score: f64,
+}
 
 /// Scores within this distance are equal (sums of the same weights in another order).
 const EPS: f64 = 1e-9;

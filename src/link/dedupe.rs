@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::block;
+use super::block::Scored;
 use super::compare::{self, Comparison, Records};
-use super::fuzzy::Scored;
 use super::model::{Field, Level, LinkConfig, Method};
 use super::{LinkRec, Review, ReviewReason, SideLabels};
 use crate::frame;

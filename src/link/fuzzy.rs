@@ -9,8 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::block;
-use super::compare::{self, Levels, Records};
+use super::block::{self, Scored};
+use super::compare::{self, Records};
 use super::model::{LinkConfig, Method};
 use super::{Link, Review, ReviewReason};
 
@@ -23,15 +23,6 @@ pub(crate) struct FuzzyResult {
     pub reviews: Vec<Review>,
     pub candidate_pairs: usize,
     pub ties: usize,
-}
-
-/// A scored candidate pair.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Scored {
-    pub l: u32,
-    pub r: u32,
-    pub levels: Levels,
-    pub score: f64,
 }
 
 /// Runs the tier on the records not yet used, marking linked records as used.

@@ -42,6 +42,8 @@ mod exact;
 mod fuzzy;
 mod intern;
 pub mod model;
+pub mod people;
+pub mod place;
 mod repair;
 mod similar;
 

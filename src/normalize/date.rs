@@ -7,18 +7,17 @@
 //! here, in the date system of the workbook it came from ([`Epoch`], recorded per table by
 //! the read stage).
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::table::Cell;
+use crate::table::{Cell, Epoch};
 
-/// The date system of the workbook a number came from: Excel's default 1900 system, or the
-/// 1904 system of old Mac workbooks (`date1904` in xlsx, DATEMODE in xls), where the same
-/// serial is 1,462 days later. CSV and ODS files have no serials of their own: 1900.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Epoch {
-    #[default]
-    E1900,
-    E1904,
+/// The school year (1 September – 31 August) containing a day.
+pub fn school_year(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let start_year = if day.month() >= 9 { day.year() } else { day.year() - 1 };
+    (
+        NaiveDate::from_ymd_opt(start_year, 9, 1).expect("valid"),
+        NaiveDate::from_ymd_opt(start_year + 1, 8, 31).expect("valid"),
+    )
 }
 
 /// Excel's 1900 date system, with its fictitious 1900-02-29 accounted for.

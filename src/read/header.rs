@@ -7,15 +7,15 @@
 //! wins. Names are compared after [`normalize_header`].
 //!
 //! Pipeline position: **read** (header detection) → normalize → link → rules → report.
-//! The field tables themselves live in [`crate::sources::fields`].
+//! The field tables themselves live in [`crate::schema::fields`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
 use super::grid::{Grid, Region};
-use crate::sources::fields::{self, FieldSpec};
-use crate::sources::SourceKind;
+use crate::schema::fields::{self, FieldSpec};
+use crate::schema::SourceKind;
 
 /// How many rows from the top of a sheet may hold (the last row of) the header.
 pub const SEARCH_ROWS: usize = 30;

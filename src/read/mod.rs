@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::plan::{Plan, SourcePlan};
-use crate::sources::SourceKind;
+use crate::schema::SourceKind;
 use crate::table::{FileInfo, Inputs, RawTable, SheetInfo};
 use header::Matcher;
 use sheet::{SheetCtx, SheetRead};
@@ -217,7 +217,7 @@ fn expand(
         if found == 0 {
             if Path::new(pattern).is_file() {
                 files.insert(PathBuf::from(pattern));
-            } else if src.kind == crate::sources::SourceKind::Verification {
+            } else if src.kind == crate::schema::SourceKind::Verification {
                 // No town has returned its ledger yet (or none as .xls): normal, not an error.
                 notes.push(format!(
                     "{at}：files = \"{shown}\" 没有匹配到任何文件，尚无交回的核实台账 (no returned ledger yet)"

@@ -16,7 +16,7 @@ pub(crate) struct SheetCtx<'a> {
     /// The pipeline's `grouping` fields: blanks filled from the row above in every format.
     pub grouping: &'a [&'static str],
     /// The workbook's date system (1900 for CSV).
-    pub epoch: crate::normalize::date::Epoch,
+    pub epoch: crate::table::Epoch,
 }
 
 /// The outcome of reading one sheet. Sheet indices in `table` and `rejects` are filled in
@@ -402,7 +402,7 @@ impl MergeFill {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::SourceKind;
+    use crate::schema::SourceKind;
 
     #[test]
     fn column_names() {

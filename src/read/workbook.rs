@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 
 use super::grid::{Grid, Peek, Region};
 use super::limits;
-use crate::normalize::date::Epoch;
 use crate::table::Cell;
+use crate::table::Epoch;
 use crate::text::Text;
 
 /// What the first bytes of a file say it is.

@@ -10,8 +10,8 @@ use std::path::Path;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::xlsx::{self, Formats};
+use crate::link::people::{Origin, People};
 use crate::normalize::values::disability_category_label;
-use crate::people::{Origin, People};
 use crate::plan::Plan;
 use crate::rules::window::{age_on, Cohort};
 use crate::rules::{Case, Facts, Problem};

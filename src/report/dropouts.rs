@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rust_xlsxwriter::XlsxError;
 
 use super::xlsx::{self, Formats};
-use crate::people::People;
+use crate::link::people::People;
 use crate::plan::Plan;
 use crate::rules::{Case, Problem};
 use crate::sources::Data;

@@ -16,7 +16,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 use super::schools::{contacts_line, Group, View};
 use super::xlsx::{self, Formats};
-use crate::people::People;
+use crate::link::people::People;
 use crate::plan::Plan;
 use crate::rules::{Case, Facts, Problem};
 use crate::sources::Data;

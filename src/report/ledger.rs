@@ -9,8 +9,8 @@ use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::layout::{self, Heading};
 use super::xlsx::{self, Formats};
-use crate::history::{self, Change, DiffRow};
 use crate::plan::Plan;
+use crate::roundtrip::history::{self, Change, DiffRow};
 use crate::rules::{Case, Problem};
 
 /// Writes one town's ledger workbook: open cases in the working sheets, closed ones in
@@ -73,7 +73,7 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
 }
 
 /// The 已销号 sheet: closed cases with their outcome, the run that closed them and how
-/// (by the outcome, or because the case was gone — [`crate::verify::closed_by`]).
+/// (by the outcome, or because the case was gone — [`crate::roundtrip::verify::closed_by`]).
 pub(crate) fn write_closed(
     ws: &mut Worksheet,
     f: &Formats,
@@ -120,7 +120,7 @@ pub(crate) fn write_closed(
     for (k, c) in closed.iter().enumerate() {
         let r = 3 + k as u32;
         ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
-        let basis = crate::verify::closed_by_text(c);
+        let basis = crate::roundtrip::verify::closed_by_text(c);
         let cells = [
             (c.case_id.as_str(), &f.text),
             (&c.village, &f.cell),

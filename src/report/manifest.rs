@@ -24,9 +24,9 @@ pub struct Manifest<'a> {
     pub inputs: InputsReport<'a>,
     pub cases: CaseCounts,
     pub changes: BTreeMap<&'static str, usize>,
-    pub verification: &'a crate::verify::VerifyReport,
+    pub verification: &'a crate::roundtrip::verify::VerifyReport,
     /// Open cases that reach no town, by file, sheet and town column (a data fault).
-    pub town_unknown: crate::place::TownUnknown,
+    pub town_unknown: crate::report::town_unknown::TownUnknown,
     /// The 包片包校责任人名单 matched to the 学籍 schools, and its data faults.
     pub roster: crate::schools::DirectoryReport,
     pub timings_ms: BTreeMap<&'static str, u128>,
@@ -121,15 +121,15 @@ pub fn files<'a>(inputs: &'a Inputs, plan: &Plan) -> Vec<FileReport<'a>> {
 }
 
 /// Counts of new / resolved / still-open / changed cases.
-pub fn change_counts(rows: &[crate::history::DiffRow]) -> BTreeMap<&'static str, usize> {
+pub fn change_counts(rows: &[crate::roundtrip::history::DiffRow]) -> BTreeMap<&'static str, usize> {
     let mut out = BTreeMap::new();
-    for change in crate::history::Change::ALL {
+    for change in crate::roundtrip::history::Change::ALL {
         let key = match change {
-            crate::history::Change::New => "new",
-            crate::history::Change::Resolved => "resolved",
-            crate::history::Change::StillOpen => "still_open",
-            crate::history::Change::Changed => "changed",
-            crate::history::Change::Reopened => "reopened",
+            crate::roundtrip::history::Change::New => "new",
+            crate::roundtrip::history::Change::Resolved => "resolved",
+            crate::roundtrip::history::Change::StillOpen => "still_open",
+            crate::roundtrip::history::Change::Changed => "changed",
+            crate::roundtrip::history::Change::Reopened => "reopened",
         };
         out.insert(key, rows.iter().filter(|r| r.change == change).count());
     }

@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod rejects;
 pub mod schools;
 pub mod summary;
+pub mod town_unknown;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
@@ -133,7 +134,7 @@ fn district_dir(dir: &Path, district: &str) -> Result<(PathBuf, String)> {
 /// still sees them resolved in its 变化情况).
 pub fn ledger_towns<'a>(
     cases: &'a [Case],
-    changes: &'a [crate::history::DiffRow],
+    changes: &'a [crate::roundtrip::history::DiffRow],
     data: &'a crate::sources::Data,
 ) -> BTreeMap<TownKey<'a>, Vec<&'a Case>> {
     let mut map: BTreeMap<TownKey, Vec<&Case>> = BTreeMap::new();
@@ -161,13 +162,13 @@ fn write_ledger(
     ledger_dir: &Path,
     (district, town): TownKey,
     cases: &[&Case],
-    changes: &[crate::history::DiffRow],
+    changes: &[crate::roundtrip::history::DiffRow],
     plan: &Plan,
 ) -> Result<Vec<String>> {
     let (dir, sub) = district_dir(ledger_dir, district)?;
     let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
     let path = dir.join(&name);
-    let town_changes: Vec<&crate::history::DiffRow> =
+    let town_changes: Vec<&crate::roundtrip::history::DiffRow> =
         changes.iter().filter(|r| r.town == town && r.district == district).collect();
     // Titles name the district too where there are several (荣昌区昌元街道…).
     let unit = format!("{district}{town}");
@@ -227,9 +228,9 @@ enum Job<'a> {
 pub fn write_all(
     dir: &RunDir,
     cases: &[Case],
-    changes: &[crate::history::DiffRow],
-    verify: &crate::verify::VerifyReport,
-    people: &crate::people::People,
+    changes: &[crate::roundtrip::history::DiffRow],
+    verify: &crate::roundtrip::verify::VerifyReport,
+    people: &crate::link::people::People,
     facts: &[crate::rules::Facts],
     data: &crate::sources::Data,
     inputs: &Inputs,

@@ -19,8 +19,8 @@ use std::path::Path;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::xlsx::{self, Formats};
-use crate::history::{Change, DiffRow, PastRun};
 use crate::plan::Plan;
+use crate::roundtrip::history::{Change, DiffRow, PastRun};
 use crate::rules::{Case, Problem};
 use crate::schools::{Directory, Entry, Mapping, UNLISTED};
 

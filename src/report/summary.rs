@@ -9,11 +9,11 @@ use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
 use super::layout;
 use super::xlsx::{self, Formats};
 use crate::frame;
-use crate::history::DiffRow;
 use crate::plan::Plan;
+use crate::roundtrip::history::DiffRow;
+use crate::roundtrip::verify::VerifyReport;
 use crate::rules::{Case, Problem};
 use crate::table::Inputs;
-use crate::verify::VerifyReport;
 
 /// The 学校汇总 row of the cases without a 学籍 school: listed last, never charted.
 const NO_SCHOOL: &str = "（无学籍学校）";
@@ -56,7 +56,7 @@ pub fn write(
         .map(|c| if c.student_no.is_empty() || c.school.is_empty() { NO_SCHOOL.to_string() } else { c.school.clone() })
         .collect();
     cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools, true)?;
-    town_unknown(&mut wb, &f, &crate::place::town_unknown(all, inputs))?;
+    town_unknown(&mut wb, &f, &crate::report::town_unknown::town_unknown(all, inputs))?;
     super::schools::summary_sheet(
         &mut wb,
         &f,
@@ -254,7 +254,7 @@ fn cross_table(
 /// The 镇街不详 sheet: the data fault of cases that reach no town, with the count per file,
 /// sheet and town column (a sheet without a recognised town column, or a blank one, and a
 /// village that no single town has).
-fn town_unknown(wb: &mut Workbook, f: &Formats, t: &crate::place::TownUnknown) -> Result<(), XlsxError> {
+fn town_unknown(wb: &mut Workbook, f: &Formats, t: &crate::report::town_unknown::TownUnknown) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("镇街不详")?;
     let headers = [("文件", 40.0), ("工作表", 14.0), ("镇街列", 12.0), ("问题数", 8.0), ("原因", 44.0)];

@@ -10,7 +10,7 @@
 
 use super::window;
 use super::{Case, Ctx, Problem};
-use crate::people::Origin;
+use crate::link::people::Origin;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     let params = &ctx.plan.params;

@@ -4,7 +4,7 @@
 //! census at or above the accept threshold). Counted once; the case names every listing.
 
 use super::{Case, Ctx, Problem};
-use crate::people::Origin;
+use crate::link::people::Origin;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     for (i, p) in ctx.people.persons.iter().enumerate() {

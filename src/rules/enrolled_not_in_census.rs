@@ -11,7 +11,7 @@
 //! (one errand, not two).
 
 use super::{case_id, Case, Ctx, Problem};
-use crate::people::Origin;
+use crate::link::people::Origin;
 use crate::sources::enrollment::census_town;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {

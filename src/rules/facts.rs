@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::window::{self, Cohort};
+use crate::link::people::{People, Person};
 use crate::normalize::values::{SchoolClaim, Status};
-use crate::people::{People, Person};
 use crate::plan::Params;
 use crate::sources::{Data, EnrollRec, ExemptionRec};
 
@@ -94,7 +94,7 @@ impl<'a> Facts<'a> {
         let cohort = window::cohort(person.birth, params);
         Facts {
             cohort,
-            birth_unknown: cohort == Cohort::Unknown && person.origin == crate::people::Origin::Census,
+            birth_unknown: cohort == Cohort::Unknown && person.origin == crate::link::people::Origin::Census,
             alive: !census_dead && status != Some(Status::Dead),
             death_unverified: census_dead && !record_dead,
             suspended_since,

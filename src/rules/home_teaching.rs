@@ -13,8 +13,9 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::window::{monday, school_week, school_year};
+use super::window::{monday, school_week};
 use super::{Case, Ctx, Problem};
+use crate::normalize::date::school_year;
 use crate::plan::Params;
 
 /// 每次不少于两个学时.

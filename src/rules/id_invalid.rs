@@ -14,10 +14,10 @@
 //! number and the list it came from.
 
 use super::{Case, Ctx, Problem};
+use crate::link::people::{Origin, Person};
 use crate::link::Method;
 use crate::normalize::id_number::{differing_positions, IdNumber, IdStatus};
-use crate::people::{Origin, Person};
-use crate::sources::SourceKind;
+use crate::schema::SourceKind;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     for (i, p) in ctx.people.persons.iter().enumerate() {

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 pub use facts::Facts;
 pub use problem::Problem;
 
-use crate::people::{People, Person};
+use crate::link::people::{People, Person};
 use crate::plan::Plan;
 use crate::sources::Data;
 use crate::table::{Inputs, Prov};
@@ -68,7 +68,7 @@ pub struct Case {
     pub responsible_unit: String,
     pub responsible_person: String,
     pub responsible_phone: String,
-    /// 包片人员 and 包干领导 of the school ([`crate::schools::fill_contacts`]).
+    /// 包片人员 and 包干领导 of the school ([`fill_contacts`]).
     pub contacts: crate::schools::Contacts,
     pub deadline: NaiveDate,
     /// The rows behind the case.
@@ -96,7 +96,7 @@ pub struct History {
     pub closed: bool,
     pub closed_in: String,
     /// For a closed case: the hash of the 学籍 and exemption input files of the run that
-    /// closed it ([`crate::verify::data_hash`]), to tell newer data from the same export.
+    /// closed it ([`crate::roundtrip::verify::data_hash`]), to tell newer data from the same export.
     pub closure_data: String,
     /// What the next runs found about the closure: `待新数据核对` (raised again from the same
     /// export) or the reason it was reopened.
@@ -167,11 +167,11 @@ impl<'a> Ctx<'a> {
         }
         if p.town_from_village {
             evidence.push('；');
-            evidence.push_str(&crate::place::evidence(&p.town));
+            evidence.push_str(&crate::link::place::evidence(&p.town));
         }
         // The census missed a child the poverty register knows: the problem itself says so
         // (README: 问题描述注明), like the disability-list-only note of disabled_unplaced.
-        if p.origin == crate::people::Origin::PovertyOnly {
+        if p.origin == crate::link::people::Origin::PovertyOnly {
             description.push_str("；清查表未登记，见于建档立卡名单");
         }
         let mut sources: Vec<Prov> = p.listings.iter().map(|&i| self.data.census[i].prov).collect();
@@ -331,6 +331,14 @@ fn disambiguate(cases: &mut [Case]) {
         if *n > 1 {
             c.case_id = format!("{}-{n}", c.case_id);
         }
+    }
+}
+
+/// Fills the 包片人员 and 包干领导 of every case from its school's roster entry (cases carried
+/// from an earlier run included).
+pub fn fill_contacts(cases: &mut [Case], dir: &crate::schools::Directory) {
+    for c in cases {
+        c.contacts = dir.contacts_for(&c.school);
     }
 }
 

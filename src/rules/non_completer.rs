@@ -20,8 +20,8 @@ use std::collections::HashMap;
 
 use super::facts::fmt_date;
 use super::{case_id, Case, Ctx, Problem};
+use crate::link::people::Origin;
 use crate::link::LinkRec;
-use crate::people::Origin;
 use crate::plan::Params;
 use crate::sources::enrollment::{census_town, Student};
 use crate::sources::EnrollRec;
@@ -86,7 +86,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     // The same youth under two 学籍 records (a mistyped ID, a homophone name on one of
     // them) is one case: the records are de-duplicated as census listings are.
     let link_recs: Vec<LinkRec> =
-        alone.iter().map(|&(s, _)| crate::people::student_link_rec(&ctx.people.students[s], recs)).collect();
+        alone.iter().map(|&(s, _)| crate::link::people::student_link_rec(&ctx.people.students[s], recs)).collect();
     for cluster in crate::link::dedupe(&link_recs, &ctx.plan.linkage) {
         let members = &cluster.members;
         let first = members.iter().copied().find(|&m| link_recs[m].id.is_valid()).unwrap_or(members[0]);

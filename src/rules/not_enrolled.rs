@@ -14,7 +14,7 @@
 use super::facts::fmt_date;
 use super::window::entry_date;
 use super::{Case, Ctx, Problem};
-use crate::people::Origin;
+use crate::link::people::Origin;
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
     for (i, p) in ctx.people.persons.iter().enumerate() {

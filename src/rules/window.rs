@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::normalize::date::school_year;
 use crate::plan::Params;
 
 /// Where a birth date puts a child on the as_of date.
@@ -54,15 +55,6 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
         age -= 1;
     }
     age
-}
-
-/// The school year (1 September – 31 August) containing a day.
-pub fn school_year(day: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let start_year = if day.month() >= 9 { day.year() } else { day.year() - 1 };
-    (
-        NaiveDate::from_ymd_opt(start_year, 9, 1).expect("valid"),
-        NaiveDate::from_ymd_opt(start_year + 1, 8, 31).expect("valid"),
-    )
 }
 
 /// The Monday of a day's week (weeks run Monday to Sunday).

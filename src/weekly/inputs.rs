@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::normalize::id_number::{IdNumber, IdStatus};
+use crate::schema::SourceKind;
 use crate::sources::row::Columns;
-use crate::sources::{Data, SourceKind};
+use crate::sources::Data;
 use crate::table::{Inputs, Prov};
 
 /// The group a school goes into when the roster does not list it (the clearance run's

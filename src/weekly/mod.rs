@@ -28,7 +28,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::plan::{Plan, Snapshot};
 use crate::report::{self, dropouts::working_days_after, manifest, RunDir};
-use crate::sources::{self, SourceKind};
+use crate::schema::SourceKind;
+use crate::sources;
 
 /// The week a report covers: the seven days ending on `end` (normally a Friday), so that
 /// consecutive reports cover consecutive, non-overlapping weeks.

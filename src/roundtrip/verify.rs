@@ -13,9 +13,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::history::{self, PastRun};
 use crate::normalize::id_number::{self, IdNumber};
 use crate::normalize::values::Outcome;
+use crate::roundtrip::history::{self, PastRun};
 use crate::rules::{Case, Problem};
 use crate::sources::{Data, VerificationRec};
 use crate::table::{Inputs, Prov};
@@ -67,7 +67,7 @@ impl Correction {
 
 /// Shows in the evidence (匹配依据) of every case of a corrected person what the returned
 /// ledger corrected in the census record.
-pub fn mark_corrections(cases: &mut [Case], people: &crate::people::People, corrections: &[Correction]) {
+pub fn mark_corrections(cases: &mut [Case], people: &crate::link::people::People, corrections: &[Correction]) {
     for c in cases {
         let Some(p) = c.person else { continue };
         let listings = &people.persons[p].listings;

@@ -14,8 +14,9 @@ use crate::link::{self, LinkRec, Linkage, Method};
 use crate::normalize::address;
 use crate::normalize::id_number::{IdNumber, IdStatus, Sex};
 use crate::plan::Plan;
+use crate::schema::SourceKind;
 use crate::sources::enrollment::{self, Student};
-use crate::sources::{Data, EnrollRec, SourceKind};
+use crate::sources::{Data, EnrollRec};
 
 /// Where a person first became known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,7 +124,7 @@ pub struct Person {
     pub list_links: Vec<ListLink>,
     /// Set when `id` was taken from another list's record.
     pub id_from: Option<IdFill>,
-    /// The town was inferred from the village name ([`crate::place`]).
+    /// The town was inferred from the village name ([`crate::link::place`]).
     pub town_from_village: bool,
 }
 
@@ -390,7 +391,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     for i in shared {
         persons[i].id_shared = true;
     }
-    crate::place::infer_towns(&mut persons, data);
+    crate::link::place::infer_towns(&mut persons, data);
     People { persons, students, student_owner, towns }
 }
 
