@@ -7,7 +7,6 @@
 //! subcommand.
 
 pub mod cmd;
-pub mod district;
 pub mod error;
 pub mod frame;
 pub mod link;

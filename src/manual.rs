@@ -1,14 +1,14 @@
 //! The parts of the README that are generated from the code, so the user's manual and the
 //! program cannot drift apart: the recognised column names of every source kind (from
 //! [`crate::schema::fields`]) and the linkage model with its default weights (from
-//! [`crate::link::model`]), and the school words that let 已在校就读并注册学籍 close a case
+//! [`crate::schema::linkage`]), and the school words that let 已在校就读并注册学籍 close a case
 //! (from [`crate::roundtrip::verify`]). A test compares them with README.md; run it with
 //! `KCBX_UPDATE_README=1` to rewrite the blocks after changing a table.
 
 use std::fmt::Write;
 
-use crate::link::model::LinkConfig;
 use crate::roundtrip::verify;
+use crate::schema::linkage::LinkConfig;
 use crate::schema::{fields, SourceKind};
 
 /// The recognised-columns block: one table per source kind.

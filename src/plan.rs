@@ -12,8 +12,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::link::model::LinkConfig;
 use crate::normalize::values::ValueConfig;
+use crate::schema::linkage::LinkConfig;
 use crate::schema::{fields, SourceKind};
 
 /// What a pipeline produces.

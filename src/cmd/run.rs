@@ -121,7 +121,7 @@ pub fn run(args: Args) -> Result<()> {
     let t = Instant::now();
     progress::begin("normalize", None);
     let mut data = data;
-    data.districts = crate::district::assign(&mut data, &inputs, &plan);
+    data.districts = crate::sources::district::assign(&mut data, &inputs, &plan);
     if data.districts.multi {
         say(&format!(
             "本次运行含 {} 个区县：{}；问题台账按区县分文件夹 (districts)",

@@ -20,8 +20,8 @@ use rayon::prelude::*;
 
 use super::compare::{self, Hot, Levels, Records};
 use super::intern::{FastMap, NONE};
-use super::model::{BlockKey, Field, Level, LinkConfig};
 use super::similar;
+use crate::schema::linkage::{BlockKey, Field, Level, LinkConfig};
 
 /// A scored candidate pair.
 #[derive(Clone, Copy, Debug)]

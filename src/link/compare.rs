@@ -9,11 +9,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::intern::{intern, NONE};
-use super::model::{Field, Level, Weights};
 use super::similar::{CharSim, NameKey};
 use super::LinkRec;
 use crate::normalize::address::{town_stem, village_stem};
 use crate::normalize::id_number::{IdStatus, Sex};
+use crate::schema::linkage::{Field, Level, Weights};
 
 /// What a record carries into comparisons, computed once per record.
 #[derive(Clone, Debug, Default)]
@@ -43,7 +43,7 @@ pub(crate) struct Hot {
     pub name: u32,
     /// [`NameKey::sound_mask`] of the name.
     pub sound: u32,
-    /// The district of the record's town or village key ([`crate::district::of_key`]), or
+    /// The district of the record's town or village key ([`crate::sources::district::of_key`]), or
     /// [`NONE`] (always in a district run): the birth-date and pinyin blocks are per
     /// district, so two districts' records meet only by ID or by an address key.
     pub district: u32,
@@ -93,7 +93,7 @@ impl Hot {
             sound: name.sound_mask(),
             district: nonempty(&rec.town)
                 .or(nonempty(&rec.village))
-                .and_then(crate::district::of_key)
+                .and_then(crate::sources::district::of_key)
                 .map_or(NONE, intern),
             town: nonempty(&rec.town).map_or(NONE, |t| intern(town_stem(t))),
             village: nonempty(&rec.village).map_or(NONE, |v| intern(village_stem(v))),

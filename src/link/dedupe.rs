@@ -20,9 +20,9 @@ use serde::Serialize;
 use super::block;
 use super::block::Scored;
 use super::compare::{self, Comparison, Records};
-use super::model::{Field, Level, LinkConfig, Method};
 use super::{LinkRec, Review, ReviewReason, SideLabels};
 use crate::frame;
+use crate::schema::linkage::{Field, Level, LinkConfig, Method};
 
 /// A pair of records of one side judged to be the same person.
 #[derive(Clone, Debug, PartialEq, Serialize)]

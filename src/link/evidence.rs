@@ -7,9 +7,9 @@
 //! log or a message.
 
 use super::compare::{Comparison, Detail};
-use super::model::{Field, Level, Method};
 use super::{Repair, Side};
 use crate::normalize::id_number::IdStatus;
+use crate::schema::linkage::{Field, Level, Method};
 
 /// What to call each side in a sentence, e.g. `清查表` and `学籍`.
 #[derive(Clone, Copy, Debug)]

@@ -7,9 +7,9 @@
 use rayon::prelude::*;
 
 use super::compare::{self, Records};
-use super::model::{Method, Weights};
 use super::Link;
 use crate::frame;
+use crate::schema::linkage::{Method, Weights};
 
 /// Runs the tier, marking linked records as used.
 pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], used_r: &mut [bool]) -> Vec<Link> {

@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::block::{self, Scored};
 use super::compare::{self, Records};
-use super::model::{LinkConfig, Method};
 use super::{Link, Review, ReviewReason};
+use crate::schema::linkage::{LinkConfig, Method};
 
 /// Scores within this distance are equal (sums of the same weights in another order).
 const EPS: f64 = 1e-9;

@@ -20,8 +20,8 @@
 //!    ([`Repair`]). Cost: each invalid ID's ~170 one-edit variants that pass the check are
 //!    looked up in a hash of the other side's valid IDs — linear in the input.
 //! 3. [`Method::Fuzzy`]: everything still unlinked, compared within blocks (see
-//!    [`model::BlockKey`]) on ID, name, birth date, sex and address; the score is the sum
-//!    of the levels' weights ([`model`]). At or above `accept`: linked; between `review`
+//!    [`BlockKey`]) on ID, name, birth date, sex and address; the score is the sum
+//!    of the levels' weights ([`crate::schema::linkage`]). At or above `accept`: linked; between `review`
 //!    and `accept`: a [`Review`]. Candidates are taken best score first; two candidates
 //!    of equal score competing for one record are both turned into reviews (a tie), and
 //!    a pair with two different valid IDs is never linked. Only the residue of tiers 1-2
@@ -41,7 +41,7 @@ mod evidence;
 mod exact;
 mod fuzzy;
 mod intern;
-pub mod model;
+
 pub mod people;
 pub mod place;
 mod repair;
@@ -51,10 +51,10 @@ use crate::text::Text;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use crate::schema::linkage::{BlockKey, Field, Level, LinkConfig, Method, Weights};
 pub use compare::{BirthNear, Comparison, Detail, FieldComparison};
 pub use dedupe::{dedupe, person_keys, Cluster, DupPair};
 pub use evidence::{list_sentence, sentence, SideLabels};
-pub use model::{BlockKey, Field, Level, LinkConfig, Method, Weights};
 
 use crate::normalize::id_number::{IdNumber, Sex};
 

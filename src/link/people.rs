@@ -106,10 +106,10 @@ pub struct Person {
     pub name: Text,
     pub sex: Option<Sex>,
     pub birth: Option<NaiveDate>,
-    /// 区县 (empty in a district run, [`crate::district`]).
+    /// 区县 (empty in a district run, [`crate::sources::district`]).
     pub district: Text,
     /// Set when the district was inferred (from an address or the ID's region code).
-    pub district_inferred: Option<crate::district::Inferred>,
+    pub district_inferred: Option<crate::sources::district::Inferred>,
     pub town: Text,
     pub village: Text,
     pub group_text: Text,
@@ -171,10 +171,10 @@ impl Person {
     }
 }
 
-use crate::district::link_key;
+use crate::sources::district::link_key;
 
 /// The district a source row was placed in by inference, if it was.
-fn inferred(data: &Data, prov: crate::table::Prov) -> Option<crate::district::Inferred> {
+fn inferred(data: &Data, prov: crate::table::Prov) -> Option<crate::sources::district::Inferred> {
     if data.districts.inferred.is_empty() {
         None
     } else {
@@ -443,7 +443,11 @@ fn student_side(data: &Data) -> (Vec<Student>, link::Prepared) {
 
 /// Collapses census listings into people (same valid ID, or a fuzzy duplicate).
 /// `extra`: room to leave for people added later.
-fn census_persons(data: &Data, cfg: &crate::link::model::LinkConfig, extra: usize) -> (Vec<Person>, link::Prepared) {
+fn census_persons(
+    data: &Data,
+    cfg: &crate::schema::linkage::LinkConfig,
+    extra: usize,
+) -> (Vec<Person>, link::Prepared) {
     let recs: Vec<LinkRec> = data
         .census
         .par_iter()
@@ -506,7 +510,7 @@ struct Source {
 }
 
 impl Source {
-    fn new(recs: &[LinkRec], cfg: &crate::link::model::LinkConfig) -> Source {
+    fn new(recs: &[LinkRec], cfg: &crate::schema::linkage::LinkConfig) -> Source {
         let start = std::time::Instant::now();
         let clusters = if recs.is_empty() { Vec::new() } else { link::dedupe(recs, cfg) };
         let reps: Vec<usize> = clusters
@@ -528,7 +532,7 @@ fn attach(
     persons: &mut Vec<Person>,
     side: &mut link::Prepared,
     source: Source,
-    cfg: &crate::link::model::LinkConfig,
+    cfg: &crate::schema::linkage::LinkConfig,
     origin: Option<Origin>,
     add: impl Fn(&mut Person, usize),
     init: impl Fn(&mut Person, usize),

@@ -12,11 +12,11 @@ use rayon::prelude::*;
 
 use super::compare::{self, Records};
 use super::intern::FastMap;
-use super::model::{Field, Method, Weights};
 use super::{Link, Repair, Side};
 use crate::normalize::id_number::birth_of;
 #[cfg(test)]
 use crate::normalize::id_number::{check_char, parse};
+use crate::schema::linkage::{Field, Method, Weights};
 
 /// Runs the tier, marking linked records as used.
 pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], used_r: &mut [bool]) -> Vec<Link> {

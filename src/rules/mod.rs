@@ -42,7 +42,7 @@ pub struct Case {
     pub person: Option<usize>,
     /// Index into `People::students` where a 学籍 record is involved.
     pub student: Option<usize>,
-    /// 区县 of the town (empty in a district run, [`crate::district`]).
+    /// 区县 of the town (empty in a district run, [`crate::sources::district`]).
     pub district: String,
     pub town: String,
     pub village: String,
@@ -163,7 +163,7 @@ impl<'a> Ctx<'a> {
         let mut evidence = list_evidence(evidence, p);
         if let Some(how) = p.district_inferred {
             evidence.push('；');
-            evidence.push_str(&crate::district::evidence(how, &p.district));
+            evidence.push_str(&crate::sources::district::evidence(how, &p.district));
         }
         if p.town_from_village {
             evidence.push('；');

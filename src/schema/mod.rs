@@ -7,6 +7,7 @@
 //! Pipeline position: **schema** (below plan → read → sources → link → rules → report).
 
 pub mod fields;
+pub mod linkage;
 
 use serde::{Deserialize, Serialize};
 

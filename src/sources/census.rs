@@ -15,7 +15,7 @@ use crate::table::{Prov, RawTable};
 pub struct CensusRec {
     pub prov: Prov,
     /// 区县 of the listing: the district column, else the source's declaration, else (in a
-    /// run of several districts) a region code ([`crate::district`]).
+    /// run of several districts) a region code ([`crate::sources::district`]).
     pub district: Text,
     /// Canonical town (镇街) of the listing.
     pub town: Text,

@@ -20,7 +20,7 @@ use crate::table::{Prov, RawTable};
 pub struct EnrollRec {
     pub prov: Prov,
     /// 区县 of the school: the district column, else the source's declaration
-    /// ([`crate::district`]).
+    /// ([`crate::sources::district`]).
     pub district: Text,
     /// 区县 of 户口所在地: the district it names, else the ID's region code, else the
     /// school's (in a run of several districts; empty otherwise).

@@ -5,6 +5,7 @@
 //! Pipeline position: read → **sources/normalize** → link → rules → report.
 
 pub mod census;
+pub mod district;
 pub mod enrollment;
 pub mod others;
 pub mod row;
@@ -35,8 +36,8 @@ pub struct Data {
     /// Returned rows filled in but naming no case (neither case_id nor ID): rejected, and
     /// also listed by the round trip among the rows it could not match.
     pub verification_unidentified: Vec<crate::table::Prov>,
-    /// The run's districts ([`crate::district::assign`]).
-    pub districts: crate::district::Districts,
+    /// The run's districts ([`crate::sources::district::assign`]).
+    pub districts: crate::sources::district::Districts,
     /// Attendance and 劝返 tables are used by the weekly pipeline as they are.
     pub weekly_tables: Vec<(SourceKind, usize, crate::table::RawTable)>,
 }

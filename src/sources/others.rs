@@ -15,7 +15,7 @@ use crate::table::{Prov, RawTable};
 #[derive(Clone, Debug)]
 pub struct PovertyRec {
     pub prov: Prov,
-    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    /// 区县: the district column, else the source's declaration ([`crate::sources::district`]).
     pub district: Text,
     pub town: Text,
     pub village: Text,
@@ -38,7 +38,7 @@ pub struct PovertyRec {
 #[derive(Clone, Debug)]
 pub struct DisabilityRec {
     pub prov: Prov,
-    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    /// 区县: the district column, else the source's declaration ([`crate::sources::district`]).
     pub district: Text,
     pub town: Text,
     pub village: Text,
@@ -55,7 +55,7 @@ pub struct DisabilityRec {
 #[derive(Clone, Debug)]
 pub struct VisitRec {
     pub prov: Prov,
-    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    /// 区县: the district column, else the source's declaration ([`crate::sources::district`]).
     pub district: Text,
     pub school: Text,
     pub name: Text,
@@ -74,7 +74,7 @@ pub struct VisitRec {
 #[derive(Clone, Debug)]
 pub struct ExemptionRec {
     pub prov: Prov,
-    /// 区县: the district column, else the source's declaration ([`crate::district`]).
+    /// 区县: the district column, else the source's declaration ([`crate::sources::district`]).
     pub district: Text,
     pub town: Text,
     pub village: Text,
