@@ -195,6 +195,30 @@ pub struct Contacts {
     pub leader: String,
 }
 
+/// A school name compared without spaces, with full-width characters folded.
+pub fn key(name: &str) -> String {
+    crate::normalize::compact(name)
+}
+
+/// The name without the city / district prefix (`重庆市荣昌区仁义中学` → `仁义中学`), so that a
+/// roster that leaves the prefix out still finds the school.
+pub fn short_key(name: &str) -> String {
+    let k = key(name);
+    let mut s = k.as_str();
+    s = s.strip_prefix("重庆市").unwrap_or(s);
+    for marker in ['区', '县'] {
+        if let Some(pos) = s.find(marker) {
+            let head = &s[..pos];
+            let plain = !head.contains(['学', '镇', '乡', '街', '村']);
+            if plain && (2..=3).contains(&head.chars().count()) && s.len() > pos + marker.len_utf8() {
+                s = &s[pos + marker.len_utf8()..];
+                break;
+            }
+        }
+    }
+    s.to_string()
+}
+
 impl Directory {
     /// The 包片人员 and 包干领导 of a school from its roster entry (empty when the roster does
     /// not list it).
@@ -533,6 +557,15 @@ fn phone_faults(entries: &[Entry], inputs: &Inputs) -> Vec<PhoneFault> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_drop_city_and_district() {
+        assert_eq!(short_key("重庆市荣昌区仁义中学"), "仁义中学");
+        assert_eq!(short_key("荣昌区 实验小学"), "实验小学");
+        assert_eq!(short_key("重庆市荣昌中学校"), "荣昌中学校");
+        assert_eq!(short_key("仁义镇中心小学"), "仁义镇中心小学");
+        assert_eq!(short_key("昌州学区小学"), "昌州学区小学");
+    }
 
     fn dir(roster: &[&str], schools: &[&str]) -> Directory {
         let recs: Vec<RosterRec> = roster

@@ -79,11 +79,6 @@ pub fn run(args: Args) -> Result<()> {
 pub fn build(plan: &Plan, outcome: &mut ReadOutcome) -> Option<crate::schools::DirectoryReport> {
     let tables = std::mem::take(&mut outcome.sources);
     let mut data = crate::sources::build(tables, &mut outcome.inputs, &plan.values, plan.params.as_of);
-    // The clearance run types 劝返 records too when it has them (for the 督查要点).
-    let persuasion = plan.sources.iter().any(|s| s.kind == crate::schema::SourceKind::Persuasion);
-    if plan.kind == PipelineKind::Weekly || persuasion {
-        crate::weekly::inputs::extract(&data, &mut outcome.inputs, plan.params.as_of);
-    }
     if plan.kind != PipelineKind::Weekly {
         crate::sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut outcome.inputs);
     }

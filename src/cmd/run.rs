@@ -233,7 +233,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut view = report::schools::View::new(&cases, &changes, previous.as_ref(), &directory);
     // 劝返 records in a clearance pipeline pre-fill the 督查要点's 劝返 items.
     if plan.sources.iter().any(|s| s.kind == crate::schema::SourceKind::Persuasion) {
-        view.persuasion = Some(crate::weekly::inputs::extract(&data, &mut inputs, plan.params.as_of).persuasion);
+        view.persuasion = Some(data.persuasion.clone());
     }
     let mut outputs =
         report::write_all(&dir, &cases, &changes, &verify_report, &people, &facts, &data, &inputs, &plan, &view)?;

@@ -19,8 +19,8 @@ use super::xlsx::{self, Formats};
 use crate::link::people::People;
 use crate::plan::Plan;
 use crate::rules::{Case, Facts, Problem};
+use crate::sources::persuasion::{Attempt, PersuasionRec};
 use crate::sources::Data;
-use crate::weekly::inputs::{Attempt, PersuasionRec};
 
 /// Written where only a visit can tell.
 pub const ON_SITE: &str = "需现场查看";
@@ -161,12 +161,12 @@ pub fn add_weekly(facts: &mut BTreeMap<String, SchoolFacts>, view: &View, plan: 
     for g in &view.groups {
         for s in &g.schools {
             let k = crate::normalize::compact(&s.name);
-            let short = crate::weekly::inputs::short_key(&s.name);
+            let short = crate::schools::short_key(&s.name);
             let mut got = Vec::new();
             let mut missed = Vec::new();
             for (&(a, b), schools) in &weeks {
                 let hit = schools.get(&k).or_else(|| {
-                    let mut m = schools.iter().filter(|(n, _)| crate::weekly::inputs::short_key(n) == short);
+                    let mut m = schools.iter().filter(|(n, _)| crate::schools::short_key(n) == short);
                     match (m.next(), m.next()) {
                         (Some((_, r)), None) => Some(r),
                         _ => None,

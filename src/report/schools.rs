@@ -49,7 +49,7 @@ pub struct View<'a> {
     pub change_school: Vec<Option<String>>,
     pub groups: Vec<Group>,
     /// 劝返 records, when the pipeline has a `persuasion` source (for the 督查要点).
-    pub persuasion: Option<Vec<crate::weekly::inputs::PersuasionRec>>,
+    pub persuasion: Option<Vec<crate::sources::persuasion::PersuasionRec>>,
 }
 
 /// The 学籍 school whose list holds a case: the school of the case's 学籍 record (the linked

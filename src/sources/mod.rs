@@ -4,10 +4,12 @@
 //!
 //! Pipeline position: read → **sources/normalize** → link → rules → report.
 
+pub mod attendance;
 pub mod census;
 pub mod district;
 pub mod enrollment;
 pub mod others;
+pub mod persuasion;
 pub mod row;
 pub mod state;
 
@@ -38,8 +40,12 @@ pub struct Data {
     pub verification_unidentified: Vec<crate::table::Prov>,
     /// The run's districts ([`crate::sources::district::assign`]).
     pub districts: crate::sources::district::Districts,
-    /// Attendance and 劝返 tables are used by the weekly pipeline as they are.
-    pub weekly_tables: Vec<(SourceKind, usize, crate::table::RawTable)>,
+    /// Whether any attendance table was read (the weekly report then judges 已报送 by it).
+    pub has_attendance: bool,
+    /// Per-school attendance counts, for the weekly report.
+    pub attendance: Vec<attendance::AttendanceRec>,
+    /// 劝返 records, for the weekly report and the 督查要点.
+    pub persuasion: Vec<persuasion::PersuasionRec>,
 }
 
 /// Rows an extractor turned down. Tables are built in parallel, so each keeps its own list;
@@ -64,7 +70,8 @@ enum Built {
     Exemptions(Vec<ExemptionRec>),
     Roster(Vec<RosterRec>),
     Verification(Vec<VerificationRec>, Vec<crate::table::Prov>),
-    Weekly(SourceKind, usize, crate::table::RawTable),
+    Attendance(Vec<attendance::AttendanceRec>),
+    Persuasion(Vec<persuasion::PersuasionRec>),
 }
 
 /// Turns the read stage's tables into typed records, recording row rejects in `inputs`.
@@ -141,7 +148,8 @@ fn build_table(
             let (recs, unidentified) = others::extract_verification(&table, r, values, as_of);
             Built::Verification(recs, unidentified)
         }
-        SourceKind::Attendance | SourceKind::Persuasion => Built::Weekly(kind, source, table),
+        SourceKind::Attendance => Built::Attendance(attendance::extract(&table, r, as_of)),
+        SourceKind::Persuasion => Built::Persuasion(persuasion::extract(&table, r, as_of)),
     };
     (built, rejects)
 }
@@ -166,7 +174,8 @@ impl Built {
                 set(v, sheet, |r| &mut r.prov);
                 set(unidentified, sheet, |p| p);
             }
-            Built::Weekly(_, _, table) => table.sheet = sheet,
+            Built::Attendance(v) => set(v, sheet, |r| &mut r.prov),
+            Built::Persuasion(v) => set(v, sheet, |r| &mut r.prov),
         }
     }
 }
@@ -203,7 +212,11 @@ fn assemble(built: Vec<(Built, Rejects)>, inputs: &mut Inputs) -> Data {
                 data.verification.extend(v);
                 data.verification_unidentified.extend(unidentified);
             }
-            Built::Weekly(kind, source, table) => data.weekly_tables.push((kind, source, table)),
+            Built::Attendance(v) => {
+                data.has_attendance = true;
+                data.attendance.extend(v);
+            }
+            Built::Persuasion(v) => data.persuasion.extend(v),
         }
     }
     data

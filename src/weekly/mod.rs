@@ -187,8 +187,8 @@ pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
         return Err(Error::Data(outcome.problems));
     }
     let mut inputs = outcome.inputs;
-    let data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
-    let extra = inputs::extract(&data, &mut inputs, plan.params.as_of);
+    let mut data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
+    let extra = inputs::extract(&mut data);
     let schools = inputs::Schools::build(&data, &extra);
     let found = changes::find(&data, plan, &schools, &week, mode);
     let sheet = form::build(&schools, &found, &extra, &data.enrollment);
