@@ -12,6 +12,7 @@ pub mod frame;
 pub mod link;
 pub mod manual;
 pub mod normalize;
+pub mod pipeline;
 pub mod plan;
 pub mod progress;
 pub mod read;

@@ -90,6 +90,7 @@ fn label(stage: &str) -> &'static str {
         "normalize" => "整理字段",
         "link" => "比对人员",
         "rules" => "判定问题",
+        "changes" => "统计变动",
         "report" => "写出台账",
         _ => "处理中",
     }

@@ -151,3 +151,58 @@ fn weekly_shipped_pipeline_points_at_the_sample() {
     assert_eq!(a, b, "pipelines/weekly.toml reads the same files as sample_data/周报/pipeline.toml");
     assert!(a.iter().all(|files| files.len() == 1), "every glob matches one file: {a:?}");
 }
+
+/// A weekly run logs through the same sink as a clearance run (issue 17): with
+/// `--log-format json` every stderr line is a JSON object, its stages report, and the
+/// summary lines come as `note` events.
+#[test]
+fn weekly_json_log_is_only_json_lines() {
+    let w = Workdir::new("weekly-json-log");
+    let out = w.path("out");
+    let pipeline = repo().join("pipelines/weekly.toml");
+    let o = w.run(&[
+        "run",
+        pipeline.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--label",
+        "j",
+        "--log-format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("j/周报表.xlsx").is_file());
+    let stderr = String::from_utf8(o.stderr).expect("stderr is UTF-8");
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}")))
+        .collect();
+    assert!(events.iter().all(|e| e.is_object() && e.get("event").is_some()), "{stderr}");
+    for stage in ["read", "report"] {
+        assert!(events.iter().any(|e| e["event"] == "done" && e["stage"] == stage), "no done event for {stage}");
+    }
+    let notes: Vec<&str> =
+        events.iter().filter(|e| e["event"] == "note").filter_map(|e| e["message"].as_str()).collect();
+    assert!(notes.iter().any(|n| n.starts_with("周报表：统计时段")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("完成，输出目录")), "{notes:?}");
+}
+
+/// `--previous` and `--per-village` mean nothing to a weekly run: refused with a usage
+/// error (exit code 2) that says why, before anything is read or written.
+#[test]
+fn weekly_run_refuses_previous_and_per_village() {
+    let w = Workdir::new("weekly-refuses");
+    let out = w.path("out");
+    let pipeline = repo().join("pipelines/weekly.toml");
+    let base = ["run", pipeline.to_str().unwrap(), "--out", out.to_str().unwrap(), "--label", "r"];
+    let earlier = w.path("earlier");
+    for extra in [vec!["--previous", earlier.to_str().unwrap()], vec!["--per-village"]] {
+        let args: Vec<&str> = base.iter().copied().chain(extra.iter().copied()).collect();
+        let o = w.run(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("周报表管线（kind = weekly）"), "{stderr}");
+        assert!(stderr.contains(extra[0]), "the message names {}: {stderr}", extra[0]);
+        assert!(!out.join("r").exists(), "nothing written");
+    }
+}

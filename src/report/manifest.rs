@@ -12,13 +12,8 @@ use crate::table::{Inputs, RowCounts};
 
 #[derive(Serialize)]
 pub struct Manifest<'a> {
-    pub tool: &'static str,
-    pub version: &'static str,
-    pub pipeline: &'a str,
-    pub pipeline_file: String,
-    pub label: &'a str,
-    /// Local time the run finished; the latest one is the default previous run.
-    pub finished_at: String,
+    #[serde(flatten)]
+    pub header: RunHeader<'a>,
     pub previous_run: Option<String>,
     pub params: &'a crate::plan::Params,
     pub inputs: InputsReport<'a>,
@@ -31,6 +26,22 @@ pub struct Manifest<'a> {
     pub roster: crate::schools::DirectoryReport,
     pub timings_ms: BTreeMap<&'static str, u128>,
     pub outputs: Vec<String>,
+}
+
+/// The fields every `run.json` begins with, in this order.
+#[derive(Debug, Serialize)]
+pub struct RunHeader<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub pipeline: &'a str,
+    pub pipeline_file: String,
+    /// The pipeline kind, written by the weekly run (`weekly`); the clearance run's
+    /// `run.json` has always gone without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    pub label: &'a str,
+    /// Local time the run finished; the latest one is the default previous run.
+    pub finished_at: String,
 }
 
 #[derive(Serialize)]

@@ -8,11 +8,15 @@
 //! attachment 2 with the week's 劝返 records. Children with three failed 劝返 attempts, who are
 //! due a 限期复（入）学通知书 (attachment 3), get a sheet of their own.
 //!
-//! Stages, in the order data flows: [`crate::read`] → [`crate::sources::build`] (typed 学籍 and
-//! roster rows) → [`inputs`] (attendance and 劝返 records, the school list) → [`changes`] (each
-//! student's standing at each school last week and this week, and the change between them) →
-//! [`form`] (the rows of the 周报表 and their checks) → [`persuasion`] (daily columns and the
-//! three-attempt rule) → [`write`] (the workbooks).
+//! Stages, in the order data flows, on the run skeleton of [`crate::pipeline`]:
+//! [`crate::pipeline::start`] (read, then the typed 学籍, roster, attendance and 劝返 rows)
+//! → [`inputs`] (the attendance and 劝返 records handed over, the school list) → [`changes`]
+//! (each student's standing at each school last week and this week, and the change between
+//! them) → [`form`] (the rows of the 周报表 and their checks) → [`persuasion`] (daily columns
+//! and the three-attempt rule) → [`write`] (the workbooks).
+//!
+//! Pipeline position: read → sources → **weekly** (its own report), beside the clearance
+//! run's link → rules → roundtrip → report.
 
 pub mod changes;
 pub mod form;
@@ -26,10 +30,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::pipeline::{self, Log, RunOptions, Stages};
 use crate::plan::{Plan, Snapshot};
-use crate::report::{self, dropouts::working_days_after, manifest, RunDir};
+use crate::progress;
+use crate::report::{self, dropouts::working_days_after, manifest};
 use crate::schema::SourceKind;
-use crate::sources;
 
 /// The week a report covers: the seven days ending on `end` (normally a Friday), so that
 /// consecutive reports cover consecutive, non-overlapping weeks.
@@ -122,13 +127,8 @@ fn mode_of(plan: &Plan) -> Result<Mode> {
 /// What `run.json` of a weekly run records: counts only, no personal data.
 #[derive(Serialize)]
 struct WeeklyManifest<'a> {
-    tool: &'static str,
-    version: &'static str,
-    pipeline: &'a str,
-    pipeline_file: String,
-    kind: &'static str,
-    label: &'a str,
-    finished_at: String,
+    #[serde(flatten)]
+    header: manifest::RunHeader<'a>,
     week: &'a Week,
     mode: Mode,
     unit: &'a str,
@@ -147,6 +147,7 @@ struct WeeklyManifest<'a> {
     /// Per school of the 周报表: whether its report for the week arrived (read by the
     /// clearance pipeline's `[inspection] weekly_runs`). School names only.
     reports: Vec<SchoolReport>,
+    timings_ms: BTreeMap<&'static str, u128>,
     outputs: Vec<String>,
 }
 
@@ -161,14 +162,14 @@ struct SchoolReport {
 
 /// Runs a weekly pipeline: reads the sources, works out the week's changes, writes the run
 /// folder (`周报表.xlsx`, `辍学学生花名册日报表.xlsx` when due, `rejects.csv`, `run.json`).
-pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
-    let quiet = args.quiet;
-    let say = |msg: &str| {
-        if !quiet {
-            eprintln!("kcbx: {msg}");
-        }
-    };
+/// Refuses `--previous` and `--per-village` (see [`RunOptions::weekly_refusals`]); logs
+/// through the run's sink, so `--log-format json` holds here too.
+pub fn run(plan: &Plan, opts: &RunOptions) -> Result<()> {
+    opts.weekly_refusals()?;
     let mode = mode_of(plan)?;
+    let _log = Log::install(opts);
+    let say = progress::note;
+    let mut stages = Stages::default();
     let week = Week::ending(plan.weekly.week_end.unwrap_or(plan.params.as_of));
     say(&format!(
         "周报表：统计时段 {}（{}）",
@@ -179,23 +180,19 @@ pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
         }
     ));
 
-    let outcome = crate::read::read_all(plan);
-    for note in &outcome.notes {
-        say(note);
-    }
-    if !outcome.problems.is_empty() {
-        return Err(Error::Data(outcome.problems));
-    }
-    let mut inputs = outcome.inputs;
-    let mut data = sources::build(outcome.sources, &mut inputs, &plan.values, plan.params.as_of);
+    let (inputs, mut data) = pipeline::start(plan, &mut stages)?;
+
+    stages.begin("changes", None);
     let extra = inputs::extract(&mut data);
     let schools = inputs::Schools::build(&data, &extra);
     let found = changes::find(&data, plan, &schools, &week, mode);
     let sheet = form::build(&schools, &found, &extra, &data.enrollment);
     let daily = persuasion::build(&data, &schools, &found, &extra, &sheet, &week);
+    stages.end("changes", &[("schools", schools.list.len() as u64), ("changes", found.changes.len() as u64)]);
 
-    let label = args.label.clone().unwrap_or_else(|| report::default_label(&plan.output_dir));
-    let dir = RunDir::create(&plan.output_dir, &label)?;
+    stages.begin("report", None);
+    let label = pipeline::label(plan, opts);
+    let dir = pipeline::run_dir(plan, &label)?;
     let ctx = write::Ctx {
         plan,
         week: &week,
@@ -213,6 +210,7 @@ pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
     report::rejects::write(std::io::BufWriter::new(file), &inputs)
         .map_err(|e| Error::io(format!("无法写入 {}", path.display()), e))?;
     outputs.push("rejects.csv".into());
+    stages.end("report", &[("files", outputs.len() as u64)]);
     outputs.push("run.json".into());
 
     let total = &sheet.total;
@@ -223,13 +221,7 @@ pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
         *by_kind.entry(c.kind.key()).or_insert(0) += 1;
     }
     let m = WeeklyManifest {
-        tool: "kcbx",
-        version: env!("CARGO_PKG_VERSION"),
-        pipeline: &plan.name,
-        pipeline_file: plan.path.display().to_string(),
-        kind: "weekly",
-        label: &label,
-        finished_at: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+        header: pipeline::header(plan, &label, Some("weekly")),
         week: &week,
         mode,
         unit: &plan.weekly.unit,
@@ -257,10 +249,10 @@ pub fn run(plan: &Plan, args: &crate::cmd::run::Args) -> Result<()> {
                 received: r.counts.roll > 0 && (!extra.has_attendance || r.attended),
             })
             .collect(),
+        timings_ms: stages.timings(),
         outputs,
     };
-    report::write_json(&dir, "run.json", &m)?;
-    let done = dir.finish()?;
+    let done = pipeline::finish(dir, &m)?;
 
     // The summary: counts and school names only.
     say(&format!(
