@@ -121,6 +121,16 @@ fn two_districts_sharing_a_town_name_stay_apart() {
     assert_eq!((jun["district"].as_str(), jun["town"].as_str()), ("荣昌区", "昌元街道"));
     assert_eq!(of(&cases, "陈小军").len(), 1);
 
+    // run.json counts the two 昌元街道 apart, and by district.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    let by_town = &json["cases"]["by_town"];
+    assert!(
+        by_town["荣昌区 昌元街道"].as_u64().is_some() && by_town["永川区 昌元街道"].as_u64().is_some(),
+        "{by_town}"
+    );
+    assert_eq!(json["cases"]["by_district"]["永川区"], 2, "{}", json["cases"]);
+
     // 汇总 has the district level first.
     let summary = run.join("汇总.xlsx");
     let names = sheet_names(&summary);

@@ -88,7 +88,11 @@ pub struct CaseCounts {
     /// Cases closed (销号) by returned outcomes.
     pub closed: usize,
     pub by_problem: BTreeMap<&'static str, usize>,
+    /// By town; in a run of several districts by `区县 镇街` (two districts' 昌元街道 apart).
     pub by_town: BTreeMap<String, usize>,
+    /// By district (runs of several districts only).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_district: BTreeMap<String, usize>,
     pub poverty: usize,
 }
 
@@ -156,8 +160,14 @@ pub fn case_counts(all: &[Case]) -> CaseCounts {
         let problem = crate::rules::Problem::from_key(&keys[0]).expect("known key");
         c.by_problem.insert(problem.key(), n as usize);
     }
-    for (keys, n) in crate::frame::count_by(&[cases.iter().map(|c| c.town.clone()).collect()]) {
+    let town = |c: &Case| if c.district.is_empty() { c.town.clone() } else { format!("{} {}", c.district, c.town) };
+    for (keys, n) in crate::frame::count_by(&[cases.iter().map(|c| town(c)).collect()]) {
         c.by_town.insert(keys[0].clone(), n as usize);
+    }
+    if cases.iter().any(|c| !c.district.is_empty()) {
+        for (keys, n) in crate::frame::count_by(&[cases.iter().map(|c| c.district.clone()).collect()]) {
+            c.by_district.insert(keys[0].clone(), n as usize);
+        }
     }
     c.poverty = cases.iter().filter(|c| c.poverty).count();
     c
