@@ -64,22 +64,6 @@ pub fn same_district(a: &str, b: &str) -> bool {
     district_stem(a) == district_stem(b)
 }
 
-/// The district an address text names before its town (`重庆市永川区卫星湖街道…` →
-/// `永川区`), among `known` (canonical names); None when it names none of them.
-pub fn district_in<'k>(text: &str, known: &'k [String]) -> Option<&'k str> {
-    let s = super::compact(text);
-    // The district comes first: look only at the head of the text.
-    let head: String = s.chars().take(12).collect();
-    known
-        .iter()
-        .filter(|k| {
-            let stem = district_stem(k);
-            !stem.is_empty() && ["区", "县", "市"].iter().any(|suffix| head.contains(&format!("{stem}{suffix}")))
-        })
-        .max_by_key(|k| k.len())
-        .map(String::as_str)
-}
-
 /// Canonical village name: `新峰村委会` → `新峰村`, `大南社区居委会` → `大南社区`.
 pub fn canon_village(raw: &str) -> String {
     let s = super::compact(raw);

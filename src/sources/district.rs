@@ -126,15 +126,29 @@ pub fn folder_of(path: &Path, patterns: &[String]) -> Option<String> {
     None
 }
 
+/// The run's districts by stem ([`address::district_stem`]) → canonical name.
+pub type Known = BTreeMap<String, String>;
+
 /// The district an address text names in front of its town, when it names one: one of the
-/// run's (`known`), else any `…区` / `…县` after the province and city (a place outside the
-/// run). None when the address starts at the town.
-pub fn named_in(text: &str, known: &[String]) -> Option<String> {
+/// run's (`known`, in its canonical spelling: 荣昌县 → 荣昌区), else any `…区` / `…县` after
+/// the province and city (a place outside the run). None when the address starts at the
+/// town. One parse of the head of the text and one look-up, whatever the number of
+/// districts.
+pub fn named_in(text: &str, known: &Known) -> Option<String> {
+    let d = head_district(text)?;
+    Some(known.get(address::district_stem(&d)).cloned().unwrap_or(d))
+}
+
+/// [`named_in`], only when the district is one of the run's.
+pub fn known_in<'k>(text: &str, known: &'k Known) -> Option<&'k str> {
+    let d = head_district(text)?;
+    known.get(address::district_stem(&d)).map(String::as_str)
+}
+
+/// The `…区` / `…县` an address starts with, after the province and city.
+fn head_district(text: &str) -> Option<String> {
     if text.is_empty() {
         return None;
-    }
-    if let Some(k) = address::district_in(text, known) {
-        return Some(k.to_string());
     }
     let s = crate::normalize::compact(text);
     let mut rest = s.as_str();
@@ -148,7 +162,8 @@ pub fn named_in(text: &str, known: &[String]) -> Option<String> {
             }
         }
     }
-    let head: String = rest.chars().take(6).collect();
+    // Up to 石柱土家族自治县: nine characters.
+    let head: String = rest.chars().take(9).collect();
     let end = head.char_indices().find(|&(i, c)| i > 0 && (c == '区' || c == '县')).map(|(i, c)| i + c.len_utf8())?;
     let d = &head[..end];
     if d.contains(['镇', '乡', '村', '街']) || d.chars().count() < 2 {
@@ -248,9 +263,8 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
         spell(&mut r.district);
     }
     let codes = region_codes(data);
-    let names = out.names.clone();
     let guess = |text: &str, id: &crate::normalize::id_number::IdNumber| -> Option<(Text, Inferred)> {
-        if let Some(d) = address::district_in(text, &names) {
+        if let Some(d) = known_in(text, &by_stem) {
             return Some((d.into(), Inferred::Address));
         }
         let code = id.valid().map(|v| &v[..6])?;
@@ -288,8 +302,7 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
     for r in data.enrollment.iter_mut() {
         // Where the student's household is registered: the district 户口所在地 names (one
         // of the run's or another), else the ID's region code, else the school's district.
-        let home = named_in(&r.hukou_text, &names)
-            .map(|d| by_stem.get(address::district_stem(&d)).cloned().unwrap_or(d))
+        let home = named_in(&r.hukou_text, &by_stem)
             .map(Text::from)
             .or_else(|| r.id.valid().and_then(|v| codes.get(&v[..6])).map(|d| Text::from(d.as_str())));
         if r.district.is_empty() {
@@ -361,7 +374,8 @@ mod tests {
 
     #[test]
     fn district_named_in_an_address() {
-        let known = vec!["永川区".to_string(), "荣昌区".to_string()];
+        let known: Known =
+            ["永川区", "荣昌区"].iter().map(|d| (address::district_stem(d).to_string(), d.to_string())).collect();
         assert_eq!(named_in("重庆市荣昌区昌元街道新峰村3社", &known).as_deref(), Some("荣昌区"));
         assert_eq!(named_in("荣昌县昌元街道", &known).as_deref(), Some("荣昌区"));
         assert_eq!(named_in("四川省泸州市泸县福集镇", &known).as_deref(), Some("泸县"));

@@ -444,5 +444,11 @@ fn join_by_person(recs: &[EnrollRec], groups: &mut [Vec<usize>], group_id: &[Opt
 /// address names none of them.
 pub fn census_town<'t>(addr: &Address, district: &str, towns: &'t [(Text, Text)]) -> Option<&'t str> {
     let t = addr.town.as_deref()?;
-    towns.iter().find(|(d, x)| d.as_str() == district && address::same_town(x, t)).map(|(_, x)| x.as_str())
+    // `towns` is sorted by district: only the district's own towns are compared.
+    let from = towns.partition_point(|(d, _)| d.as_str() < district);
+    towns[from..]
+        .iter()
+        .take_while(|(d, _)| d.as_str() == district)
+        .find(|(_, x)| address::same_town(x, t))
+        .map(|(_, x)| x.as_str())
 }
