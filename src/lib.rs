@@ -19,6 +19,7 @@ pub mod read;
 pub mod report;
 pub mod roundtrip;
 pub mod rules;
+pub mod run;
 pub mod sample;
 pub mod schema;
 pub mod schools;

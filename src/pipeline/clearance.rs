@@ -13,6 +13,7 @@ use crate::progress;
 use crate::report::{self, manifest};
 use crate::roundtrip::history::{self, Now, PastRun};
 use crate::roundtrip::verify;
+use crate::run::Run;
 use crate::{rules, sources};
 
 /// Runs a clearance pipeline and writes its run folder; prints the folder on stdout.
@@ -104,17 +105,16 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     let mut cases = rules::evaluate(&people, &data, &plan, &inputs, &facts);
     let label = pipeline::label(&plan, opts);
     verify::mark_corrections(&mut cases, &people, &corrections);
-    verify::apply_outcomes(
-        &mut cases,
-        &data,
-        &inputs,
-        previous.as_ref(),
-        &label,
-        plan.params.deadline(),
-        &corrections,
-        &verify::data_hash(&data),
-        &mut verify_report,
-    );
+    let outcomes = verify::Outcomes {
+        data: &data,
+        inputs: &inputs,
+        previous: previous.as_ref(),
+        label: &label,
+        deadline: plan.params.deadline(),
+        corrections: &corrections,
+        data_hash: &verify::data_hash(&data),
+    };
+    verify::apply_outcomes(&mut cases, &outcomes, &mut verify_report);
     for u in &verify_report.unmatched {
         say(&format!("核实反馈未能对应：{}［{}］第{}行：{}", u.file, u.sheet, u.row, u.reason));
     }
@@ -146,8 +146,17 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     if plan.sources.iter().any(|s| s.kind == crate::schema::SourceKind::Persuasion) {
         view.persuasion = Some(data.persuasion.clone());
     }
-    let mut outputs =
-        report::write_all(&dir, &cases, &changes, &verify_report, &people, &facts, &data, &inputs, &plan, &view)?;
+    let run = Run {
+        plan: &plan,
+        inputs: &inputs,
+        data: &data,
+        people: &people,
+        facts: &facts,
+        cases: &cases,
+        changes: &changes,
+        verification: &verify_report,
+    };
+    let mut outputs = report::write_all(&dir, &run, &view)?;
     outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     stages.end("report", &[("files", outputs.len() as u64)]);
     outputs.push("run.json".into());

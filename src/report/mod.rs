@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::rules::{Case, Problem};
+use crate::run::Run;
 use crate::table::Inputs;
 
 /// A run folder being written: `<out>/.<label>.partial-<pid>`, renamed to `<out>/<label>` by
@@ -224,21 +225,11 @@ enum Job<'a> {
 /// The workbooks are independent jobs taken from one queue by every thread, the costliest
 /// first (estimated from their row and cell counts), so that no large workbook is left to
 /// one thread at the end while the other waits.
-#[allow(clippy::too_many_arguments)]
-pub fn write_all(
-    dir: &RunDir,
-    cases: &[Case],
-    changes: &[crate::roundtrip::history::DiffRow],
-    verify: &crate::roundtrip::verify::VerifyReport,
-    people: &crate::link::people::People,
-    facts: &[crate::rules::Facts],
-    data: &crate::sources::Data,
-    inputs: &Inputs,
-    plan: &Plan,
-    view: &schools::View,
-) -> Result<Vec<String>> {
+pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View) -> Result<Vec<String>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
+
+    let Run { plan, inputs, data, people, facts, cases, changes, verification: verify } = *run;
 
     let ledger_dir = dir.path("问题台账");
     fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
@@ -295,7 +286,7 @@ pub fn write_all(
     order.sort_by_key(|&k| (std::cmp::Reverse(jobs[k].1), k));
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<Option<Result<Vec<String>>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let run = |job: &Job| -> Result<Vec<String>> {
+    let write_job = |job: &Job| -> Result<Vec<String>> {
         match *job {
             Job::Ledger(town, list) => write_ledger(&ledger_dir, town, list, changes, plan),
             Job::Summary => {
@@ -346,7 +337,7 @@ pub fn write_all(
     rayon::broadcast(|_| loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(&k) = order.get(i) else { break };
-        let result = run(&jobs[k].0);
+        let result = write_job(&jobs[k].0);
         crate::progress::inc(1);
         done.lock().expect("report queue")[k] = Some(result);
     });

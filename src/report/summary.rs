@@ -42,20 +42,20 @@ pub fn write(
             .iter()
             .map(|c| if c.district.is_empty() { "区县不详".to_string() } else { c.district.clone() })
             .collect();
-        cross_table(&mut wb, &f, "区县汇总", "区县", &title, cases, &districts, false)?;
+        cross_table(&mut wb, &f, ("区县汇总", "区县"), &title, cases, &districts, false)?;
     }
     let towns: Vec<String> = cases
         .iter()
         .map(|c| if multi && !c.town.is_empty() { format!("{} {}", c.district, c.town) } else { c.town.clone() })
         .collect();
-    cross_table(&mut wb, &f, "镇街汇总", if multi { "区县 镇街" } else { "镇街" }, &title, cases, &towns, false)?;
+    cross_table(&mut wb, &f, ("镇街汇总", if multi { "区县 镇街" } else { "镇街" }), &title, cases, &towns, false)?;
     // A school is one of a 学籍 record behind the case; the census's 就读学校 column holds
     // claims (「江苏昆山」, 「随父母在外就读」), not schools, and is not listed here.
     let schools: Vec<String> = cases
         .iter()
         .map(|c| if c.student_no.is_empty() || c.school.is_empty() { NO_SCHOOL.to_string() } else { c.school.clone() })
         .collect();
-    cross_table(&mut wb, &f, "学校汇总", "学校", &title, cases, &schools, true)?;
+    cross_table(&mut wb, &f, ("学校汇总", "学校"), &title, cases, &schools, true)?;
     town_unknown(&mut wb, &f, &crate::report::town_unknown::town_unknown(all, inputs))?;
     super::schools::summary_sheet(
         &mut wb,
@@ -149,11 +149,11 @@ fn unmatched(wb: &mut Workbook, f: &Formats, v: &VerifyReport) -> Result<(), Xls
 
 /// A sheet of `keys` (one per case) × problem type counts, with 合计, 建档立卡 and its
 /// share, and a stacked bar chart.
+/// `names` is the sheet's name and the header of its key column.
 fn cross_table(
     wb: &mut Workbook,
     f: &Formats,
-    sheet: &str,
-    key_label: &str,
+    (sheet, key_label): (&str, &str),
     title: &str,
     cases: &[Case],
     keys: &[String],

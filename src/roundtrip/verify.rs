@@ -455,6 +455,24 @@ const GONE_OPEN: &str = "该问题本次已不再出现，按已解决处理：�
 const GONE_CLOSED: &str = "该问题此前已销号，本次也不再出现：核实结果已记录，仍列在已销号";
 const GONE_CORRECTED: &str = "已按此行更正清查表，原问题本次已不再出现，按已解决处理";
 
+/// What [`apply_outcomes`] applies the returned rows against: this run's records and
+/// accounting, the previous run, and what the run itself is called and owes.
+#[derive(Clone, Copy)]
+pub struct Outcomes<'a> {
+    pub data: &'a Data,
+    pub inputs: &'a Inputs,
+    /// The previous run, whose cases' history is carried.
+    pub previous: Option<&'a PastRun>,
+    /// This run's label (a new case is first seen in it).
+    pub label: &'a str,
+    /// The 整改期限 of cases carried forward open.
+    pub deadline: chrono::NaiveDate,
+    /// The corrections applied before linking ([`apply_corrections`]).
+    pub corrections: &'a [Correction],
+    /// [`data_hash`] of this run's records: tells newer data from the export a closure saw.
+    pub data_hash: &'a str,
+}
+
 /// Applies returned outcomes and carries history from the previous run.
 ///
 /// `cases` are the cases the rules raised; on return they also hold the cases carried
@@ -468,17 +486,8 @@ const GONE_CORRECTED: &str = "已按此行更正清查表，原问题本次已�
 /// the run that closed it: then it is reopened (`reopened`, with the reason in
 /// `closure_note`); from the same files the closure stands, marked [`AWAITS_NEW_DATA`].
 /// The cases are in ledger order on return.
-pub fn apply_outcomes(
-    cases: &mut Vec<Case>,
-    data: &Data,
-    inputs: &Inputs,
-    previous: Option<&PastRun>,
-    label: &str,
-    deadline: chrono::NaiveDate,
-    corrections: &[Correction],
-    data_hash: &str,
-    report: &mut VerifyReport,
-) {
+pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut VerifyReport) {
+    let Outcomes { data, inputs, previous, label, deadline, corrections, data_hash } = *with;
     let past = previous.map(PastRun::by_id).unwrap_or_default();
     let past_identity = previous.map(PastRun::by_identity).unwrap_or_default();
     let previous_label = previous.map(|r| r.label.as_str()).unwrap_or_default();
