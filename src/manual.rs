@@ -2,14 +2,15 @@
 //! program cannot drift apart: the recognised column names of every source kind (from
 //! [`crate::schema::fields`]) and the linkage model with its default weights (from
 //! [`crate::schema::linkage`]), and the school words that let 已在校就读并注册学籍 close a case
-//! (from [`crate::roundtrip::verify`]). A test compares them with README.md; run it with
+//! (from [`crate::roundtrip::verify`]), and the columns of cases.csv (from
+//! [`crate::schema::cases::CaseRow`]). A test compares them with README.md; run it with
 //! `KCBX_UPDATE_README=1` to rewrite the blocks after changing a table.
 
 use std::fmt::Write;
 
 use crate::roundtrip::verify;
 use crate::schema::linkage::LinkConfig;
-use crate::schema::{fields, SourceKind};
+use crate::schema::{cases, fields, SourceKind};
 
 /// The recognised-columns block: one table per source kind.
 pub fn fields_markdown() -> String {
@@ -93,6 +94,28 @@ pub fn school_words_markdown() -> String {
         quoted(verify::SCHOOL_WORDS),
         quoted(verify::NOT_AT_SCHOOL)
     )
+}
+
+/// The cases.csv columns block: the field names of [`cases::CaseRow`] in column order, as
+/// one code span wrapped at about 100 characters.
+pub fn cases_columns_markdown() -> String {
+    let mut out = String::from("`");
+    let mut line = 1;
+    let columns = cases::columns();
+    for (i, c) in columns.iter().enumerate() {
+        let piece = if i + 1 < columns.len() { format!("{c},") } else { format!("{c}`") };
+        if line + 1 + piece.len() > 100 {
+            out.push('\n');
+            line = 0;
+        } else if i > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(&piece);
+        line += piece.len();
+    }
+    out.push('\n');
+    out
 }
 
 /// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.

@@ -1,5 +1,6 @@
 //! The README is the user's manual: its generated blocks (recognised column names, the
-//! linkage model, the school words of 已在校就读并注册学籍) must match the code, and its two
+//! linkage model, the school words of 已在校就读并注册学籍, the
+//! columns of cases.csv) must match the code, and its two
 //! set-up commands must name real files.
 //! `KCBX_UPDATE_README=1 cargo test readme` rewrites the blocks.
 
@@ -16,6 +17,7 @@ fn readme_blocks_match_the_code() {
         ("fields", manual::fields_markdown()),
         ("linkage", manual::linkage_markdown()),
         ("school", manual::school_words_markdown()),
+        ("cases", manual::cases_columns_markdown()),
     ] {
         want = manual::splice(&want, name, &body).unwrap_or_else(|| panic!("README lacks the {name} markers"));
     }

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use crate::error::{Error, Result};
 use crate::normalize::values::disability_category_label;
 use crate::rules::{Case, History, Problem};
+use crate::schema::cases::CaseRow;
 
 /// A case as recorded in an earlier run's cases.csv.
 #[derive(Clone, Debug, Default)]
@@ -55,6 +56,48 @@ pub struct PastCase {
     pub responsible_phone: String,
     pub deadline: String,
     pub source: String,
+}
+
+impl From<CaseRow> for PastCase {
+    /// A row of an earlier cases.csv, with status and times returned read back.
+    fn from(r: CaseRow) -> PastCase {
+        PastCase {
+            closed: r.status == "closed",
+            times_returned: r.times_returned.parse().unwrap_or(0),
+            case_id: r.case_id,
+            problem: r.problem,
+            problem_label: r.problem_label,
+            district: r.district,
+            town: r.town,
+            village: r.village,
+            name: r.name,
+            birth_date: r.birth_date,
+            id_number: r.id_number,
+            person_ref: r.person_ref,
+            first_seen: r.first_seen,
+            last_outcome: r.last_outcome,
+            outcome_note: r.outcome_note,
+            closed_in: r.closed_in,
+            closure_data: r.closure_data,
+            closure_note: r.closure_note,
+            group: r.group,
+            householder: r.householder,
+            gender: r.gender,
+            poverty: r.poverty,
+            disability: r.disability,
+            match_method: r.match_method,
+            score: r.score,
+            school: r.school,
+            student_no: r.student_no,
+            description: r.description,
+            evidence: r.evidence,
+            responsible_unit: r.responsible_unit,
+            responsible_person: r.responsible_person,
+            responsible_phone: r.responsible_phone,
+            deadline: r.deadline,
+            source: r.source,
+        }
+    }
 }
 
 impl PastCase {
@@ -150,50 +193,14 @@ impl PastRun {
             .headers()
             .map_err(|e| Error::data(format!("{} 不是 kcbx 的 cases.csv：{e}", path.display())))?
             .clone();
-        let col = |name: &str| headers.iter().position(|h| h == name);
-        let Some(id_col) = col("case_id") else {
+        if !headers.iter().any(|h| h == "case_id") {
             return Err(Error::data(format!("{} 缺少 case_id 列，不是 kcbx 的 cases.csv", path.display())));
-        };
-        let get = |rec: &csv::StringRecord, name: &str| col(name).and_then(|c| rec.get(c)).unwrap_or("").to_string();
+        }
+        // The writer's row type: a column an older cases.csv lacks is read as empty.
         let mut cases = Vec::new();
-        for (i, rec) in reader.records().enumerate() {
-            let rec = rec.map_err(|e| Error::data(format!("{} 第 {} 行无法读取：{e}", path.display(), i + 2)))?;
-            cases.push(PastCase {
-                case_id: rec.get(id_col).unwrap_or("").to_string(),
-                problem: get(&rec, "problem"),
-                problem_label: get(&rec, "problem_label"),
-                district: get(&rec, "district"),
-                town: get(&rec, "town"),
-                village: get(&rec, "village"),
-                name: get(&rec, "name"),
-                birth_date: get(&rec, "birth_date"),
-                id_number: get(&rec, "id_number"),
-                person_ref: get(&rec, "person_ref"),
-                closed: get(&rec, "status") == "closed",
-                first_seen: get(&rec, "first_seen"),
-                times_returned: get(&rec, "times_returned").parse().unwrap_or(0),
-                last_outcome: get(&rec, "last_outcome"),
-                outcome_note: get(&rec, "outcome_note"),
-                closed_in: get(&rec, "closed_in"),
-                closure_data: get(&rec, "closure_data"),
-                closure_note: get(&rec, "closure_note"),
-                group: get(&rec, "group"),
-                householder: get(&rec, "householder"),
-                gender: get(&rec, "gender"),
-                poverty: get(&rec, "poverty"),
-                disability: get(&rec, "disability"),
-                match_method: get(&rec, "match_method"),
-                score: get(&rec, "score"),
-                school: get(&rec, "school"),
-                student_no: get(&rec, "student_no"),
-                description: get(&rec, "description"),
-                evidence: get(&rec, "evidence"),
-                responsible_unit: get(&rec, "responsible_unit"),
-                responsible_person: get(&rec, "responsible_person"),
-                responsible_phone: get(&rec, "responsible_phone"),
-                deadline: get(&rec, "deadline"),
-                source: get(&rec, "source"),
-            });
+        for (i, row) in reader.deserialize::<CaseRow>().enumerate() {
+            let row = row.map_err(|e| Error::data(format!("{} 第 {} 行无法读取：{e}", path.display(), i + 2)))?;
+            cases.push(PastCase::from(row));
         }
         let label = std::fs::read_to_string(dir.join("run.json"))
             .ok()

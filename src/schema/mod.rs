@@ -6,6 +6,7 @@
 //!
 //! Pipeline position: **schema** (below plan → read → sources → link → rules → report).
 
+pub mod cases;
 pub mod fields;
 pub mod linkage;
 
