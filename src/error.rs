@@ -3,6 +3,9 @@
 //!
 //! Messages are Chinese first and never carry personal data: they point at a file, sheet,
 //! row and column instead of quoting a value.
+//!
+//! Pipeline position: beside every stage (each returns [`Result`]); `main.rs` maps it to the
+//! exit code.
 
 use std::process::ExitCode;
 

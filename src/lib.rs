@@ -2,9 +2,13 @@
 //!
 //! The pipeline, in the order data flows:
 //! [`read`] spreadsheets → [`sources`] typed records ([`normalize`] values) → [`link`]
-//! people across sources → [`rules`] raise cases → [`report`] ledgers, `cases.csv`,
-//! `run.json`. [`plan`] validates the pipeline file first; [`cmd`] holds one module per
-//! subcommand.
+//! people across sources → [`rules`] raise cases → [`roundtrip`] returned outcomes and
+//! history → [`report`] ledgers, `cases.csv`, `run.json`. Underneath: [`schema`] (source
+//! kinds, fields, the linkage model) and [`plan`] (the pipeline file validated first).
+//! [`pipeline`] is the run skeleton both pipelines (clearance, [`weekly`]) go through;
+//! [`run`] is the value the stages hand to the report; [`cmd`] holds one module per
+//! subcommand and nothing imports it. `.ci/modgraph.sh` checks that no two top-level
+//! modules import each other in a circle.
 
 pub mod cmd;
 pub mod error;

@@ -5,6 +5,9 @@
 //! (from [`crate::roundtrip::verify`]), and the columns of cases.csv (from
 //! [`crate::schema::cases::CaseRow`]). A test compares them with README.md; run it with
 //! `KCBX_UPDATE_README=1` to rewrite the blocks after changing a table.
+//!
+//! Pipeline position: none — it reads the knowledge homes (schema, roundtrip) for the README
+//! test and `kcbx check`.
 
 use std::fmt::Write;
 

@@ -3,6 +3,9 @@
 //! pipeline file's folder, every date parsed, every column override checked against its
 //! source kind's field table, and the linkage model validated — before any input is read,
 //! so no stage meets a bad parameter halfway through a run.
+//!
+//! Pipeline position: schema → **plan** → read → sources → link → rules → roundtrip → report;
+//! every stage reads the plan, the plan imports no stage.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

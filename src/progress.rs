@@ -18,6 +18,9 @@
 //!
 //! Nothing here may carry personal data: stages pass stage names, counts and the notes of
 //! the read stage (which point at files, sheets, rows and columns, never at values).
+//!
+//! Pipeline position: below every stage; [`crate::pipeline`] installs the sink and times the
+//! stages ([`crate::pipeline::Stages`]).
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;

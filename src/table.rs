@@ -2,7 +2,7 @@
 //! (provenance), what a spreadsheet cell held, and the per-sheet accounting that
 //! `run.json` and `rejects.csv` report.
 //!
-//! Sits between `read` (which fills these) and every later stage (which only points back
+//! Pipeline position: the ground floor. Sits between `read` (which fills these) and every later stage (which only points back
 //! at rows through [`Prov`]). Nothing here holds personal data on its own; a [`Reject`]
 //! names a row and a column, never a value.
 

@@ -3,7 +3,8 @@
 //! one-to-one assignment and the evidence for every decision; and, within one side, which
 //! records are the same person listed twice.
 //!
-//! Pipeline position: read → normalize → **link** → people → rules → report. The stage is
+//! Pipeline position: read → sources → **link** (the engine here; [`people`] drives it over
+//! the run's records, [`place`] fills towns from villages) → rules → roundtrip → report. The engine is
 //! generic: callers turn their records into [`LinkRec`]s, call [`link`] (or
 //! [`link_grouped`]) or [`dedupe`], and map the indices back. Pass one record per person
 //! on the left (collapse [`dedupe`] clusters first), or say which listings are one person

@@ -6,7 +6,7 @@
 //! sorted path, then workbook sheet order — so the same inputs always give the same
 //! [`Inputs`] indices and the same rows.
 //!
-//! Pipeline position: **read** → normalize → link → rules → report.
+//! Pipeline position: schema → plan → **read** → sources → link → rules → roundtrip → report.
 
 pub(crate) mod csv;
 pub(crate) mod grid;

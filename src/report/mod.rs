@@ -3,7 +3,8 @@
 //! when complete — so a folder with the final name is always a whole run, and nothing
 //! that exists is ever overwritten.
 //!
-//! Pipeline position: read → normalize → link → rules → **report**.
+//! Pipeline position: read → sources → link → rules → roundtrip → **report**; it receives the
+//! run as one [`crate::run::Run`].
 
 pub mod cases_csv;
 pub mod children;

@@ -2,7 +2,7 @@
 //! module doc; the README quotes the same definitions. Rules read the linked [`People`]
 //! and the per-person [`facts::Facts`], and return [`Case`]s. They never read files.
 //!
-//! Pipeline position: read → normalize → link → **rules** → report.
+//! Pipeline position: read → sources → link → **rules** → roundtrip → report.
 
 pub mod completion_unknown;
 pub mod death_unverified;

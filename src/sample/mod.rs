@@ -12,6 +12,9 @@
 //! Everything is deterministic from the seed: [`rng`] is our own splitmix64, districts and
 //! files are generated in parallel but collected in a fixed order, and every workbook writer
 //! fixes its timestamps.
+//!
+//! Pipeline position: beside the pipeline, in front of it (it writes inputs for `kcbx run`);
+//! of the stages it imports only [`crate::normalize`].
 
 pub mod book;
 pub mod names;

@@ -1,8 +1,10 @@
-//! Source kinds and their typed records: turns the read stage's [`RawTable`]s into census
+//! Source kinds and their typed records: turns the read stage's [`RawTable`](crate::table::RawTable)s into census
 //! children, 学籍 records, poverty-register people and so on, normalising every value on
 //! the way and rejecting (with a reason) rows that cannot be used.
 //!
-//! Pipeline position: read → **sources/normalize** → link → rules → report.
+//! Pipeline position: schema → plan → read → **sources** (values through [`crate::normalize`])
+//! → link → rules → roundtrip → report. The vocabulary it builds from (source kinds, fields)
+//! is [`crate::schema`]; [`district`] gives every record its 区县.
 
 pub mod attendance;
 pub mod census;
