@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::column::WeeklyColumn;
 use super::inputs::Schools;
 use super::{Mode, Week};
 use crate::normalize::values::Status;
@@ -156,16 +157,16 @@ pub enum Kind {
 
 impl Kind {
     /// The 周报表 column the change is counted in.
-    pub fn column(self) -> Option<u16> {
+    pub fn column(self) -> Option<WeeklyColumn> {
         match self {
-            Kind::Dropout => Some(7),
-            Kind::TransferOut => Some(8),
-            Kind::Suspended => Some(9),
-            Kind::VisitOut => Some(10),
-            Kind::Death => Some(11),
-            Kind::TransferIn => Some(13),
-            Kind::Returned => Some(14),
-            Kind::VisitIn => Some(15),
+            Kind::Dropout => Some(WeeklyColumn::Dropout),
+            Kind::TransferOut => Some(WeeklyColumn::TransferOut),
+            Kind::Suspended => Some(WeeklyColumn::Suspended),
+            Kind::VisitOut => Some(WeeklyColumn::VisitOut),
+            Kind::Death => Some(WeeklyColumn::Death),
+            Kind::TransferIn => Some(WeeklyColumn::TransferIn),
+            Kind::Returned => Some(WeeklyColumn::Returned),
+            Kind::VisitIn => Some(WeeklyColumn::VisitIn),
             _ => None,
         }
     }

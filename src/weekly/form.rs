@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::changes::{Found, Kind};
+use super::column::WeeklyColumn;
 use super::inputs::{Extra, Schools, UNLISTED};
 
 /// The numbers of one row of the 周报表, and what the form has no column for.
@@ -35,24 +36,33 @@ pub struct Counts {
     pub gained: u32,
 }
 
+/// Which of the counts of 本周减少 (columns 7–11) a column is.
+fn decrease_part(c: WeeklyColumn) -> Option<usize> {
+    WeeklyColumn::DECREASE_PARTS.iter().position(|&p| p == c)
+}
+
+/// Which of the counts of 本周增加 (columns 13–15) a column is.
+fn increase_part(c: WeeklyColumn) -> Option<usize> {
+    WeeklyColumn::INCREASE_PARTS.iter().position(|&p| p == c)
+}
+
 impl Counts {
-    /// The value of a form column, 4 to 15.
-    pub fn column(&self, c: u16) -> Option<u32> {
+    /// The value of a form column that holds a count (4 to 15); None for the others.
+    pub fn column(&self, c: WeeklyColumn) -> Option<u32> {
         match c {
-            4 => Some(self.roll),
-            5 => Some(self.present),
-            6 => Some(self.dec.iter().sum()),
-            7..=11 => Some(self.dec[(c - 7) as usize]),
-            12 => Some(self.inc.iter().sum()),
-            13..=15 => Some(self.inc[(c - 13) as usize]),
-            _ => None,
+            WeeklyColumn::Roll => Some(self.roll),
+            WeeklyColumn::Present => Some(self.present),
+            WeeklyColumn::Decreases => Some(self.dec.iter().sum()),
+            WeeklyColumn::Increases => Some(self.inc.iter().sum()),
+            _ => decrease_part(c).map(|k| self.dec[k]).or_else(|| increase_part(c).map(|k| self.inc[k])),
         }
     }
 
     fn count(&mut self, kind: Kind) {
-        match kind.column() {
-            Some(c @ 7..=11) => self.dec[(c - 7) as usize] += 1,
-            Some(c @ 13..=15) => self.inc[(c - 13) as usize] += 1,
+        let col = kind.column();
+        match (col.and_then(decrease_part), col.and_then(increase_part)) {
+            (Some(k), _) => self.dec[k] += 1,
+            (None, Some(k)) => self.inc[k] += 1,
             _ => match kind {
                 Kind::OtherDecrease => self.other_dec += 1,
                 Kind::OtherIncrease => self.other_inc += 1,
@@ -65,7 +75,8 @@ impl Counts {
 
     /// 上周第4栏 + 本周增加（第12栏） − 本周减少（第6栏）.
     pub fn expected_roll(&self) -> i64 {
-        i64::from(self.roll_before) + i64::from(self.column(12).unwrap_or(0)) - i64::from(self.column(6).unwrap_or(0))
+        i64::from(self.roll_before) + i64::from(self.column(WeeklyColumn::Increases).unwrap_or(0))
+            - i64::from(self.column(WeeklyColumn::Decreases).unwrap_or(0))
     }
 
     /// Whether 上周第4栏 + 本周增加 − 本周减少 = 本周第4栏.
@@ -120,7 +131,7 @@ pub struct Check {
     pub item: &'static str,
     pub unit: String,
     pub school: String,
-    pub column: Option<u16>,
+    pub column: Option<WeeklyColumn>,
     pub expected: i64,
     pub actual: i64,
     pub detail: String,
@@ -129,7 +140,7 @@ pub struct Check {
 impl Check {
     /// One line for stderr (school names and counts only).
     pub fn describe(&self) -> String {
-        let col = self.column.map(|c| format!("第{c}栏")).unwrap_or_default();
+        let col = self.column.map(|c| format!("第{}栏", c.number())).unwrap_or_default();
         let place = if self.school.is_empty() { self.unit.clone() } else { self.school.clone() };
         let detail = if self.detail.is_empty() { String::new() } else { format!("（{}）", self.detail) };
         format!("{}：{place}{col} 应为 {}，实为 {}{detail}", self.item, self.expected, self.actual)
@@ -268,8 +279,8 @@ pub fn build(schools: &Schools, found: &Found, extra: &Extra, recs: &[crate::sou
                 note.push(format!(
                     "核对不符：上周 {} + 增加 {} − 减少 {} = {}，本周为 {}",
                     counts.roll_before,
-                    counts.column(12).unwrap_or(0),
-                    counts.column(6).unwrap_or(0),
+                    counts.column(WeeklyColumn::Increases).unwrap_or(0),
+                    counts.column(WeeklyColumn::Decreases).unwrap_or(0),
                     counts.expected_roll(),
                     counts.roll
                 ));
@@ -307,21 +318,24 @@ fn check(sheet: &mut Sheet, schools: &Schools, found: &Found) {
                     item: CHECK_ITEMS[0],
                     unit: u.unit.clone(),
                     school: name.clone(),
-                    column: Some(4),
+                    column: Some(WeeklyColumn::Roll),
                     expected: r.counts.expected_roll(),
                     actual: i64::from(r.counts.roll),
                     detail: format!(
                         "上周 {} + 增加 {} − 减少 {}；{}",
                         r.counts.roll_before,
-                        r.counts.column(12).unwrap_or(0),
-                        r.counts.column(6).unwrap_or(0),
+                        r.counts.column(WeeklyColumn::Increases).unwrap_or(0),
+                        r.counts.column(WeeklyColumn::Decreases).unwrap_or(0),
                         r.counts.imbalance()
                     ),
                 });
             }
-            for (col, parts) in [(6u16, 7..=11u16), (12, 13..=15)] {
+            for (col, parts) in [
+                (WeeklyColumn::Decreases, &WeeklyColumn::DECREASE_PARTS[..]),
+                (WeeklyColumn::Increases, &WeeklyColumn::INCREASE_PARTS[..]),
+            ] {
                 checked[1] += 1;
-                let sum: u32 = parts.map(|c| r.counts.column(c).unwrap_or(0)).sum();
+                let sum: u32 = parts.iter().map(|&c| r.counts.column(c).unwrap_or(0)).sum();
                 let v = r.counts.column(col).unwrap_or(0);
                 if v != sum {
                     failed.push(Check {
@@ -336,7 +350,7 @@ fn check(sheet: &mut Sheet, schools: &Schools, found: &Found) {
                 }
             }
         }
-        for col in 4..=15u16 {
+        for col in WeeklyColumn::COUNTS {
             checked[2] += 1;
             let sum: u32 = u.rows.iter().map(|r| r.counts.column(col).unwrap_or(0)).sum();
             let v = u.subtotal.column(col).unwrap_or(0);
@@ -353,7 +367,7 @@ fn check(sheet: &mut Sheet, schools: &Schools, found: &Found) {
             }
         }
     }
-    for col in 4..=15u16 {
+    for col in WeeklyColumn::COUNTS {
         checked[3] += 1;
         let sum: u32 = sheet.units.iter().map(|u| u.subtotal.column(col).unwrap_or(0)).sum();
         let v = sheet.total.column(col).unwrap_or(0);
@@ -376,7 +390,7 @@ fn check(sheet: &mut Sheet, schools: &Schools, found: &Found) {
             item: CHECK_ITEMS[4],
             unit: "全区".into(),
             school: String::new(),
-            column: Some(4),
+            column: Some(WeeklyColumn::Roll),
             expected: people.len() as i64,
             actual: i64::from(sheet.total.roll),
             detail: format!("{} 名学生同时在两所及以上学校在籍", found.doubles.len()),

@@ -19,10 +19,13 @@
 //! run's link → rules → roundtrip → report.
 
 pub mod changes;
+pub mod column;
 pub mod form;
 pub mod inputs;
 pub mod persuasion;
 mod write;
+
+use column::WeeklyColumn;
 
 use std::collections::BTreeMap;
 
@@ -214,8 +217,10 @@ pub fn run(plan: &Plan, opts: &RunOptions) -> Result<()> {
     outputs.push("run.json".into());
 
     let total = &sheet.total;
-    let columns: BTreeMap<String, u32> =
-        (4..=15).map(|c| (format!("{c:02}"), total.column(c).expect("numeric column"))).collect();
+    let columns: BTreeMap<String, u32> = WeeklyColumn::COUNTS
+        .iter()
+        .map(|&c| (format!("{:02}", c.number()), total.column(c).expect("numeric column")))
+        .collect();
     let mut by_kind = BTreeMap::new();
     for c in &found.changes {
         *by_kind.entry(c.kind.key()).or_insert(0) += 1;
@@ -257,16 +262,16 @@ pub fn run(plan: &Plan, opts: &RunOptions) -> Result<()> {
     // The summary: counts and school names only.
     say(&format!(
         "本周减少 {} 人（辍学 {}，转出 {}，休学 {}，借读（出） {}，死亡 {}），增加 {} 人（转入 {}，劝返复学 {}，借读（入） {}）",
-        total.column(6).unwrap_or(0),
-        total.column(7).unwrap_or(0),
-        total.column(8).unwrap_or(0),
-        total.column(9).unwrap_or(0),
-        total.column(10).unwrap_or(0),
-        total.column(11).unwrap_or(0),
-        total.column(12).unwrap_or(0),
-        total.column(13).unwrap_or(0),
-        total.column(14).unwrap_or(0),
-        total.column(15).unwrap_or(0),
+        total.column(WeeklyColumn::Decreases).unwrap_or(0),
+        total.column(WeeklyColumn::Dropout).unwrap_or(0),
+        total.column(WeeklyColumn::TransferOut).unwrap_or(0),
+        total.column(WeeklyColumn::Suspended).unwrap_or(0),
+        total.column(WeeklyColumn::VisitOut).unwrap_or(0),
+        total.column(WeeklyColumn::Death).unwrap_or(0),
+        total.column(WeeklyColumn::Increases).unwrap_or(0),
+        total.column(WeeklyColumn::TransferIn).unwrap_or(0),
+        total.column(WeeklyColumn::Returned).unwrap_or(0),
+        total.column(WeeklyColumn::VisitIn).unwrap_or(0),
     ));
     if m.unexplained > 0 {
         say(&format!("没有异动记录说明的学籍变动 {} 人，已列入 周报表.xlsx 的“未说明变动”表并写入备注", m.unexplained));

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::changes::{Found, Kind};
+use super::column::WeeklyColumn;
 use super::form::Sheet;
 use super::inputs::{Attempt, Extra, Schools};
 use super::Week;
@@ -223,7 +224,10 @@ pub fn build(data: &Data, schools: &Schools, found: &Found, extra: &Extra, sheet
     // The 日报表.
     for u in &sheet.units {
         for r in &u.rows {
-            if r.counts.column(7).unwrap_or(0) + r.counts.column(14).unwrap_or(0) > 0 {
+            if r.counts.column(WeeklyColumn::Dropout).unwrap_or(0)
+                + r.counts.column(WeeklyColumn::Returned).unwrap_or(0)
+                > 0
+            {
                 daily.schools.insert(r.school);
             }
         }

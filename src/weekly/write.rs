@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
 use super::changes::{Found, Kind};
+use super::column::WeeklyColumn;
 use super::form::{Counts, Sheet, CHECK_ITEMS};
 use super::inputs::Schools;
 use super::persuasion::Daily;
@@ -40,19 +41,6 @@ pub const HEADER_TOP: [(u16, u16, &str); 8] = [
     (5, 10, "本周减少学生数"),
     (11, 14, "本周增加学生数"),
     (15, 15, "备注"),
-];
-/// The lower header row under 本周减少学生数 (columns 6–11) and 本周增加学生数 (12–15).
-pub const HEADER_LOW: [(u16, &str); 10] = [
-    (5, "小计"),
-    (6, "辍学人数"),
-    (7, "转出人数"),
-    (8, "休学人数"),
-    (9, "借读（出）人数"),
-    (10, "死亡人数"),
-    (11, "小计"),
-    (12, "转入人数"),
-    (13, "劝返复学人数"),
-    (14, "借读（入）人数"),
 ];
 
 /// Attachment 2's fixed columns (shared with the clearance run's 辍学学生花名册).
@@ -153,16 +141,18 @@ fn counts_cells(
     r: u32,
     c: &Counts,
     fmt: &Format,
-    sum_of: impl Fn(u16) -> Option<String>,
+    sum_of: impl Fn(WeeklyColumn) -> Option<String>,
 ) -> std::result::Result<(), XlsxError> {
-    for col in 3..=14u16 {
-        let value = c.column(col + 1).expect("columns 4 to 15");
+    for col in WeeklyColumn::COUNTS {
+        let value = c.column(col).expect("columns 4 to 15");
+        // A cell the form sums (a 小计 column, a subtotal or total row) is a formula, so a
+        // town that corrects a number sees the sums follow; its cached result is our count.
         match sum_of(col) {
             Some(formula) => {
-                ws.write_formula_with_format(r, col, Formula::new(formula).set_result(value.to_string()), fmt)?;
+                ws.write_formula_with_format(r, col.index(), Formula::new(formula).set_result(value.to_string()), fmt)?;
             }
             None => {
-                ws.write_number_with_format(r, col, f64::from(value), fmt)?;
+                ws.write_number_with_format(r, col.index(), f64::from(value), fmt)?;
             }
         }
     }
@@ -192,11 +182,13 @@ fn form_sheet(
             ws.merge_range(2, first, 2, last, text, &f.header)?;
         }
     }
-    for (col, text) in HEADER_LOW {
-        ws.write_string_with_format(3, col, text, &f.header)?;
+    // The lower header row under 本周减少学生数 (columns 6–11) and 本周增加学生数 (12–15).
+    for col in &WeeklyColumn::COUNTS[2..] {
+        ws.write_string_with_format(3, col.index(), col.label(), &f.header)?;
     }
-    for col in 0..16u16 {
-        ws.write_number_with_format(4, col, f64::from(col + 1), &f.header)?;
+    // The notice's column numbers 1–16 under the header: 第7栏, 第14栏 are named by them.
+    for col in WeeklyColumn::ALL {
+        ws.write_number_with_format(4, col.index(), f64::from(col.number()), &f.header)?;
     }
     ws.set_row_height(2, 24)?;
     ws.set_row_height(3, 44)?;
@@ -214,9 +206,14 @@ fn form_sheet(
             ws.write_string_with_format(r, 1, &school.name, &f.cell)?;
             ws.write_string_with_format(r, 2, &row.school_type, &l.num)?;
             let excel = r + 1;
+            // 小计 = the sum of its parts (columns 7–11, 13–15).
+            let parts = |p: &[WeeklyColumn]| {
+                let (a, b) = (col_letter(p[0].index()), col_letter(p[p.len() - 1].index()));
+                Some(format!("=SUM({a}{excel}:{b}{excel})"))
+            };
             counts_cells(ws, r, &row.counts, &l.num, |col| match col {
-                5 => Some(format!("=SUM(G{excel}:K{excel})")),
-                11 => Some(format!("=SUM(M{excel}:O{excel})")),
+                WeeklyColumn::Decreases => parts(&WeeklyColumn::DECREASE_PARTS),
+                WeeklyColumn::Increases => parts(&WeeklyColumn::INCREASE_PARTS),
                 _ => None,
             })?;
             if row.note.is_empty() {
@@ -236,7 +233,7 @@ fn form_sheet(
         ws.write_string_with_format(r, 1, "小计", &l.total_text)?;
         ws.write_blank(r, 2, &l.total_text)?;
         counts_cells(ws, r, &u.subtotal, &l.total_num, |col| {
-            let c = col_letter(col);
+            let c = col_letter(col.index());
             Some(format!("=SUM({c}{a}:{c}{b})"))
         })?;
         ws.write_blank(r, 15, &l.total_num)?;
@@ -246,7 +243,7 @@ fn form_sheet(
     }
     ws.merge_range(r, 0, r, 2, "合计", &l.total_text)?;
     counts_cells(ws, r, &sheet.total, &l.total_num, |col| {
-        let c = col_letter(col);
+        let c = col_letter(col.index());
         let cells: Vec<String> = subtotal_rows.iter().map(|x| format!("{c}{x}")).collect();
         Some(if cells.is_empty() { "=0".to_string() } else { format!("=SUM({})", cells.join(",")) })
     })?;
@@ -372,7 +369,7 @@ fn change_cells(ctx: &Ctx, found: &Found, c: &super::changes::Change) -> Vec<Str
     let before = t.before.map(|s| s.label()).unwrap_or_else(|| "（无此学生）".into());
     let after = t.after.map(|s| s.label()).unwrap_or_else(|| "（无此学生）".into());
     let counted = match c.kind.column() {
-        Some(col) => format!("第{col}栏 {}", c.kind.label()),
+        Some(col) => format!("第{}栏 {}", col.number(), c.kind.label()),
         None => c.kind.label().to_string(),
     };
     vec![
@@ -500,7 +497,12 @@ fn check_sheet(
         ws.write_string_with_format(r, 1, c.item, &f.wrap)?;
         ws.write_string_with_format(r, 2, &c.unit, &f.cell)?;
         ws.write_string_with_format(r, 3, &c.school, &f.wrap)?;
-        ws.write_string_with_format(r, 4, c.column.map(|x| format!("第{x}栏")).unwrap_or_default(), &f.number)?;
+        ws.write_string_with_format(
+            r,
+            4,
+            c.column.map(|x| format!("第{}栏", x.number())).unwrap_or_default(),
+            &f.number,
+        )?;
         ws.write_number_with_format(r, 5, c.expected as f64, &f.number)?;
         ws.write_number_with_format(r, 6, c.actual as f64, &f.number)?;
         ws.write_number_with_format(r, 7, (c.actual - c.expected) as f64, &f.number)?;
