@@ -97,6 +97,8 @@ struct RawWeekly {
     unit: Option<String>,
     reviewer: Option<String>,
     report_date: Option<Spanned<DateValue>>,
+    district: Option<String>,
+    recipient: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -233,6 +235,12 @@ pub struct WeeklyParams {
     pub unit: String,
     pub reviewer: String,
     pub report_date: Option<NaiveDate>,
+    /// The district named in the titles (`荣昌区` → `荣昌区义务教育控辍保学周报表`); empty
+    /// leaves the titles without one.
+    pub district: String,
+    /// Who receives the weekly form, as the note under the table names them (`基教科陈纪钱`);
+    /// empty gives a note without a name.
+    pub recipient: String,
 }
 
 /// One validated `[[sources]]` entry.
@@ -511,6 +519,8 @@ pub fn parse(text: &str, path: &Path, overrides: &Overrides) -> Result<Plan> {
             unit: raw.weekly.unit.unwrap_or_default(),
             reviewer: raw.weekly.reviewer.unwrap_or_default(),
             report_date,
+            district: raw.weekly.district.unwrap_or_default(),
+            recipient: raw.weekly.recipient.unwrap_or_default(),
         },
         weekly_runs: raw
             .inspection

@@ -79,6 +79,7 @@ week_end = "2020-05-22"
 unit = "测试学区"
 reviewer = "赵六"
 report_date = "2020-05-22"
+district = "荣昌区"
 [output]
 dir = "out"
 [[sources]]

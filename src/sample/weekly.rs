@@ -477,7 +477,9 @@ pub fn pipeline_text(weekly: &str, root: &str, sub: &str, out_dir: &str) -> Stri
     s.push_str("week_end = \"2020-05-22\"      # 本周最后一天（周五）；统计 5月16日至22日\n");
     s.push_str("unit = \"荣昌区教育委员会基础教育科\"\n");
     s.push_str("reviewer = \"\"                 # 审核人，留空则打印后手填\n");
-    s.push_str("report_date = \"2020-05-22\"   # 填报日期\n\n");
+    s.push_str("report_date = \"2020-05-22\"   # 填报日期\n");
+    s.push_str("district = \"荣昌区\"            # 表名中的区县\n");
+    s.push_str("recipient = \"基教科陈纪钱\"     # 备注中的收件人\n\n");
     s.push_str("[output]\n");
     s.push_str(&format!("dir = \"{out_dir}\"\n"));
     let sources: [(&str, &str, String, Option<&str>); 6] = [

@@ -16,19 +16,33 @@ use super::inputs::Schools;
 use super::persuasion::Daily;
 use super::Week;
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::plan::{Plan, WeeklyParams};
 use crate::report::xlsx::{self, Formats};
 use crate::report::RunDir;
 use crate::sources::{Data, EnrollRec};
 use crate::table::Inputs;
 
-/// Title of attachment 1.
-pub const TITLE: &str = "荣昌区义务教育控辍保学周报表";
-/// Title of attachment 2.
-pub const DAILY_TITLE: &str = "荣昌区义务教育辍学学生花名册日报表";
-/// The note under the table of attachment 1, verbatim.
-pub const NOTE: &str = "备注：以学区、直属学校为单位，每周五下午3点前将电子档、纸质件报基教科陈纪钱收，\
-凡有第7、第14项数据不为0时，应填写附件2《荣昌区义务教育控辍学生花名册日报表》，并报电子档。";
+/// Title of attachment 1: `荣昌区义务教育控辍保学周报表`, the district from `[weekly] district`.
+pub fn title(w: &WeeklyParams) -> String {
+    format!("{}义务教育控辍保学周报表", w.district)
+}
+
+/// Title of attachment 2: `荣昌区义务教育辍学学生花名册日报表`.
+pub fn daily_title(w: &WeeklyParams) -> String {
+    format!("{}义务教育辍学学生花名册日报表", w.district)
+}
+
+/// The note under the table of attachment 1, the notice's text with the district and the
+/// recipient (`[weekly] recipient`, e.g. `基教科陈纪钱`) from the pipeline file; without a
+/// recipient the forms are simply 上报.
+pub fn note(w: &WeeklyParams) -> String {
+    let to = if w.recipient.is_empty() { "上报".to_string() } else { format!("报{}收", w.recipient) };
+    format!(
+        "备注：以学区、直属学校为单位，每周五下午3点前将电子档、纸质件{to}，\
+凡有第7、第14项数据不为0时，应填写附件2《{}义务教育控辍学生花名册日报表》，并报电子档。",
+        w.district
+    )
+}
 
 /// The header of attachment 1: (first column, last column, text) of the upper row; columns
 /// whose upper cell spans both header rows have no lower text.
@@ -117,7 +131,7 @@ pub fn weekly_book(dir: &RunDir, ctx: &Ctx, found: &Found, sheet: &Sheet, daily:
     let name = "周报表.xlsx";
     let path = dir.path(name);
     let write = || -> std::result::Result<(), XlsxError> {
-        let mut wb = xlsx::workbook(TITLE, ctx.week.end);
+        let mut wb = xlsx::workbook(&title(&ctx.plan.weekly), ctx.week.end);
         let f = Formats::new();
         let l = Local::new();
         form_sheet(wb.add_worksheet(), ctx, sheet, &f, &l)?;
@@ -169,7 +183,7 @@ fn form_sheet(
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("周报表")?;
     let w = &ctx.plan.weekly;
-    ws.merge_range(0, 0, 0, 15, TITLE, &f.title)?;
+    ws.merge_range(0, 0, 0, 15, &title(w), &f.title)?;
     ws.set_row_height(0, 32)?;
     ws.merge_range(1, 0, 1, 5, &format!("填报单位：（公章）{}", w.unit), &l.line)?;
     ws.merge_range(1, 6, 1, 9, &format!("审核人：{}", w.reviewer), &l.line)?;
@@ -249,7 +263,7 @@ fn form_sheet(
     })?;
     ws.write_blank(r, 15, &l.total_num)?;
     r += 1;
-    ws.merge_range(r, 0, r, 15, NOTE, &l.note)?;
+    ws.merge_range(r, 0, r, 15, &note(&ctx.plan.weekly), &l.note)?;
     ws.set_row_height(r, 36)?;
     ws.set_freeze_panes(5, 2)?;
     xlsx::print_setup(ws, (2, 4))?;
@@ -602,7 +616,7 @@ pub fn daily_book(dir: &RunDir, ctx: &Ctx, daily: &Daily) -> Result<Option<Strin
     let name = "辍学学生花名册日报表.xlsx";
     let path = dir.path(name);
     let write = || -> std::result::Result<(), XlsxError> {
-        let mut wb = xlsx::workbook(DAILY_TITLE, ctx.week.end);
+        let mut wb = xlsx::workbook(&daily_title(&ctx.plan.weekly), ctx.week.end);
         let f = Formats::new();
         let l = Local::new();
         let ws = wb.add_worksheet();
@@ -610,7 +624,7 @@ pub fn daily_book(dir: &RunDir, ctx: &Ctx, daily: &Daily) -> Result<Option<Strin
         let mut headers: Vec<String> = DAILY_COLUMNS.iter().map(|s| s.to_string()).collect();
         headers.extend(ctx.week.days.iter().map(|d| format!("{}.{}劝返情况", d.month(), d.day())));
         let last = headers.len() as u16 - 1;
-        ws.merge_range(0, 0, 0, last, DAILY_TITLE, &f.title)?;
+        ws.merge_range(0, 0, 0, last, &daily_title(&ctx.plan.weekly), &f.title)?;
         ws.set_row_height(0, 30)?;
         let w = &ctx.plan.weekly;
         ws.merge_range(
