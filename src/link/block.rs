@@ -140,7 +140,7 @@ impl Bound {
     fn new(cfg: &LinkConfig) -> Self {
         let w = &cfg.weights;
         let best_of = |field: Field, keep: &dyn Fn(Level) -> bool| {
-            field.levels().iter().filter(|&&l| keep(l)).map(|&l| w.of(l)).fold(f64::NEG_INFINITY, f64::max)
+            field.levels().filter(|&l| keep(l)).map(|l| w.of(l)).fold(f64::NEG_INFINITY, f64::max)
         };
         let name_other = best_of(Field::Name, &|l| !matches!(l, Level::NameExact | Level::NameMissing));
         let best = [Field::Id, Field::Birth, Field::Sex, Field::Address].map(|f| best_of(f, &|_| true));

@@ -8,7 +8,11 @@
 //! A candidate's score is the sum of its five fields' weights (ID, name, birth date, sex,
 //! address); for every field the first level whose condition holds is the one that counts.
 //!
-//! Defaults (each key can be set in the pipeline file):
+//! Every level is one row of [`LEVELS`]: its field, its `[linkage.weights]` key, its
+//! default weight and, in plain Chinese, its condition. The defaults ([`Weights::default`]),
+//! the TOML override keys, the scorer's lookup ([`Weights::of`]), the order a field's levels
+//! are tried ([`Field::levels`]), `linkage_model.json` and the README's linkage block are all
+//! read from that table. The thresholds and blocks (each key can be set in the pipeline file):
 //!
 //! ```toml
 //! [linkage]
@@ -17,31 +21,7 @@
 //! blocks = ["birth_date", "town_surname", "name_pinyin"]
 //!
 //! [linkage.weights]
-//! id_same = 10.0
-//! id_one_edit = 6.0
-//! id_missing = 0.0
-//! id_different_valid = -12.0   # and never linked, whatever the score
-//! id_different = -8.0
-//! name_exact = 8.0
-//! name_homophone = 6.0
-//! name_near_sound = 4.5
-//! name_lookalike = 4.5
-//! name_given_same = 0.0
-//! name_one_char = -3.0
-//! name_different = -8.0
-//! name_missing = 0.0
-//! birth_exact = 7.0
-//! birth_near = 1.0
-//! birth_missing = 0.0
-//! birth_different = -6.0
-//! sex_same = 1.0
-//! sex_missing = 0.0
-//! sex_different = -4.0
-//! address_same_group = 4.0
-//! address_same_village = 3.0
-//! address_same_town = 1.0
-//! address_missing = 0.0
-//! address_different = -1.0
+//! name_exact = 9.0   # any level's key from the table; unset keys keep their default
 //! ```
 //!
 //! Why these numbers: twins (same birth date and household, given names one character
@@ -133,27 +113,10 @@ impl Field {
         }
     }
 
-    /// The field's levels in the order they are tried (the first that holds wins).
-    pub fn levels(self) -> &'static [Level] {
-        use Level::*;
-        match self {
-            Field::Id => &[IdMissing, IdSame, IdOneEdit, IdDifferentValid, IdDifferent],
-            Field::Name => &[
-                NameMissing,
-                NameExact,
-                NameHomophone,
-                NameNearSound,
-                NameLookalike,
-                NameGivenSame,
-                NameOneChar,
-                NameDifferent,
-            ],
-            Field::Birth => &[BirthMissing, BirthExact, BirthNear, BirthDifferent],
-            Field::Sex => &[SexMissing, SexSame, SexDifferent],
-            Field::Address => {
-                &[AddressMissing, AddressSameGroup, AddressSameVillage, AddressSameTown, AddressDifferent]
-            }
-        }
+    /// The field's levels in the order they are tried (the first that holds wins): the
+    /// field's rows of [`LEVELS`], in table order.
+    pub fn levels(self) -> impl Iterator<Item = Level> {
+        LEVELS.iter().filter(move |row| row.field == self).map(|row| row.level)
     }
 }
 
@@ -189,207 +152,175 @@ pub enum Level {
     AddressDifferent,
 }
 
+/// One row of the level table: a comparison level, Splink-style.
+#[derive(Clone, Copy, Debug)]
+pub struct LevelRow {
+    pub level: Level,
+    /// The field it compares.
+    pub field: Field,
+    /// Its key in `[linkage.weights]` and `linkage_model.json` (`name_homophone`).
+    pub key: &'static str,
+    /// Default weight (log2 Bayes factor).
+    pub default: f64,
+    /// When the level holds, in plain Chinese.
+    pub condition: &'static str,
+}
+
+const fn row(level: Level, field: Field, key: &'static str, default: f64, condition: &'static str) -> LevelRow {
+    LevelRow { level, field, key, default, condition }
+}
+
+/// Every comparison level: for each field, its levels in the order they are tried (the first
+/// that holds wins). The one place a level's key, default weight and condition are written.
+pub const LEVELS: [LevelRow; N_LEVELS] = {
+    use Field::*;
+    use Level::*;
+    [
+        row(IdMissing, Id, "id_missing", 0.0, "一方无可比的18位号码（缺失、数字格式损坏、临时学籍号、位数不符）"),
+        row(IdSame, Id, "id_same", 10.0, "18位号码完全相同"),
+        row(IdOneEdit, Id, "id_one_edit", 6.0, "18位号码仅一位不同或相邻两位颠倒"),
+        // Never linked, whatever the score.
+        row(IdDifferentValid, Id, "id_different_valid", -12.0, "双方号码均有效且不同：视为不同的人，无论得分都不链接"),
+        row(IdDifferent, Id, "id_different", -8.0, "号码不同（至少一方校验不通过）"),
+        row(NameMissing, Name, "name_missing", 0.0, "一方姓名缺失"),
+        row(NameExact, Name, "name_exact", 8.0, "姓名完全相同（已去空格）"),
+        row(NameHomophone, Name, "name_homophone", 6.0, "逐字同音（任一读音相同，如 晓/小、红/宏）"),
+        row(
+            NameNearSound,
+            Name,
+            "name_near_sound",
+            4.5,
+            "逐字同音或近音（z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing，如 玲/琳）",
+        ),
+        row(NameLookalike, Name, "name_lookalike", 4.5, "一字形近（如 未/末、晴/睛），其余相同或同音"),
+        row(NameGivenSame, Name, "name_given_same", 0.0, "名相同，姓不同"),
+        row(NameOneChar, Name, "name_one_char", -3.0, "仅一字不同（或多/少一字）"),
+        row(NameDifferent, Name, "name_different", -8.0, "姓名不同"),
+        row(BirthMissing, Birth, "birth_missing", 0.0, "一方出生日期缺失"),
+        row(BirthExact, Birth, "birth_exact", 7.0, "出生日期相同"),
+        row(BirthNear, Birth, "birth_near", 1.0, "年、月、日仅一项不同，或月日颠倒"),
+        row(BirthDifferent, Birth, "birth_different", -6.0, "出生日期不同"),
+        row(SexMissing, Sex, "sex_missing", 0.0, "一方性别缺失"),
+        row(SexSame, Sex, "sex_same", 1.0, "性别相同"),
+        row(SexDifferent, Sex, "sex_different", -4.0, "性别不同"),
+        row(AddressMissing, Address, "address_missing", 0.0, "一方镇街与村均缺失，或无法比较"),
+        row(AddressSameGroup, Address, "address_same_group", 4.0, "镇街、村（社区）、社（组）均相同"),
+        row(AddressSameVillage, Address, "address_same_village", 3.0, "镇街、村（社区）相同（一方镇街缺失时只比村）"),
+        row(AddressSameTown, Address, "address_same_town", 1.0, "镇街相同"),
+        row(AddressDifferent, Address, "address_different", -1.0, "镇街不同，或村不同且无法比镇街"),
+    ]
+};
+
+/// How many levels there are (variants of [`Level`]).
+pub const N_LEVELS: usize = 25;
+
+/// `ROW_OF[level as usize]`: the level's row in [`LEVELS`]. Built at compile time, which
+/// also checks that every level has exactly one row.
+const ROW_OF: [usize; N_LEVELS] = {
+    let mut idx = [usize::MAX; N_LEVELS];
+    let mut i = 0;
+    while i < N_LEVELS {
+        let l = LEVELS[i].level as usize;
+        assert!(idx[l] == usize::MAX, "a level has two rows in LEVELS");
+        idx[l] = i;
+        i += 1;
+    }
+    idx
+};
+
+/// The `[linkage.weights]` keys in declaration order of [`Level`] (the order they are
+/// serialized in, and named in an unknown-key error).
+const KEYS: [&str; N_LEVELS] = {
+    let mut keys = [""; N_LEVELS];
+    let mut i = 0;
+    while i < N_LEVELS {
+        keys[i] = LEVELS[ROW_OF[i]].key;
+        i += 1;
+    }
+    keys
+};
+
 impl Level {
+    /// The level's row in [`LEVELS`].
+    pub fn row(self) -> &'static LevelRow {
+        &LEVELS[ROW_OF[self as usize]]
+    }
+
     /// The field this level belongs to.
     pub fn field(self) -> Field {
-        use Level::*;
-        match self {
-            IdSame | IdOneEdit | IdMissing | IdDifferentValid | IdDifferent => Field::Id,
-            NameExact | NameHomophone | NameNearSound | NameLookalike | NameGivenSame | NameOneChar | NameDifferent
-            | NameMissing => Field::Name,
-            BirthExact | BirthNear | BirthMissing | BirthDifferent => Field::Birth,
-            SexSame | SexMissing | SexDifferent => Field::Sex,
-            AddressSameGroup | AddressSameVillage | AddressSameTown | AddressMissing | AddressDifferent => {
-                Field::Address
-            }
-        }
+        self.row().field
     }
 
     /// The key (`name_homophone`), as in `[linkage.weights]`.
     pub fn key(self) -> &'static str {
-        use Level::*;
-        match self {
-            IdSame => "id_same",
-            IdOneEdit => "id_one_edit",
-            IdMissing => "id_missing",
-            IdDifferentValid => "id_different_valid",
-            IdDifferent => "id_different",
-            NameExact => "name_exact",
-            NameHomophone => "name_homophone",
-            NameNearSound => "name_near_sound",
-            NameLookalike => "name_lookalike",
-            NameGivenSame => "name_given_same",
-            NameOneChar => "name_one_char",
-            NameDifferent => "name_different",
-            NameMissing => "name_missing",
-            BirthExact => "birth_exact",
-            BirthNear => "birth_near",
-            BirthMissing => "birth_missing",
-            BirthDifferent => "birth_different",
-            SexSame => "sex_same",
-            SexMissing => "sex_missing",
-            SexDifferent => "sex_different",
-            AddressSameGroup => "address_same_group",
-            AddressSameVillage => "address_same_village",
-            AddressSameTown => "address_same_town",
-            AddressMissing => "address_missing",
-            AddressDifferent => "address_different",
-        }
+        self.row().key
     }
 
     /// The condition under which the level holds, for `linkage_model.json`.
     pub fn condition(self) -> &'static str {
-        use Level::*;
-        match self {
-            IdSame => "18位号码完全相同",
-            IdOneEdit => "18位号码仅一位不同或相邻两位颠倒",
-            IdMissing => "一方无可比的18位号码（缺失、数字格式损坏、临时学籍号、位数不符）",
-            IdDifferentValid => "双方号码均有效且不同：视为不同的人，无论得分都不链接",
-            IdDifferent => "号码不同（至少一方校验不通过）",
-            NameExact => "姓名完全相同（已去空格）",
-            NameHomophone => "逐字同音（任一读音相同，如 晓/小、红/宏）",
-            NameNearSound => "逐字同音或近音（z/zh、c/ch、s/sh、l/n、an/ang、en/eng、in/ing，如 玲/琳）",
-            NameLookalike => "一字形近（如 未/末、晴/睛），其余相同或同音",
-            NameGivenSame => "名相同，姓不同",
-            NameOneChar => "仅一字不同（或多/少一字）",
-            NameDifferent => "姓名不同",
-            NameMissing => "一方姓名缺失",
-            BirthExact => "出生日期相同",
-            BirthNear => "年、月、日仅一项不同，或月日颠倒",
-            BirthMissing => "一方出生日期缺失",
-            BirthDifferent => "出生日期不同",
-            SexSame => "性别相同",
-            SexMissing => "一方性别缺失",
-            SexDifferent => "性别不同",
-            AddressSameGroup => "镇街、村（社区）、社（组）均相同",
-            AddressSameVillage => "镇街、村（社区）相同（一方镇街缺失时只比村）",
-            AddressSameTown => "镇街相同",
-            AddressMissing => "一方镇街与村均缺失，或无法比较",
-            AddressDifferent => "镇街不同，或村不同且无法比镇街",
-        }
+        self.row().condition
     }
 }
 
-/// `[linkage.weights]`: the weight (log2 Bayes factor) of every level. Defaults are listed
-/// in the module docs and on each field.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Weights {
-    /// Default 10.0.
-    pub id_same: f64,
-    /// Default 6.0.
-    pub id_one_edit: f64,
-    /// Default 0.0.
-    pub id_missing: f64,
-    /// Default -12.0. Such a candidate is never linked, whatever its score.
-    pub id_different_valid: f64,
-    /// Default -8.0.
-    pub id_different: f64,
-    /// Default 8.0.
-    pub name_exact: f64,
-    /// Default 6.0.
-    pub name_homophone: f64,
-    /// Default 4.5.
-    pub name_near_sound: f64,
-    /// Default 4.5.
-    pub name_lookalike: f64,
-    /// Default 0.0.
-    pub name_given_same: f64,
-    /// Default -3.0.
-    pub name_one_char: f64,
-    /// Default -8.0.
-    pub name_different: f64,
-    /// Default 0.0.
-    pub name_missing: f64,
-    /// Default 7.0.
-    pub birth_exact: f64,
-    /// Default 1.0.
-    pub birth_near: f64,
-    /// Default 0.0.
-    pub birth_missing: f64,
-    /// Default -6.0.
-    pub birth_different: f64,
-    /// Default 1.0.
-    pub sex_same: f64,
-    /// Default 0.0.
-    pub sex_missing: f64,
-    /// Default -4.0.
-    pub sex_different: f64,
-    /// Default 4.0.
-    pub address_same_group: f64,
-    /// Default 3.0.
-    pub address_same_village: f64,
-    /// Default 1.0.
-    pub address_same_town: f64,
-    /// Default 0.0.
-    pub address_missing: f64,
-    /// Default -1.0.
-    pub address_different: f64,
-}
+/// `[linkage.weights]`: the weight (log2 Bayes factor) of every level, indexed by level.
+/// Defaults, keys and conditions are the rows of [`LEVELS`]; a pipeline file sets any of the
+/// keys, and an unknown key is refused.
+#[derive(Clone, Debug)]
+pub struct Weights([f64; N_LEVELS]);
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights {
-            id_same: 10.0,
-            id_one_edit: 6.0,
-            id_missing: 0.0,
-            id_different_valid: -12.0,
-            id_different: -8.0,
-            name_exact: 8.0,
-            name_homophone: 6.0,
-            name_near_sound: 4.5,
-            name_lookalike: 4.5,
-            name_given_same: 0.0,
-            name_one_char: -3.0,
-            name_different: -8.0,
-            name_missing: 0.0,
-            birth_exact: 7.0,
-            birth_near: 1.0,
-            birth_missing: 0.0,
-            birth_different: -6.0,
-            sex_same: 1.0,
-            sex_missing: 0.0,
-            sex_different: -4.0,
-            address_same_group: 4.0,
-            address_same_village: 3.0,
-            address_same_town: 1.0,
-            address_missing: 0.0,
-            address_different: -1.0,
-        }
+        Weights(std::array::from_fn(|i| LEVELS[ROW_OF[i]].default))
     }
 }
 
 impl Weights {
     /// The weight of a level.
     pub fn of(&self, level: Level) -> f64 {
-        use Level::*;
-        match level {
-            IdSame => self.id_same,
-            IdOneEdit => self.id_one_edit,
-            IdMissing => self.id_missing,
-            IdDifferentValid => self.id_different_valid,
-            IdDifferent => self.id_different,
-            NameExact => self.name_exact,
-            NameHomophone => self.name_homophone,
-            NameNearSound => self.name_near_sound,
-            NameLookalike => self.name_lookalike,
-            NameGivenSame => self.name_given_same,
-            NameOneChar => self.name_one_char,
-            NameDifferent => self.name_different,
-            NameMissing => self.name_missing,
-            BirthExact => self.birth_exact,
-            BirthNear => self.birth_near,
-            BirthMissing => self.birth_missing,
-            BirthDifferent => self.birth_different,
-            SexSame => self.sex_same,
-            SexMissing => self.sex_missing,
-            SexDifferent => self.sex_different,
-            AddressSameGroup => self.address_same_group,
-            AddressSameVillage => self.address_same_village,
-            AddressSameTown => self.address_same_town,
-            AddressMissing => self.address_missing,
-            AddressDifferent => self.address_different,
+        self.0[level as usize]
+    }
+
+    /// Sets the weight of a level.
+    pub fn set(&mut self, level: Level, weight: f64) {
+        self.0[level as usize] = weight;
+    }
+}
+
+impl Serialize for Weights {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Weights", N_LEVELS)?;
+        for (key, w) in KEYS.iter().zip(self.0.iter()) {
+            st.serialize_field(key, w)?;
         }
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Weights {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Weights;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct Weights")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Weights, A::Error> {
+                let mut w = Weights::default();
+                let mut seen = [false; N_LEVELS];
+                while let Some(key) = map.next_key::<String>()? {
+                    let Some(i) = KEYS.iter().position(|k| *k == key) else {
+                        return Err(serde::de::Error::unknown_field(&key, &KEYS));
+                    };
+                    if std::mem::replace(&mut seen[i], true) {
+                        return Err(serde::de::Error::duplicate_field(KEYS[i]));
+                    }
+                    w.0[i] = map.next_value()?;
+                }
+                Ok(w)
+            }
+        }
+        d.deserialize_struct("Weights", &KEYS, V)
     }
 }
 
@@ -494,7 +425,7 @@ impl LinkConfig {
         }
         let w = &self.weights;
         for field in Field::ALL {
-            for &level in field.levels() {
+            for level in field.levels() {
                 let v = w.of(level);
                 if !v.is_finite() || v.abs() > 100.0 {
                     problems.push(format!("weights.{} ({v}) 必须是 -100 到 100 之间的数值", level.key()));
@@ -524,8 +455,8 @@ impl LinkConfig {
                 }
             }
         }
-        if w.id_different_valid > 0.0 {
-            problems.push(format!("weights.id_different_valid ({}) 不能为正", w.id_different_valid));
+        if w.of(IdDifferentValid) > 0.0 {
+            problems.push(format!("weights.id_different_valid ({}) 不能为正", w.of(IdDifferentValid)));
         }
         if problems.is_empty() {
             Ok(())
@@ -561,8 +492,7 @@ impl LinkConfig {
                     label: field.label(),
                     levels: field
                         .levels()
-                        .iter()
-                        .map(|&level| LevelDesc { level, condition: level.condition(), weight: self.weights.of(level) })
+                        .map(|level| LevelDesc { level, condition: level.condition(), weight: self.weights.of(level) })
                         .collect(),
                 })
                 .collect(),
@@ -587,8 +517,8 @@ mod tests {
         assert_eq!(cfg.accept, 12.0);
         assert_eq!(cfg.review, 6.0);
         assert_eq!(cfg.blocks, vec![BlockKey::BirthDate]);
-        assert_eq!(cfg.weights.name_exact, 9.0);
-        assert_eq!(cfg.weights.name_homophone, 6.0);
+        assert_eq!(cfg.weights.of(Level::NameExact), 9.0);
+        assert_eq!(cfg.weights.of(Level::NameHomophone), 6.0);
         assert!(toml::from_str::<LinkConfig>("[weights]\nname_exactt = 1.0\n").is_err());
     }
 
@@ -597,7 +527,7 @@ mod tests {
         let cfg = LinkConfig { review: 11.0, ..LinkConfig::default() };
         assert!(cfg.validate().unwrap_err().contains("review"));
         let mut cfg = LinkConfig::default();
-        cfg.weights.name_homophone = 9.0;
+        cfg.weights.set(Level::NameHomophone, 9.0);
         assert!(cfg.validate().unwrap_err().contains("name_exact"));
         let cfg = LinkConfig { blocks: vec![], ..LinkConfig::default() };
         assert!(cfg.validate().is_err());
