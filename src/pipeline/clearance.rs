@@ -112,7 +112,6 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
         label: &label,
         deadline: plan.params.deadline(),
         corrections: &corrections,
-        data_hash: &verify::data_hash(&data),
     };
     verify::apply_outcomes(&mut cases, &outcomes, &mut verify_report);
     for u in &verify_report.unmatched {

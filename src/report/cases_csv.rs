@@ -7,7 +7,7 @@ use std::io::Write;
 
 use crate::normalize::values::disability_category_label;
 use crate::rules::Case;
-pub use crate::schema::cases::{columns, CaseRow};
+pub use crate::schema::cases::{columns, values_of, CaseRow};
 use crate::table::Inputs;
 
 /// One case as the row of cases.csv / cases.xlsx.
@@ -110,9 +110,15 @@ pub fn write_xlsx(
         ws.write_string_with_format(0, c as u16, h, &bold)?;
     }
     ws.set_column_width(columns.iter().position(|c| c == "id_number").expect("column") as u16, 20)?;
-    for (r, c) in cases.iter().enumerate() {
+    // Rows are turned into values a few thousand at a time: one csv round trip per batch,
+    // without holding a second copy of the whole table.
+    let batches = cases.chunks(4096).flat_map(|batch| {
+        let rows: Vec<CaseRow> = batch.iter().map(|c| record(c, inputs, as_of)).collect();
+        values_of(&rows)
+    });
+    for (r, values) in batches.enumerate() {
         let r = 1 + r as u32;
-        for (k, value) in record(c, inputs, as_of).values().iter().enumerate() {
+        for (k, value) in values.iter().enumerate() {
             if value.is_empty() {
                 continue;
             }

@@ -2,6 +2,7 @@
 //! not_enrolled child with a 学籍 history, with one 劝返情况 column for each of the five
 //! working days after as_of, for schools to fill in.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -72,6 +73,18 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
         }
     }
     rows.sort_by(|a, b| (&a.school, &a.name, &a.case_id).cmp(&(&b.school, &b.name, &b.case_id)));
+    // 辍学情况: the descriptions of all the child's dropout cases, in case order. A case is
+    // the child's when it names the same person, or (known only to 学籍) the same student.
+    let whose = |x: &Case| match x.person {
+        Some(p) => (Some(p), None),
+        None => (None, x.student),
+    };
+    let mut situations: HashMap<(Option<usize>, Option<usize>), Vec<&str>> = HashMap::new();
+    for &x in cases {
+        if matches!(x.problem, Problem::NonCompleter | Problem::NotEnrolled) {
+            situations.entry(whose(x)).or_default().push(&x.description);
+        }
+    }
 
     let ws = wb.add_worksheet();
     ws.set_name("花名册")?;
@@ -112,19 +125,7 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
                 .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text)),
             None => rec.hukou_text.to_string(),
         };
-        let same = |x: &Case| {
-            if c.person.is_some() {
-                x.person == c.person
-            } else {
-                x.person.is_none() && x.student == c.student
-            }
-        };
-        let situation = cases
-            .iter()
-            .filter(|x| same(x) && matches!(x.problem, Problem::NonCompleter | Problem::NotEnrolled))
-            .map(|x| x.description.clone())
-            .collect::<Vec<_>>()
-            .join("；");
+        let situation = situations.get(&whose(c)).map(|d| d.join("；")).unwrap_or_default();
         ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
         let cells: [(&str, &rust_xlsxwriter::Format); 11] = [
             (&rec.school, &f.cell),

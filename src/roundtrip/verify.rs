@@ -400,28 +400,41 @@ pub fn closed_by_text(c: &Case) -> String {
 /// 16 hex digits. A workbook saved again with the same rows hashes the same (its bytes differ:
 /// xlsx files carry their save time). Empty when the run read neither.
 pub fn data_hash(data: &Data) -> String {
+    use rayon::prelude::*;
     use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
     if data.enrollment.is_empty() && data.exemptions.is_empty() {
         return String::new();
     }
-    /// Feeds formatted text straight into the hasher, without building one large string.
-    struct Feed(Sha256);
-    impl std::fmt::Write for Feed {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.update(s.as_bytes());
-            Ok(())
+    /// Records formatted per parallel piece, and pieces per round: a round holds about
+    /// 64 k records' text (tens of megabytes at most) before it is fed to the hasher.
+    const PIECE: usize = 1024;
+    const ROUND: usize = 64 * PIECE;
+    /// Formats the records of `recs` in parallel (the Debug text escapes every character:
+    /// the costly part) and feeds them to the hasher in input order, so the digest is that
+    /// of the records written one after another.
+    fn feed<T: std::fmt::Debug + Sync>(hasher: &mut Sha256, recs: &[T]) {
+        for round in recs.chunks(ROUND) {
+            let texts: Vec<String> = round
+                .par_chunks(PIECE)
+                .map(|piece| {
+                    let mut text = String::new();
+                    for r in piece {
+                        let _ = writeln!(text, "{r:?}");
+                    }
+                    text
+                })
+                .collect();
+            for text in &texts {
+                hasher.update(text.as_bytes());
+            }
         }
     }
-    let mut feed = Feed(Sha256::new());
-    for r in &data.enrollment {
-        let _ = writeln!(feed, "{r:?}");
-    }
-    let _ = writeln!(feed, "--");
-    for r in &data.exemptions {
-        let _ = writeln!(feed, "{r:?}");
-    }
-    feed.0.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    feed(&mut hasher, &data.enrollment);
+    hasher.update(b"--\n");
+    feed(&mut hasher, &data.exemptions);
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the data can check a closing outcome: 已在校就读并注册学籍 and 已劝返复学 (学籍),
@@ -469,8 +482,6 @@ pub struct Outcomes<'a> {
     pub deadline: chrono::NaiveDate,
     /// The corrections applied before linking ([`apply_corrections`]).
     pub corrections: &'a [Correction],
-    /// [`data_hash`] of this run's records: tells newer data from the export a closure saw.
-    pub data_hash: &'a str,
 }
 
 /// Applies returned outcomes and carries history from the previous run.
@@ -487,7 +498,12 @@ pub struct Outcomes<'a> {
 /// `closure_note`); from the same files the closure stands, marked [`AWAITS_NEW_DATA`].
 /// The cases are in ledger order on return.
 pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut VerifyReport) {
-    let Outcomes { data, inputs, previous, label, deadline, corrections, data_hash } = *with;
+    let Outcomes { data, inputs, previous, label, deadline, corrections } = *with;
+    // The [`data_hash`] of this run's records tells newer data from the export a closure
+    // saw. It is computed when a closure is first recorded or compared (seconds at city
+    // scale), so a run without returned workbooks or a previous run never pays for it.
+    let hash = std::cell::OnceCell::new();
+    let data_hash = || hash.get_or_init(|| self::data_hash(data)).as_str();
     let past = previous.map(PastRun::by_id).unwrap_or_default();
     let past_identity = previous.map(PastRun::by_identity).unwrap_or_default();
     let previous_label = previous.map(|r| r.label.as_str()).unwrap_or_default();
@@ -648,7 +664,7 @@ pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut Verif
             if !c.history.closed {
                 c.history.closed = true;
                 c.history.closed_in = label.to_string();
-                c.history.closure_data = data_hash.to_string();
+                c.history.closure_data = data_hash().to_string();
             }
             report.resolved_rows.push(row_note(inputs, v.prov, &v.case_id, what));
             continue;
@@ -657,7 +673,7 @@ pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut Verif
         if settles(v.outcome, &c.history.outcome_note) {
             c.history.closed = true;
             c.history.closed_in = label.to_string();
-            c.history.closure_data = data_hash.to_string();
+            c.history.closure_data = data_hash().to_string();
             c.history.closure_note.clear();
             report.closed += 1;
         } else {
@@ -677,7 +693,7 @@ pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut Verif
         if !checkable(outcome, c, data) {
             continue;
         }
-        if !h.closure_data.is_empty() && h.closure_data != data_hash {
+        if !h.closure_data.is_empty() && h.closure_data != data_hash() {
             let reason = reopen_reason(c, outcome);
             let h = &mut c.history;
             h.closed = false;
@@ -690,7 +706,7 @@ pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut Verif
             // Same export (or a closure recorded without one): stands until newer data.
             let h = &mut c.history;
             if h.closure_data.is_empty() {
-                h.closure_data = data_hash.to_string();
+                h.closure_data = data_hash().to_string();
             }
             h.closure_note = AWAITS_NEW_DATA.to_string();
         }

@@ -67,13 +67,20 @@ impl CaseRow {
     /// The values in column order, as cases.csv writes them (for cases.xlsx, which writes
     /// the same table cell by cell).
     pub fn values(&self) -> Vec<String> {
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-        w.serialize(self).expect("CaseRow serializes");
-        let bytes = w.into_inner().expect("in memory");
-        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
-        let record = r.records().next().expect("one record").expect("csv the writer wrote");
-        record.iter().map(str::to_string).collect()
+        values_of(std::slice::from_ref(self)).pop().expect("one record")
     }
+}
+
+/// The values of each row in column order, as cases.csv writes them: the rows go through one
+/// csv writer and one reader (a reader is costly to set up, so not one per row).
+pub fn values_of(rows: &[CaseRow]) -> Vec<Vec<String>> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).expect("CaseRow serializes");
+    }
+    let bytes = w.into_inner().expect("in memory");
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
+    r.records().map(|record| record.expect("csv the writer wrote").iter().map(str::to_string).collect()).collect()
 }
 
 /// The column names, in order: the field names of [`CaseRow`] (the csv crate writes them
