@@ -36,6 +36,15 @@ fn pipeline() -> &'static str {
 }
 
 fn run_two_districts(wd: &Workdir) -> std::path::PathBuf {
+    write_two_districts(wd);
+    let path = wd.path("pipeline.toml");
+    std::fs::write(&path, pipeline()).unwrap();
+    let out = wd.run_ok(&["run", path.to_str().unwrap(), "--no-previous", "--label", "t", "-q"]);
+    wd.dir.join(run_dir(&out))
+}
+
+/// The two districts' inputs (see [`run_two_districts`]) under `data/`.
+fn write_two_districts(wd: &Workdir) {
     // 荣昌区: 张小明 in school at home; 李小红 says 县外就读 and is in 永川区's 学籍; 王小刚
     // says 县外就读 and is in no 学籍.
     let ming = child("张小明", "2010-01-01", 301).at("昌元街道", "新峰村").hukou(HUKOU_A);
@@ -64,10 +73,6 @@ fn run_two_districts(wd: &Workdir) -> std::path::PathBuf {
     };
     write_district(wd, "荣昌区", &a);
     write_district(wd, "永川区", &b);
-    let path = wd.path("pipeline.toml");
-    std::fs::write(&path, pipeline()).unwrap();
-    let out = wd.run_ok(&["run", path.to_str().unwrap(), "--no-previous", "--label", "t", "-q"]);
-    wd.dir.join(run_dir(&out))
 }
 
 fn of<'a>(cases: &'a [BTreeMap<String, String>], name: &str) -> Vec<&'a BTreeMap<String, String>> {
@@ -173,4 +178,43 @@ fn one_district_declared_keeps_the_district_layout() {
     );
     assert!(run.join("问题台账/荣隆镇问题台账.xlsx").is_file());
     assert!(!sheet_names(&run.join("汇总.xlsx")).iter().any(|n| n == "区县汇总"));
+}
+
+#[test]
+fn a_returned_correction_by_name_and_place_stays_in_its_district() {
+    // 永川区's 昌元街道 returns its ledger: 张小明 (no ID) gets his ID. Both districts have a
+    // 张小明 in a 昌元街道新峰村; the row comes from 永川区's folder, so only his is corrected.
+    let wd = Workdir::new("districts-correction");
+    let first = read_csv(&run_two_districts(&wd).join("cases.csv"));
+    let case_id = case(&first, "id_invalid", "张小明")["case_id"].clone();
+    let new_id = id("2010-01-01", 317);
+    let returned = wd.path("data/永川区/核实反馈/昌元街道问题台账.xlsx");
+    std::fs::create_dir_all(returned.parent().unwrap()).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let header = ["case_id", "镇街", "村(社区)", "姓名", "身份证号", "问题类型", "核实结果", "核实说明"];
+    let row = [case_id.as_str(), "昌元街道", "新峰村", "张小明", "", "身份证号无效", "身份证号或姓名错误"]
+        .iter()
+        .map(|t| V::S(t.to_string()))
+        .chain([V::S(format!("经核对户口簿，正确身份证号为 {new_id}"))])
+        .collect();
+    titled_sheet(wb.add_worksheet(), "昌元街道问题台账", &[], &header, &[row]);
+    wb.save(&returned).unwrap();
+    let text = format!(
+        "{}\n[[sources]]\nkind = \"verification\"\nfiles = [\"data/*/核实反馈/*.xlsx\"]\ndistrict = \"*\"\n",
+        pipeline()
+    );
+    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
+    let out = wd.run_ok(&["run", "pipeline.toml", "--no-previous", "--label", "t2", "-q"]);
+    let run = wd.dir.join(run_dir(&out));
+    let cases = read_csv(&run.join("cases.csv"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    assert_eq!(json["verification"]["corrections"], 1, "{}", json["verification"]);
+    // 永川区's 张小明 now has the corrected ID (his 身份证号无效 case is gone); 荣昌区's kept his
+    // own and is still linked to his 学籍 by it, with no case.
+    let ming = of(&cases, "张小明");
+    let problems: Vec<&str> = ming.iter().map(|c| c["problem"].as_str()).collect();
+    assert_eq!(problems, ["not_enrolled"], "{ming:?}");
+    assert_eq!((ming[0]["district"].as_str(), ming[0]["id_number"].as_str()), ("永川区", new_id.as_str()));
+    assert!(cases.iter().all(|c| c["problem"] != "duplicate_registration"), "{cases:?}");
 }

@@ -200,8 +200,8 @@ fn is_han(c: char) -> bool {
 }
 
 /// Applies 身份证号或姓名错误 corrections to the census records they name. The record is
-/// found by name plus the listed ID, else by name plus town and village; an ambiguous or
-/// unknown target is reported.
+/// found by name plus the listed ID, else by name plus town and village (within the row's
+/// district when it names one); an ambiguous or unknown target is reported.
 pub fn apply_corrections(
     data: &mut Data,
     inputs: &Inputs,
@@ -232,7 +232,13 @@ pub fn apply_corrections(
             (0..data.census.len())
                 .filter(|&i| {
                     let c = &data.census[i];
-                    c.name == v.name && !v.name.is_empty() && c.town == v.town && c.village == v.village
+                    // Within the row's district when it names one (two districts may share a
+                    // town and village name).
+                    c.name == v.name
+                        && !v.name.is_empty()
+                        && (v.district.is_empty() || c.district == v.district)
+                        && c.town == v.town
+                        && c.village == v.village
                 })
                 .collect()
         };

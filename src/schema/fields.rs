@@ -252,6 +252,9 @@ pub const ROSTER: &[FieldSpec] = &[
 /// Fields of a returned 问题台账 (verification round trip).
 pub const VERIFICATION: &[FieldSpec] = &[
     f("case_id", "case_id", &["case_id", "案件编号", "问题编号"]),
+    // A returned ledger has no 区县 column of its own; one added by hand (or the source's
+    // `district` declaration) keeps a name-and-place match within its district.
+    f("district", "区县", DISTRICT_ALIASES),
     f("town", "镇街", &["镇街"]),
     f("village", "村(社区)", &["村(社区)"]),
     f("name", "姓名", &["姓名"]),

@@ -201,6 +201,9 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
     for r in &mut data.exemptions {
         fill(&mut r.district, r.prov);
     }
+    for r in &mut data.verification {
+        fill(&mut r.district, r.prov);
+    }
     // The run's districts, one spelling per district (荣昌区 / 荣昌县: the first in order).
     let mut by_stem: BTreeMap<String, String> = BTreeMap::new();
     {
@@ -260,6 +263,9 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
         spell(&mut r.district);
     }
     for r in &mut data.exemptions {
+        spell(&mut r.district);
+    }
+    for r in &mut data.verification {
         spell(&mut r.district);
     }
     let codes = region_codes(data);
@@ -334,6 +340,9 @@ fn clear(data: &mut Data) {
         r.district = Text::default();
     }
     for r in &mut data.exemptions {
+        r.district = Text::default();
+    }
+    for r in &mut data.verification {
         r.district = Text::default();
     }
 }

@@ -149,6 +149,9 @@ pub struct VerificationRec {
     pub id: IdNumber,
     pub id_text: Text,
     pub name: Text,
+    /// 区县 of the row: a 区县 column, else the source's declaration (empty in a run of one
+    /// district).
+    pub district: Text,
     pub town: Text,
     pub village: Text,
     pub problem_label: Text,
@@ -408,6 +411,7 @@ pub fn extract_verification(
             id: r.id("id_number"),
             id_text,
             name: r.name("name"),
+            district: r.district("district"),
             town: r.town("town"),
             village: r.village("village"),
             problem_label: r.compact("problem_label"),
