@@ -131,8 +131,6 @@ fn weekly_sample_same_inputs_same_workbooks() {
 fn weekly_shipped_pipeline_points_at_the_sample() {
     let load = |p: &Path| kcbx::plan::load(p, &kcbx::plan::Overrides::default()).expect("valid pipeline");
     let shipped = load(&repo().join("pipelines/weekly.toml"));
-    let beside = load(&repo().join("sample_data/周报/pipeline.toml"));
-    assert_eq!(shipped.weekly.week_end, beside.weekly.week_end);
     let matched = |plan: &kcbx::plan::Plan| -> Vec<Vec<PathBuf>> {
         plan.sources
             .iter()
@@ -147,9 +145,13 @@ fn weekly_shipped_pipeline_points_at_the_sample() {
             })
             .collect()
     };
-    let (a, b) = (matched(&shipped), matched(&beside));
-    assert_eq!(a, b, "pipelines/weekly.toml reads the same files as sample_data/周报/pipeline.toml");
+    let a = matched(&shipped);
+    assert_eq!(a.len(), 6, "every weekly source");
     assert!(a.iter().all(|files| files.len() == 1), "every glob matches one file: {a:?}");
+    // Every weekly data file is read by one source (the pipeline beside the data is gone:
+    // pipelines/weekly.toml is the only one, tests/sample_data.rs regenerates it).
+    let weekly_files = std::fs::read_dir(repo().join("sample_data/周报")).unwrap().count();
+    assert_eq!(weekly_files, 4, "four weekly workbooks and nothing else");
 }
 
 /// A weekly run logs through the same sink as a clearance run (issue 17): with

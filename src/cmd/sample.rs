@@ -15,7 +15,8 @@ const AFTER_HELP: &str = "\
   残联/ 送教上门/ 缓学免学/ 责任人名单/
   周报/        两期全区学籍导出（2020-05-15、05-22）、实际在校人数、劝返记录，
                及其 weekly 管线 周报/pipeline.toml（周报表与日报表）
-  pipeline.toml   指向以上文件的管线 (kind = \"clearance\")
+  pipeline.toml   指向以上文件的管线 (kind = \"clearance\")；加 --pipelines DIR 时两个管线
+                  改为写入 DIR/clearance.toml 和 DIR/weekly.toml（路径相对于 DIR），不写在数据旁
   truth.csv       标准答案：每个应发现的问题一行 (ground truth, one row per expected case)
   injections.csv  注入的错误及其位置，以及应剔除、跳过的行和工作表（合计、填表说明等）
                   (every injected fault, and every row or sheet a run must not use, with file/sheet/row)
@@ -27,7 +28,7 @@ Examples:
   kcbx sample --out demo
   kcbx sample --out demo-district --scale district --seed 7
   kcbx sample --out three-cities --scale city --districts 75
-  kcbx sample --out sample_data --force
+  kcbx sample --out sample_data --pipelines pipelines --force   (仓库自带的样例)
   kcbx run demo/pipeline.toml && kcbx eval demo/truth.csv demo/out/<运行>/cases.csv";
 
 /// 生成合成样例数据及标准答案 — write a synthetic sample data set with its ground truth.
@@ -50,6 +51,11 @@ pub struct Args {
     /// 覆盖已有的样例文件 (replace an earlier sample in DIR; other files are left alone)
     #[arg(long)]
     pub force: bool,
+    /// 管线文件写入此文件夹（clearance.toml、weekly.toml，路径相对于它），而不写在数据旁
+    /// (write the two pipeline files into this folder, globs relative to it, instead of
+    /// pipeline.toml beside the data; the repository's own sample uses `pipelines`)
+    #[arg(long, value_name = "PDIR")]
+    pub pipelines: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -80,9 +86,25 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
+    if let Some(dir) = &args.pipelines {
+        for name in ["clearance.toml", "weekly.toml"] {
+            let p = dir.join(name);
+            if p.exists() && !args.force {
+                return Err(Error::usage(format!(
+                    "管线文件 {} 已存在；如要覆盖，请加 --force (pipeline file exists; use --force)",
+                    p.display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("无法创建文件夹 {}", dir.display()), e))?;
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(format!("无法创建文件夹 {}", out.display()), e))?;
     let start = Instant::now();
-    let s = sample::generate(out, args.seed, args.scale, args.districts.map(usize::from))?;
+    let pipelines = match &args.pipelines {
+        Some(dir) => sample::Pipelines::Into(dir),
+        None => sample::Pipelines::Beside,
+    };
+    let s = sample::generate(out, args.seed, args.scale, args.districts.map(usize::from), pipelines)?;
     let secs = start.elapsed().as_secs_f64();
     println!("已生成样例数据 (sample written)：{}，规模 {}，种子 {}", out.display(), args.scale.key(), args.seed);
     println!(

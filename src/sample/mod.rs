@@ -87,9 +87,26 @@ pub const OUTPUTS: &[&str] = &[
     "injections.csv",
 ];
 
+/// Where a sample set's two pipeline files go.
+#[derive(Clone, Copy, Debug)]
+pub enum Pipelines<'a> {
+    /// Beside the data: `pipeline.toml` and `周报/pipeline.toml` (globs relative to them).
+    Beside,
+    /// Into this folder (which must exist) as `clearance.toml` and `weekly.toml`, globs
+    /// relative to it: how the repository keeps `pipelines/` as the one pipeline file of the
+    /// shipped sample.
+    Into(&'a Path),
+}
+
 /// Generates a sample set into `out` (which must exist and hold none of [`OUTPUTS`]);
 /// `districts` replaces the scale's number of districts (city scale).
-pub fn generate(out: &Path, seed: u64, scale: Scale, districts: Option<usize>) -> Result<Summary> {
+pub fn generate(
+    out: &Path,
+    seed: u64,
+    scale: Scale,
+    districts: Option<usize>,
+    pipelines: Pipelines,
+) -> Result<Summary> {
     let n = districts.unwrap_or(world::Plan::of(scale).districts);
     let multi = n > 1;
     let districts: Vec<world::District> =
@@ -143,10 +160,9 @@ pub fn generate(out: &Path, seed: u64, scale: Scale, districts: Option<usize>) -
         .iter()
         .map(|(code, _)| (code.to_string(), all_truth.iter().filter(|t| t.problem == *code).count()))
         .collect();
-    let mut extra: Vec<(String, Vec<u8>)> = vec![
+    let extra: Vec<(String, Vec<u8>)> = vec![
         ("truth.csv".into(), truth::write_truth(&all_truth)),
         ("injections.csv".into(), truth::write_injections(&all_inj)),
-        ("pipeline.toml".into(), pipeline_text(multi, "", "out").into_bytes()),
     ];
     // The weekly sample (周报/) of the first district, from its own random stream.
     let week = weekly::render(&districts[0], seed, multi);
@@ -156,18 +172,48 @@ pub fn generate(out: &Path, seed: u64, scale: Scale, districts: Option<usize>) -
         summary.bytes += std::fs::metadata(out.join(&b.path)).map(|m| m.len()).unwrap_or(0);
     }
     let sub = if multi { format!("{}/", districts[0].name) } else { String::new() };
-    extra.push((format!("{}/{sub}pipeline.toml", weekly::FOLDER), week.pipeline.into_bytes()));
-    for (name, bytes) in extra {
+    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> =
+        extra.into_iter().map(|(name, bytes)| (out.join(name), bytes)).collect();
+    match pipelines {
+        Pipelines::Beside => {
+            files.push((out.join("pipeline.toml"), pipeline_text(multi, "", "out").into_bytes()));
+            files.push((out.join(format!("{}/{sub}pipeline.toml", weekly::FOLDER)), week.pipeline.into_bytes()));
+        }
+        Pipelines::Into(dir) => {
+            // Globs relative to `dir`; the run folder beside the data folder (`../out`
+            // from `pipelines/` for `sample_data/`).
+            let data = relative(dir, out)?;
+            let parent = relative(dir, out.parent().unwrap_or(out))?;
+            let out_dir = if parent.is_empty() { "out".to_string() } else { format!("{parent}/out") };
+            let base = if data.is_empty() { String::new() } else { format!("{data}/") };
+            let clearance = pipeline_text(multi, &base, &out_dir);
+            let weekly_glob = format!("{base}{}/{sub}", weekly::FOLDER);
+            let weekly = weekly::pipeline_text(&weekly_glob, &base, &sub, &out_dir);
+            files.push((dir.join("clearance.toml"), clearance.into_bytes()));
+            files.push((dir.join("weekly.toml"), weekly.into_bytes()));
+        }
+    }
+    for (path, bytes) in files {
         summary.files += 1;
         summary.bytes += bytes.len() as u64;
-        std::fs::write(out.join(&name), bytes)
-            .map_err(|e| Error::io(format!("无法写入 {}", out.join(&name).display()), e))?;
+        std::fs::write(&path, bytes).map_err(|e| Error::io(format!("无法写入 {}", path.display()), e))?;
     }
     Ok(summary)
 }
 
+/// The path from folder `from` to `to` (both existing), `/`-separated; empty when equal.
+fn relative(from: &Path, to: &Path) -> Result<String> {
+    let abs = |p: &Path| std::fs::canonicalize(p).map_err(|e| Error::io(format!("无法访问 {}", p.display()), e));
+    let (from, to) = (abs(from)?, abs(to)?);
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); a.len() - common];
+    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    Ok(parts.join("/"))
+}
+
 /// The pipeline file of a sample set. `base` is prepended to every glob (`""` beside the
-/// data, `"../sample_data/"` for `pipelines/clearance.toml`).
+/// data, `"../sample_data/"` for `pipelines/clearance.toml`, see [`Pipelines`]).
 pub fn pipeline_text(multi: bool, base: &str, out_dir: &str) -> String {
     let sub = if multi { "*/" } else { "" };
     let list = |globs: &[String]| globs.iter().map(|g| format!("\"{base}{g}\"")).collect::<Vec<_>>().join(", ");
