@@ -21,8 +21,8 @@ use chrono::Duration;
 use super::names;
 use super::rng::Rng;
 use super::world::{
-    self, cohort, grade_at, grade_now, make_id, new_child, random_date, typo, ymd, Child, District, Event, Fault, Home,
-    Scenario,
+    self, cohort, grade_at, grade_now, make_id, new_child, random_date, typo, ymd, Born, Child, District, Event, Fault,
+    Home, Scenario,
 };
 
 const DROP_KINDS: &[&str] = &["辍学", "辍学", "辍学", "辍学", "辍学", "辍学", "辍学", "退学", "退学", "其他离校"];
@@ -118,7 +118,17 @@ fn youth(d: &District, h: usize, birth: chrono::NaiveDate, used: &mut HashSet<St
         (true, false) => "孙女",
     };
     let id = make_id(&d.area, birth, male, used, rng);
-    let mut c = new_child(id, name, hh.surname.chars().count(), male, birth, Home::Local(h), relation, false, rng);
+    let born = Born {
+        id,
+        name,
+        surname_len: hh.surname.chars().count(),
+        male,
+        birth,
+        home: Home::Local(h),
+        relation,
+        twin: false,
+    };
+    let mut c = new_child(born, rng);
     c.listed = false;
     c.claim = String::new();
     c
