@@ -223,12 +223,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
 
     // Poverty register: attach to census people, the rest become people of their own.
     attach(
-        SourceKind::Poverty,
+        (SourceKind::Poverty, Some(Origin::PovertyOnly)),
         &mut persons,
         &mut side,
         poverty,
         cfg,
-        Some(Origin::PovertyOnly),
         |p, i| p.poverty.push(i),
         |p, i| {
             let r = &data.poverty[i];
@@ -245,12 +244,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
     );
 
     attach(
-        SourceKind::Disability,
+        (SourceKind::Disability, Some(Origin::DisabilityOnly)),
         &mut persons,
         &mut side,
         disability,
         cfg,
-        Some(Origin::DisabilityOnly),
         |p, i| p.disability.push(i),
         |p, i| {
             let r = &data.disability[i];
@@ -284,12 +282,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
-        SourceKind::HomeTeaching,
+        (SourceKind::HomeTeaching, Some(Origin::HomeTeachingOnly)),
         &mut persons,
         &mut side,
         Source::new(&visit_recs, cfg),
         cfg,
-        Some(Origin::HomeTeachingOnly),
         |p, k| p.visits.extend(visit_rows[k].iter().copied()),
         |p, k| {
             let r = &data.visits[visit_children[k]];
@@ -319,12 +316,11 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         })
         .collect();
     attach(
-        SourceKind::Exemption,
+        (SourceKind::Exemption, None),
         &mut persons,
         &mut side,
         Source::new(&exemption_recs, cfg),
         cfg,
-        None,
         |p, i| p.exemptions.push(i),
         |_, _| {},
     );
@@ -525,15 +521,14 @@ impl Source {
 /// Links a source's record groups ([`Source`]) to the existing people; each group linked to
 /// nobody becomes a new person of `origin` (or is left alone when `origin` is `None`). A
 /// link made other than by an identical ID is kept as a [`ListLink`] (its evidence), and a
-/// valid ID filling a person's missing or mistyped one as an [`IdFill`].
-#[allow(clippy::too_many_arguments)]
+/// valid ID filling a person's missing or mistyped one as an [`IdFill`]. The first argument is
+/// the source's kind and the origin of the people it adds.
 fn attach(
-    kind: SourceKind,
+    (kind, origin): (SourceKind, Option<Origin>),
     persons: &mut Vec<Person>,
     side: &mut link::Prepared,
     source: Source,
     cfg: &crate::schema::linkage::LinkConfig,
-    origin: Option<Origin>,
     add: impl Fn(&mut Person, usize),
     init: impl Fn(&mut Person, usize),
 ) {

@@ -470,17 +470,7 @@ pub fn write(
     let as_of = plan.params.as_of;
     let title = "荣昌区学校控辍保学工作督查要点";
     let mut wb = xlsx::workbook(&format!("{}{title}", group.unit), as_of);
-    let f = Formats::new();
-    let area = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let body = f.wrap.clone().set_font_size(10);
-    let filled = body.clone().set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC));
+    let styles = Styles::new();
     let empty = SchoolFacts::default();
     let mut taken = Vec::new();
     for s in &group.schools {
@@ -489,13 +479,8 @@ pub fn write(
         let school_facts = facts.get(&s.name).unwrap_or(&empty);
         sheet(
             ws,
-            &f,
-            &area,
-            &body,
-            &filled,
-            title,
-            &s.name,
-            &contacts_line(&group.unit, view.entry(s)),
+            &styles,
+            (title, &s.name, &contacts_line(&group.unit, view.entry(s))),
             school_facts,
             plan,
             has_persuasion,
@@ -507,20 +492,45 @@ pub fn write(
     wb.save(path)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The formats of a 督查要点 sheet: the report's common ones, and those of its item table.
+struct Styles {
+    common: Formats,
+    /// 督查要点's areas (first column, merged over their items): bold, centred.
+    area: Format,
+    /// The items and the 备注 column.
+    body: Format,
+    /// 督查情况记录: what the data show, pre-filled, on the fill-in colour.
+    filled: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let common = Formats::new();
+        let area = Format::new()
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        let body = common.wrap.clone().set_font_size(10);
+        let filled = body.clone().set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC));
+        Styles { common, area, body, filled }
+    }
+}
+
+/// One school's sheet: the title, the line to sign under the school's name, its contacts,
+/// then the items with what the data show.
 fn sheet(
     ws: &mut Worksheet,
-    f: &Formats,
-    area: &Format,
-    body: &Format,
-    filled: &Format,
-    title: &str,
-    school: &str,
-    contacts: &str,
+    styles: &Styles,
+    (title, school, contacts): (&str, &str, &str),
     facts: &SchoolFacts,
     plan: &Plan,
     has_persuasion: bool,
 ) -> Result<(), XlsxError> {
+    let Styles { common: f, area, body, filled } = styles;
     let widths = [10.0, 46.0, 52.0, 14.0];
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;

@@ -2,6 +2,16 @@
 //! village × problem type, with a native bar chart), 全部问题, one sheet per problem
 //! category present (the notice's 分门别类 台账), and one sheet per village. With
 //! `--per-village`, also one workbook per village for towns that forward them.
+//!
+//! Why it looks like this: the notice (二·大清查) asks each town to 梳理汇总，分门别类建立问题
+//! 台账和清单 with 整改责任和完成时限, and the 责任制 item asks for 逐一销号. So the ledger is
+//! the town's working copy of the district's findings: one row per case (not per child: a
+//! child with two problems is on two rows, each closed on its own), the verification columns
+//! a town fills in (yellow), the deadline (基准日 + `deadline_days`) in every heading, and the
+//! closed cases kept apart so that what is left is what still needs a visit.
+//!
+//! Pipeline position: written by [`super::write_all`] from the cases of one (district, town);
+//! the columns and their print settings are [`super::layout`]'s, shared with the 学校问题清单.
 
 use std::path::Path;
 
@@ -20,6 +30,7 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
     let cases: Vec<&Case> = all.iter().copied().filter(|c| !c.history.closed).collect();
     let closed: Vec<&Case> = all.iter().copied().filter(|c| c.history.closed).collect();
     let cases = cases.as_slice();
+    // Every title names the 基准日: a printed page must say which month's data it shows.
     let title = format!("{town}控辍保学问题台账（基准日 {}）", as_of.format("%Y-%m-%d"));
     let mut wb = xlsx::workbook(&title, as_of);
     let f = Formats::new();
@@ -29,12 +40,16 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
         plan.params.deadline().format("%Y-%m-%d")
     );
 
+    // Sheet order is reading order: how to fill in first, then the counts a town head looks
+    // at, then the lists the staff work through.
     let ws = wb.add_worksheet();
     ws.set_name(xlsx::sheet_name("填写说明", &mut taken))?;
     layout::write_instructions(ws, &f, &format!("{town}控辍保学问题台账填写说明"))?;
 
     write_summary(&mut wb, &f, &mut taken, town, cases, closed.len(), plan)?;
 
+    // 全部问题 is the sheet a town returns (any sheet with the verification columns is read
+    // back, but one sheet with every open case is the simplest to fill in).
     let ws = wb.add_worksheet();
     ws.set_name(xlsx::sheet_name("全部问题", &mut taken))?;
     layout::write_case_sheet(ws, &f, &Heading { title: &title, unit: town, note: &note }, cases, as_of)?;
@@ -52,7 +67,8 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
         layout::write_case_sheet(ws, &f, &Heading { title: &t, unit: town, note: &note }, &subset, as_of)?;
     }
 
-    // The village sheets: the print unit (each goes to the people who visit that village).
+    // The village sheets: the print unit (each goes to the people who visit that village:
+    // the notice's 逐村、逐社、逐户、逐人 check is done village by village).
     for village in villages(cases) {
         let subset: Vec<&Case> = cases.iter().copied().filter(|c| c.village == village).collect();
         let ws = wb.add_worksheet();
@@ -63,6 +79,8 @@ pub fn write_town(path: &Path, town: &str, all: &[&Case], changes: &[&DiffRow], 
         layout::write_case_sheet(ws, &f, &Heading { title: &t, unit: &unit, note: &note }, &subset, as_of)?;
     }
 
+    // Closed cases stay in the workbook (逐一销号 needs the record of what was closed, when
+    // and why); their 核实结果 can be changed back to reopen one.
     let ws = wb.add_worksheet();
     ws.set_name(xlsx::sheet_name("已销号", &mut taken))?;
     write_closed(ws, &f, town, &closed, plan)?;
@@ -144,6 +162,8 @@ pub(crate) fn write_closed(
         }
         ws.set_row_height(r, layout::row_height(&wrapped))?;
     }
+    // The same drop-down as the working sheets, on column H (核实结果), so that an answer
+    // typed here is one the next run can read.
     let last_row = (2 + closed.len() as u32).max(3);
     let validation = layout::outcome_validation(
         "如需重新核实，请改选不销号的核实结果（如“其他”），并在核实说明中写明原因；交回后下次运行重新列为待核实。各结果的含义见“填写说明”表。",
@@ -164,6 +184,8 @@ pub fn write_changes(
     changes: &[&DiffRow],
     with_town: bool,
 ) -> Result<(), XlsxError> {
+    // Counts first (what a meeting asks: how many new, how many resolved since last month),
+    // then the list behind them.
     ws.merge_range(0, 0, 0, 7, title, &f.title)?;
     let rows: Vec<DiffRow> = changes.iter().map(|r| (*r).clone()).collect();
     let counts = history::counts(&rows);
@@ -301,6 +323,8 @@ fn write_summary(
     closed: usize,
     plan: &Plan,
 ) -> Result<(), XlsxError> {
+    // Only the problem types present get a column: a town with three kinds of case sees three
+    // columns, not twelve mostly-zero ones.
     let problems: Vec<Problem> = Problem::ALL.into_iter().filter(|p| cases.iter().any(|c| c.problem == *p)).collect();
     let villages = villages(cases);
     let ws = wb.add_worksheet();
@@ -315,6 +339,7 @@ fn write_summary(
         ws.set_column_width((k + 1) as u16, 12)?;
     }
     ws.write_string_with_format(2, (problems.len() + 1) as u16, "合计", &f.header)?;
+    // 其中建档立卡: the notice makes the 2019 poverty register the main object of the clearance.
     ws.write_string_with_format(2, (problems.len() + 2) as u16, "其中建档立卡", &f.header)?;
     ws.set_row_height(2, 45)?;
     for (r, v) in villages.iter().enumerate() {
@@ -349,6 +374,7 @@ fn write_summary(
         ws.write_string_with_format(total_row + 2, 0, &note, &f.subtitle)?;
     }
 
+    // A native bar chart (it prints and survives WPS), only while the bars stay legible.
     if !villages.is_empty() && !problems.is_empty() && villages.len() <= layout::CHART_MAX_BARS {
         let mut chart = Chart::new(ChartType::BarStacked);
         let sheet = ws.name();

@@ -4,6 +4,12 @@
 //! Printable like every kcbx workbook (A4 landscape, fit to width, header rows repeated);
 //! document properties fixed to the week's end; IDs written as text into `@` columns.
 //!
+//! Why the sheets: the notice (五) makes 学生异动情况“周报告” (attachment 1) and 辍学学生劝返复学
+//! “日报告” (attachment 2) weekly duties from 15 May, by 学区 and 直属学校. Attachment 1 is
+//! reproduced cell for cell, because it is signed, stamped and filed as it is; what kcbx adds
+//! (which row made each number, which changes no 学籍 row explains, what it checked) goes on
+//! sheets after it, so that the printed first page is the notice's form and nothing else.
+//!
 //! Pipeline position: form / persuasion → **write**.
 
 use chrono::{Datelike, NaiveDate};
@@ -145,7 +151,8 @@ pub fn weekly_book(dir: &RunDir, ctx: &Ctx, found: &Found, sheet: &Sheet, daily:
     Ok(name.to_string())
 }
 
-/// The page header every weekly sheet prints: the week and the pipeline.
+/// The page header every weekly sheet prints: the week and the pipeline (a loose printed page
+/// must still say which week it belongs to). `&` is the header's control character.
 fn page_header(ctx: &Ctx) -> String {
     format!("&L统计时段：{}&R{}", ctx.week.label(), ctx.plan.name.replace('&', "&&"))
 }
@@ -173,7 +180,10 @@ fn counts_cells(
     Ok(())
 }
 
-/// Attachment 1.
+/// Attachment 1: title, the 填报单位 / 审核人 / 填报日期 line, the two-row header with the
+/// notice's column numbers 1–16 under it, one row per school grouped by 学区 with a 小计 per
+/// 学区 and a 合计, then the notice's 备注. Sums are formulas (a 学区 that corrects a number
+/// sees its 小计 follow); the counts kcbx found are their cached values.
 fn form_sheet(
     ws: &mut Worksheet,
     ctx: &Ctx,
@@ -183,12 +193,16 @@ fn form_sheet(
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name("周报表")?;
     let w = &ctx.plan.weekly;
+    // Rows 0–1: title and the signature line, as the notice prints them (公章 and 审核人 are
+    // left for the pen when the pipeline names no reviewer).
     ws.merge_range(0, 0, 0, 15, &title(w), &f.title)?;
     ws.set_row_height(0, 32)?;
     ws.merge_range(1, 0, 1, 5, &format!("填报单位：（公章）{}", w.unit), &l.line)?;
     ws.merge_range(1, 6, 1, 9, &format!("审核人：{}", w.reviewer), &l.line)?;
     ws.merge_range(1, 10, 1, 15, &format!("填报日期：{}", date_line(w.report_date)), &l.line)?;
     ws.set_row_height(1, 22)?;
+    // Rows 2–3: the header. A column whose upper cell has no lower part spans both rows; the
+    // 本周减少 / 本周增加 groups span their parts in the upper row.
     for (first, last, text) in HEADER_TOP {
         if first == last && !(5..=14).contains(&first) {
             ws.merge_range(2, first, 3, last, text, &f.header)?;
@@ -211,6 +225,8 @@ fn form_sheet(
         ws.set_column_width(c as u16, *wdt)?;
     }
 
+    // From row 5: the schools of each 学区 in roster order, the 学区 name merged down the
+    // first column over its schools and its 小计 (the notice reports by 学区).
     let mut r = 5u32;
     let mut subtotal_rows = Vec::new();
     for u in &sheet.units {
@@ -255,6 +271,7 @@ fn form_sheet(
         subtotal_rows.push(r + 1);
         r += 1;
     }
+    // 合计 sums the 小计 rows only (never the schools twice).
     ws.merge_range(r, 0, r, 2, "合计", &l.total_text)?;
     counts_cells(ws, r, &sheet.total, &l.total_num, |col| {
         let c = col_letter(col.index());
@@ -265,6 +282,7 @@ fn form_sheet(
     r += 1;
     ws.merge_range(r, 0, r, 15, &note(&ctx.plan.weekly), &l.note)?;
     ws.set_row_height(r, 36)?;
+    // Header rows 2–4 repeat on every printed page; 学区 and 学校 stay in view on screen.
     ws.set_freeze_panes(5, 2)?;
     xlsx::print_setup(ws, (2, 4))?;
     ws.set_header(page_header(ctx));
@@ -404,7 +422,8 @@ fn change_cells(ctx: &Ctx, found: &Found, c: &super::changes::Change) -> Vec<Str
     ]
 }
 
-/// Every change of the week, one row each.
+/// Every change of the week, one row each, in form order, with the 栏 it was counted in and
+/// the file/sheet/row it came from: what a 学区 checks a number of attachment 1 against.
 fn changes_sheet(
     wb: &mut Workbook,
     ctx: &Ctx,
@@ -430,7 +449,9 @@ fn changes_sheet(
     Ok(())
 }
 
-/// The changes no 学籍 row explains, for the schools to look into.
+/// The changes no 学籍 row explains (a student gone without a 转出/休学 record, one who
+/// appears without a 转入), for the schools to look into: these are how a dropout hides in a
+/// weekly report, so they get a column the school fills in.
 fn unexplained_sheet(
     wb: &mut Workbook,
     ctx: &Ctx,
@@ -554,7 +575,8 @@ fn check_sheet(
     Ok(())
 }
 
-/// The children due a 限期复（入）学通知书.
+/// The children due a 限期复（入）学通知书: three 劝返 without result are the step before the
+/// written 限期复（入）学通知书, so they are listed with the three dates.
 fn due_sheet(wb: &mut Workbook, ctx: &Ctx, daily: &Daily, f: &Formats) -> std::result::Result<(), XlsxError> {
     let headers = [
         "序号",
