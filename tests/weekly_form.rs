@@ -636,3 +636,25 @@ fn weekly_pipeline_mistakes_stop_before_reading() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("kind = \"roster\""));
     assert!(!w.path("out").exists(), "nothing written");
 }
+
+#[test]
+fn weekly_texts_without_district_or_recipient_are_neutral() {
+    // Neither `[weekly] district` nor `recipient`: the titles name no district, the note
+    // sends the forms to nobody by name (no 荣昌区, no 陈纪钱 from the notice's own text).
+    let w = Workdir::new("weekly-neutral");
+    two_snapshots(&w);
+    let text = PIPELINE.replace("district = \"荣昌区\"\n", "");
+    assert!(!text.contains("district") && !text.contains("recipient"));
+    std::fs::write(w.path("weekly.toml"), text).unwrap();
+    let (dir, _) = run(&w, "weekly.toml");
+    let t = sheet_text(&dir.join("周报表.xlsx"), "周报表");
+    assert_eq!(t[0][0], "义务教育控辍保学周报表");
+    let note = t.iter().find_map(|r| r.first().filter(|c| c.starts_with("备注"))).expect("the note row");
+    assert!(note.contains("纸质件上报，"), "{note}");
+    assert!(note.contains("《义务教育控辍学生花名册日报表》"), "{note}");
+    let daily = sheet_text(&dir.join("辍学学生花名册日报表.xlsx"), "日报表");
+    assert_eq!(daily[0][0], "义务教育辍学学生花名册日报表");
+    for sheet in [&t, &daily] {
+        assert!(sheet.iter().flatten().all(|c| !c.contains("荣昌区") && !c.contains("陈纪钱")), "{sheet:?}");
+    }
+}

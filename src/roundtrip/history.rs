@@ -17,86 +17,31 @@ use crate::rules::{Case, History, Problem};
 use crate::schema::cases::CaseRow;
 
 /// A case as recorded in an earlier run's cases.csv.
+///
+/// The row is the cases.csv row type itself ([`CaseRow`], the one home of the layout); its
+/// fields read through (`past.town`), and the two columns the history computes with are kept
+/// parsed beside it.
 #[derive(Clone, Debug, Default)]
 pub struct PastCase {
-    pub case_id: String,
-    pub problem: String,
-    pub problem_label: String,
-    /// 区县 (empty in a district run, and in runs before the column existed).
-    pub district: String,
-    pub town: String,
-    pub village: String,
-    pub name: String,
-    pub birth_date: String,
-    pub id_number: String,
-    pub person_ref: String,
+    /// The row as written.
+    pub row: CaseRow,
+    /// `status` is `closed`.
     pub closed: bool,
-    pub first_seen: String,
+    /// `times_returned` as a number (0 when empty or not a number).
     pub times_returned: u32,
-    pub last_outcome: String,
-    pub outcome_note: String,
-    pub closed_in: String,
-    /// See [`History::closure_data`] and [`History::closure_note`].
-    pub closure_data: String,
-    pub closure_note: String,
-    /// The other columns, as written, for carrying the case forward ([`PastCase::to_case`]).
-    pub group: String,
-    pub householder: String,
-    pub gender: String,
-    pub poverty: String,
-    pub disability: String,
-    pub match_method: String,
-    pub score: String,
-    pub school: String,
-    pub student_no: String,
-    pub description: String,
-    pub evidence: String,
-    pub responsible_unit: String,
-    pub responsible_person: String,
-    pub responsible_phone: String,
-    pub deadline: String,
-    pub source: String,
+}
+
+impl std::ops::Deref for PastCase {
+    type Target = CaseRow;
+    fn deref(&self) -> &CaseRow {
+        &self.row
+    }
 }
 
 impl From<CaseRow> for PastCase {
     /// A row of an earlier cases.csv, with status and times returned read back.
-    fn from(r: CaseRow) -> PastCase {
-        PastCase {
-            closed: r.status == "closed",
-            times_returned: r.times_returned.parse().unwrap_or(0),
-            case_id: r.case_id,
-            problem: r.problem,
-            problem_label: r.problem_label,
-            district: r.district,
-            town: r.town,
-            village: r.village,
-            name: r.name,
-            birth_date: r.birth_date,
-            id_number: r.id_number,
-            person_ref: r.person_ref,
-            first_seen: r.first_seen,
-            last_outcome: r.last_outcome,
-            outcome_note: r.outcome_note,
-            closed_in: r.closed_in,
-            closure_data: r.closure_data,
-            closure_note: r.closure_note,
-            group: r.group,
-            householder: r.householder,
-            gender: r.gender,
-            poverty: r.poverty,
-            disability: r.disability,
-            match_method: r.match_method,
-            score: r.score,
-            school: r.school,
-            student_no: r.student_no,
-            description: r.description,
-            evidence: r.evidence,
-            responsible_unit: r.responsible_unit,
-            responsible_person: r.responsible_person,
-            responsible_phone: r.responsible_phone,
-            deadline: r.deadline,
-            source: r.source,
-        }
+    fn from(row: CaseRow) -> PastCase {
+        PastCase { closed: row.status == "closed", times_returned: row.times_returned.parse().unwrap_or(0), row }
     }
 }
 

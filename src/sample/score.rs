@@ -17,15 +17,9 @@ use super::truth::{self, TruthRow, MATCH_REVIEW, PROBLEMS};
 use crate::error::{Error, Result};
 use crate::normalize::{date, id_number, name};
 
-/// One case of a run, as `kcbx eval` needs it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CaseRow {
-    pub case_id: String,
-    pub problem: String,
-    pub name: String,
-    pub id_number: String,
-    pub birth_date: String,
-}
+/// One case of a run: the cases.csv row type ([`crate::schema::cases`]), of which `kcbx eval`
+/// uses case_id, problem, name, id_number and birth_date.
+pub use crate::schema::cases::CaseRow;
 
 /// The figures of one problem code.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -171,7 +165,7 @@ fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>> {
     Ok(rows)
 }
 
-fn need(rows: &[BTreeMap<String, String>], path: &Path, columns: &[&str], have: &[String]) -> Result<()> {
+fn need<T>(rows: &[T], path: &Path, columns: &[&str], have: &[String]) -> Result<()> {
     let missing: Vec<&str> = columns.iter().copied().filter(|c| !have.iter().any(|h| h == c)).collect();
     if missing.is_empty() || rows.is_empty() {
         Ok(())
@@ -201,22 +195,26 @@ pub fn read_truth(path: &Path) -> Result<Vec<TruthRow>> {
         .collect())
 }
 
-/// Reads a run's `cases.csv`.
+/// Reads a run's `cases.csv` through its row type (a column an older file lacks is empty;
+/// the five eval needs must be there).
 pub fn read_cases(path: &Path) -> Result<Vec<CaseRow>> {
-    let rows = read_csv(path)?;
-    let have: Vec<String> = rows.first().map(|r| r.keys().cloned().collect()).unwrap_or_default();
-    need(&rows, path, &["case_id", "problem", "name", "id_number", "birth_date"], &have)?;
-    let get = |r: &BTreeMap<String, String>, k: &str| r.get(k).cloned().unwrap_or_default();
-    Ok(rows
+    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("无法读取 {}", path.display()), e))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let have: Vec<String> = r
+        .headers()
+        .map_err(|e| Error::data(format!("{} 不是有效的 CSV (not a CSV file)：{e}", path.display())))?
         .iter()
-        .map(|r| CaseRow {
-            case_id: get(r, "case_id"),
-            problem: get(r, "problem"),
-            name: get(r, "name"),
-            id_number: get(r, "id_number"),
-            birth_date: get(r, "birth_date"),
-        })
-        .collect())
+        .map(|h| h.trim().to_string())
+        .collect();
+    r.set_headers(csv::StringRecord::from(have.clone()));
+    let rows = r
+        .deserialize::<CaseRow>()
+        .enumerate()
+        .map(|(i, row)| row.map_err(|e| Error::data(format!("{} 第 {} 行无法读取：{e}", path.display(), i + 2))))
+        .collect::<Result<Vec<CaseRow>>>()?;
+    need(&rows, path, &["case_id", "problem", "name", "id_number", "birth_date"], &have)?;
+    Ok(rows)
 }
 
 /// Scores two files.
@@ -248,6 +246,7 @@ mod tests {
             name: name.into(),
             id_number: id.into(),
             birth_date: birth.into(),
+            ..CaseRow::default()
         }
     }
 
