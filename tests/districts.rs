@@ -218,3 +218,24 @@ fn a_returned_correction_by_name_and_place_stays_in_its_district() {
     assert_eq!((ming[0]["district"].as_str(), ming[0]["id_number"].as_str()), ("永川区", new_id.as_str()));
     assert!(cases.iter().all(|c| c["problem"] != "duplicate_registration"), "{cases:?}");
 }
+
+#[test]
+fn a_bare_district_name_is_the_same_district_under_its_full_name() {
+    // 荣昌区's 学籍 declared as "荣昌" (as a district column or a hurried pipeline may say it):
+    // the same district as the census folder 荣昌区, named 荣昌区 in folders and cases.
+    let wd = Workdir::new("districts-bare");
+    write_two_districts(&wd);
+    let text = pipeline().replace("district = \"荣昌区\"", "district = \"荣昌\"");
+    assert!(text.contains("district = \"荣昌\"\n"));
+    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
+    let out = wd.run_ok(&["run", "pipeline.toml", "--no-previous", "--label", "t", "-q"]);
+    let run = wd.dir.join(run_dir(&out));
+    let cases = read_csv(&run.join("cases.csv"));
+    assert!(run.join("问题台账/荣昌区/昌元街道问题台账.xlsx").is_file());
+    assert!(!run.join("问题台账/荣昌").exists(), "no folder for the bare name");
+    let districts: std::collections::BTreeSet<&str> = cases.iter().map(|c| c["district"].as_str()).collect();
+    assert_eq!(districts, ["永川区", "荣昌区"].into_iter().collect(), "{cases:?}");
+    // 荣昌区's 张小明 is still linked to his 学籍: the two spellings are one district.
+    assert!(of(&cases, "张小明").iter().all(|c| c["district"] == "永川区"), "{:?}", of(&cases, "张小明"));
+    assert_eq!(case(&cases, "enrolled_not_in_census", "陈小军")["district"], "荣昌区");
+}

@@ -129,6 +129,15 @@ pub fn folder_of(path: &Path, patterns: &[String]) -> Option<String> {
 /// The run's districts by stem ([`address::district_stem`]) → canonical name.
 pub type Known = BTreeMap<String, String>;
 
+/// Whether spelling `a` of a district names its folders and ledgers rather than `b` (both
+/// of one stem): a full name (荣昌区, with its 区 / 县 / 市) before a bare one (荣昌, as a
+/// district column may say it), then the smaller text (荣昌区 before 荣昌县), so that the
+/// choice does not depend on which file is read first.
+fn preferred(a: &str, b: &str) -> bool {
+    let full = |d: &str| address::district_stem(d) != d;
+    (!full(a), a) < (!full(b), b)
+}
+
 /// The district an address text names in front of its town, when it names one: one of the
 /// run's (`known`, in its canonical spelling: 荣昌县 → 荣昌区), else any `…区` / `…县` after
 /// the province and city (a place outside the run). None when the address starts at the
@@ -204,7 +213,7 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
     for r in &mut data.verification {
         fill(&mut r.district, r.prov);
     }
-    // The run's districts, one spelling per district (荣昌区 / 荣昌县: the first in order).
+    // The run's districts, one spelling per district ([`preferred`]).
     let mut by_stem: BTreeMap<String, String> = BTreeMap::new();
     {
         let all = data
@@ -224,7 +233,7 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
             last = Some(d);
             let stem = address::district_stem(d).to_string();
             let e = by_stem.entry(stem).or_insert_with(|| d.to_string());
-            if d.as_str() < e.as_str() {
+            if preferred(d, e) {
                 *e = d.to_string();
             }
         }
@@ -379,6 +388,16 @@ mod tests {
         assert_eq!(folder_of(Path::new("/d/学籍/荣昌区/x.xlsx"), &pats), None);
         let flat = vec!["/d/大清查/*.xlsx".to_string()];
         assert_eq!(folder_of(Path::new("/d/大清查/仁义镇.xlsx"), &flat), None);
+    }
+
+    #[test]
+    fn a_full_district_name_is_preferred_to_a_bare_one() {
+        assert!(preferred("荣昌区", "荣昌"));
+        assert!(!preferred("荣昌", "荣昌区"));
+        assert!(preferred("荣昌区", "荣昌县"));
+        assert!(!preferred("荣昌县", "荣昌区"));
+        assert!(preferred("泸县", "泸"));
+        assert!(!preferred("荣昌区", "荣昌区"));
     }
 
     #[test]
