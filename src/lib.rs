@@ -15,6 +15,7 @@ pub mod error;
 pub mod frame;
 pub mod link;
 pub mod manual;
+pub mod memory;
 pub mod normalize;
 pub mod pipeline;
 pub mod plan;

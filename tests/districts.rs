@@ -136,6 +136,19 @@ fn two_districts_sharing_a_town_name_stay_apart() {
     );
     assert_eq!(json["cases"]["by_district"]["永川区"], 2, "{}", json["cases"]);
 
+    // Each district was linked and judged on its own, holding the other's records that share
+    // an ID with its own: 荣昌区 李小红's 学籍 row in 永川区 (and the other way round), and
+    // nothing else — 陈小军's 学籍 row shares no ID with 荣昌区's census.
+    let parts = json["partitions"].as_array().expect("partitions in run.json");
+    let part = |d: &str| parts.iter().find(|p| p["district"] == d).unwrap_or_else(|| panic!("{d}: {parts:?}"));
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert_eq!(part("荣昌区")["records"], 4, "3 census rows, 1 学籍 row: {parts:?}");
+    assert_eq!(part("荣昌区")["guest_records"], 1, "{parts:?}");
+    assert_eq!(part("永川区")["records"], 5, "2 census rows, 3 学籍 rows: {parts:?}");
+    assert_eq!(part("永川区")["guest_records"], 1, "{parts:?}");
+    let kept: u64 = parts.iter().map(|p| p["cases"].as_u64().unwrap()).sum();
+    assert_eq!(kept as usize, cases.len(), "every case kept by exactly one district");
+
     // 汇总 has the district level first.
     let summary = run.join("汇总.xlsx");
     let names = sheet_names(&summary);

@@ -194,6 +194,15 @@ pub struct People {
     pub towns: Vec<(Text, Text)>,
 }
 
+/// The towns of the census, canonical and sorted: (district, town).
+pub fn census_towns(data: &Data) -> Vec<(Text, Text)> {
+    let mut towns: Vec<(&str, &str)> =
+        data.census.par_iter().map(|c| (c.district.as_str(), c.town.as_str())).filter(|t| !t.1.is_empty()).collect();
+    towns.par_sort_unstable();
+    towns.dedup();
+    towns.into_iter().map(|(d, t)| (d.into(), t.into())).collect()
+}
+
 /// Links every source into people. Deterministic for the same inputs.
 pub fn resolve(data: &Data, plan: &Plan) -> People {
     let cfg = &plan.linkage;
@@ -370,11 +379,7 @@ pub fn resolve(data: &Data, plan: &Plan) -> People {
         });
     }
 
-    let mut towns: Vec<(&str, &str)> =
-        data.census.par_iter().map(|c| (c.district.as_str(), c.town.as_str())).filter(|t| !t.1.is_empty()).collect();
-    towns.par_sort_unstable();
-    towns.dedup();
-    let towns: Vec<(Text, Text)> = towns.into_iter().map(|(d, t)| (d.into(), t.into())).collect();
+    let towns = census_towns(data);
     // A valid ID held by two people (same number, names that disagree) is a data fault in
     // itself, and the two must still get distinct case ids.
     let mut held: Vec<(&str, usize)> =

@@ -88,6 +88,32 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
         data.exemptions.len()
     ));
 
+    let label = pipeline::label(&plan, opts);
+    let dir = pipeline::run_dir(&plan, &label)?;
+    let hash = std::cell::OnceCell::new();
+    let directory = crate::schools::Directory::build(&data, &inputs);
+    if data.districts.multi {
+        let mut parted = report::Parted::default();
+        let judged = Judged { plan: &plan, inputs: &inputs, data: &data, corrections: &corrections, hash: &hash };
+        let cases =
+            judge_by_district(&judged, (previous.as_ref(), &label), &dir, &directory, &mut parted, &mut stages)?;
+        stages.begin("rules", None);
+        // What the round trip and the report still need of the records — the census towns,
+        // the data hash a closure is checked against (only a run with returned rows or a
+        // previous run can record or check one) — is kept; the records themselves are
+        // freed, so that the report does not hold them on top of its own work.
+        let people = people::People { towns: people::census_towns(&data), ..Default::default() };
+        if previous.is_some() || !data.verification.is_empty() {
+            hash.get_or_init(|| verify::data_hash(&data));
+        }
+        release_records(&mut data);
+        let judged = Judged { plan: &plan, inputs: &inputs, data: &data, corrections: &corrections, hash: &hash };
+        let tail =
+            Tail { previous: previous.as_ref(), label: &label, dir, directory, verify_report, parted: Some(parted) };
+        return finish(&judged, &people, &[], cases, tail, stages);
+    }
+    let judged = Judged { plan: &plan, inputs: &inputs, data: &data, corrections: &corrections, hash: &hash };
+
     stages.begin("link", None);
     let people = people::resolve(&data, &plan);
     let linked = people.student_owner.iter().filter(|o| o.is_some()).count();
@@ -103,16 +129,146 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     stages.begin("rules", None);
     let facts = rules::all_facts(&people, &data, &plan);
     let mut cases = rules::evaluate(&people, &data, &plan, &inputs, &facts);
-    let label = pipeline::label(&plan, opts);
     verify::mark_corrections(&mut cases, &people, &corrections);
-    let outcomes = verify::Outcomes {
-        data: &data,
-        inputs: &inputs,
-        previous: previous.as_ref(),
-        label: &label,
-        deadline: plan.params.deadline(),
-        corrections: &corrections,
-    };
+    report::dropouts::annotate(&mut cases, &people, &data, 0);
+    let tail = Tail { previous: previous.as_ref(), label: &label, dir, directory, verify_report, parted: None };
+    let result = finish(&judged, &people, &facts, cases, tail, stages);
+    // The process ends here: freeing millions of records one by one would only cost time
+    // (seconds at city scale); the operating system takes the memory back at once.
+    std::mem::forget(facts);
+    std::mem::forget((people, data, inputs));
+    result
+}
+
+/// Frees the records a run of several districts has judged, district by district; keeps the
+/// returned rows, the roster and the 劝返 records the round trip and the report read.
+fn release_records(data: &mut crate::sources::Data) {
+    data.census = Vec::new();
+    data.enrollment = Vec::new();
+    data.poverty = Vec::new();
+    data.disability = Vec::new();
+    data.visits = Vec::new();
+    data.exemptions = Vec::new();
+    crate::memory::give_back();
+}
+
+/// What every stage after the sources reads: the plan, the accounting, the records (with
+/// the returned corrections applied) and the data hash the round trip computes once.
+struct Judged<'a> {
+    plan: &'a Plan,
+    inputs: &'a crate::table::Inputs,
+    data: &'a crate::sources::Data,
+    corrections: &'a [verify::Correction],
+    hash: &'a std::cell::OnceCell<String>,
+}
+
+/// What the rules stage hands on to the round trip and the report.
+struct Tail<'a> {
+    previous: Option<&'a PastRun>,
+    label: &'a str,
+    dir: report::RunDir,
+    directory: crate::schools::Directory,
+    verify_report: verify::VerifyReport,
+    parted: Option<report::Parted>,
+}
+
+/// Links and judges a run of several districts one district at a time
+/// ([`crate::pipeline::partition`]): each district's people and facts live only while it is
+/// judged. Writes each district's 适龄儿童台账 (with the outcomes the returned ledgers and the
+/// previous run give its cases) and keeps its cases and the facts the 督查要点 take from its
+/// people. Returns the cases of every district, in ledger order, their ids made unique.
+fn judge_by_district(
+    run: &Judged,
+    (previous, label): (Option<&PastRun>, &str),
+    dir: &report::RunDir,
+    directory: &crate::schools::Directory,
+    parted: &mut report::Parted,
+    stages: &mut Stages,
+) -> Result<Vec<rules::Case>> {
+    let Judged { plan, inputs, data, corrections, hash } = *run;
+    let specs = super::partition::split(data);
+    stages.begin("link", Some(specs.len() as u64));
+    // The towns of every district: a student's home is placed in the census towns of the
+    // run, whichever district judges the student.
+    let towns = people::census_towns(data);
+    let (mut persons, mut students, mut guests) = (0u64, 0u64, 0u64);
+    let mut cases = Vec::new();
+    for spec in specs {
+        let part = spec.take(data);
+        guests += part.guest_count() as u64;
+        let mut people = people::resolve(&part.data, plan);
+        people.towns = towns.clone();
+        persons += people.persons.len() as u64;
+        students += people.students.len() as u64;
+        let facts = rules::all_facts(&people, &part.data, plan);
+        let mut mine = rules::evaluate_unnumbered((&people, &part.data, plan, inputs), &facts, directory.clone());
+        mine.retain(|c| part.keeps(c));
+        let local: Vec<verify::Correction> = corrections
+            .iter()
+            .filter_map(|c| Some(verify::Correction { census: part.census_index(c.census)?, ..c.clone() }))
+            .collect();
+        verify::mark_corrections(&mut mine, &people, &local);
+        report::dropouts::annotate(&mut mine, &people, &part.data, part.number);
+        // The 适龄儿童台账 shows what the towns found for a closed case: the outcomes are
+        // applied to a copy here, against the previous run's cases of this district, and to
+        // all the run's cases once every district is judged.
+        let mut shown = mine.clone();
+        let earlier = previous.map(|p| p.of_district(&part.district));
+        let outcomes = verify::Outcomes {
+            data,
+            inputs,
+            previous: earlier.as_ref(),
+            label,
+            deadline: plan.params.deadline(),
+            corrections,
+            hash,
+        };
+        verify::apply_outcomes(&mut shown, &outcomes, &mut verify::VerifyReport::default());
+        let district = part.district.as_str();
+        parted.children.extend(report::write_children(dir, (&people, &facts, &shown), plan, |t| t.0 == district)?);
+        let found = crate::report::inspection::person_facts(directory, &people, &facts, &part.data, plan, |p| {
+            part.owns(p, &people)
+        });
+        for (school, f) in found {
+            let e = parted.person_facts.entry(school).or_default();
+            e.home.extend(f.home);
+            e.exemptions.extend(f.exemptions);
+        }
+        parted.counts.push(manifest::PartCounts {
+            district: part.district.clone(),
+            records: part.record_count() - part.guest_count(),
+            guest_records: part.guest_count(),
+            persons: people.persons.len(),
+            cases: mine.len(),
+        });
+        cases.extend(mine);
+        progress::inc(1);
+        // Freeing a district's records, people and facts is the point of the loop.
+        drop((facts, shown));
+        drop(people);
+        drop(part);
+        crate::memory::give_back();
+    }
+    stages.end("link", &[("persons", persons), ("students", students), ("guest_records", guests)]);
+    rules::sort_cases(&mut cases);
+    rules::disambiguate(&mut cases);
+    Ok(cases)
+}
+
+/// The round trip (returned outcomes, history, 变化情况), the contacts, and the report.
+fn finish(
+    run: &Judged,
+    people: &people::People,
+    facts: &[rules::Facts],
+    mut cases: Vec<rules::Case>,
+    tail: Tail,
+    mut stages: Stages,
+) -> Result<()> {
+    let say = progress::note;
+    let Judged { plan, inputs, data, corrections, hash } = *run;
+    let Tail { previous, label, dir, directory, mut verify_report, parted } = tail;
+    let outcomes =
+        verify::Outcomes { data, inputs, previous, label, deadline: plan.params.deadline(), corrections, hash };
     verify::apply_outcomes(&mut cases, &outcomes, &mut verify_report);
     for u in &verify_report.unmatched {
         say(&format!("核实反馈未能对应：{}［{}］第{}行：{}", u.file, u.sheet, u.row, u.reason));
@@ -129,38 +285,27 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
             verify_report.conflicts.len()
         ));
     }
-    let directory = crate::schools::Directory::build(&data, &inputs);
     crate::rules::fill_contacts(&mut cases, &directory);
     for f in &directory.faults {
         say(&f.sentence());
     }
     let now: Vec<Now> = cases.iter().map(Now::of_case).collect();
-    let changes = history::diff(previous.as_ref().map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
+    let changes = history::diff(previous.map(|p| p.cases.as_slice()).unwrap_or(&[]), &now);
     stages.end("rules", &[("cases", cases.len() as u64)]);
 
     stages.begin("report", None);
-    let dir = pipeline::run_dir(&plan, &label)?;
-    let mut view = report::schools::View::new(&cases, &changes, previous.as_ref(), &directory);
+    let mut view = report::schools::View::new(&cases, &changes, previous, &directory);
     // 劝返 records in a clearance pipeline pre-fill the 督查要点's 劝返 items.
     if plan.sources.iter().any(|s| s.kind == crate::schema::SourceKind::Persuasion) {
         view.persuasion = Some(data.persuasion.clone());
     }
-    let run = Run {
-        plan: &plan,
-        inputs: &inputs,
-        data: &data,
-        people: &people,
-        facts: &facts,
-        cases: &cases,
-        changes: &changes,
-        verification: &verify_report,
-    };
-    let mut outputs = report::write_all(&dir, &run, &view)?;
+    let run = Run { plan, inputs, data, people, facts, cases: &cases, changes: &changes, verification: &verify_report };
+    let mut outputs = report::write_all(&dir, &run, &view, parted.as_ref())?;
     outputs.push(report::write_json(&dir, "linkage_model.json", &plan.linkage.model())?);
     stages.end("report", &[("files", outputs.len() as u64)]);
     outputs.push("run.json".into());
-    let accounting = manifest::accounting(&inputs);
-    let town_unknown = crate::report::town_unknown::town_unknown(&cases, &inputs);
+    let accounting = manifest::accounting(inputs);
+    let town_unknown = crate::report::town_unknown::town_unknown(&cases, inputs);
     if town_unknown.cases > 0 {
         say(&format!(
             "注意：{} 个问题未能确定镇街，见 汇总.xlsx 的“镇街不详”表 (cases without a town)",
@@ -168,15 +313,16 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
         ));
     }
     let m = manifest::Manifest {
-        header: pipeline::header(&plan, &label, None),
-        previous_run: previous.as_ref().map(|p| p.dir.display().to_string()),
+        header: pipeline::header(plan, label, None),
+        previous_run: previous.map(|p| p.dir.display().to_string()),
         params: &plan.params,
-        inputs: manifest::InputsReport { files: manifest::files(&inputs, &plan), accounting },
+        inputs: manifest::InputsReport { files: manifest::files(inputs, plan), accounting },
         cases: manifest::case_counts(&cases),
         changes: manifest::change_counts(&changes),
         verification: &verify_report,
         town_unknown,
         roster: directory.report(),
+        partitions: parted.map(|p| p.counts).unwrap_or_default(),
         timings_ms: stages.timings(),
         outputs,
     };
@@ -184,8 +330,6 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     let open = cases.iter().filter(|c| !c.history.closed).count();
     say(&format!("完成：{open} 个待核实问题，{} 个已销号，输出目录 {} (done)", cases.len() - open, done.display()));
     println!("{}", done.display());
-    // The process ends here: freeing millions of records one by one would only cost time
-    // (seconds at city scale); the operating system takes the memory back at once.
-    std::mem::forget((data, people, inputs, cases));
+    std::mem::forget(cases);
     Ok(())
 }

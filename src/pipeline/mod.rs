@@ -11,6 +11,7 @@
 //! between [`start`] and the report, reusing the same timer and run folder.
 
 pub mod clearance;
+pub mod partition;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

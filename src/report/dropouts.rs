@@ -11,7 +11,7 @@ use rust_xlsxwriter::XlsxError;
 use super::xlsx::{self, Formats};
 use crate::link::people::People;
 use crate::plan::Plan;
-use crate::rules::{Case, Problem};
+use crate::rules::{Case, Problem, RosterCells as RowCells, RosterEntry as Entry, Whose};
 use crate::sources::Data;
 
 /// Attachment 2's fixed columns, before the one 劝返情况 column per working day. The weekly
@@ -44,8 +44,54 @@ pub fn working_days_after(as_of: NaiveDate) -> Vec<NaiveDate> {
     out
 }
 
-/// Writes the roster. One row per child (a child with both problems appears once).
-pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &Plan) -> Result<(), XlsxError> {
+/// Fills [`Case::roster`] of every non_completer and not_enrolled case from the people and
+/// records of partition `part` (0 in a run that links all its records at once).
+pub fn annotate(cases: &mut [Case], people: &People, data: &Data, part: u32) {
+    for c in cases.iter_mut() {
+        if !matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled) {
+            continue;
+        }
+        let whose = match c.person {
+            Some(p) => (part, Some(p), None),
+            None => (part, None, c.student),
+        };
+        // A person with a 学籍 history, or a 学籍 student linked to no person (a dropout
+        // known only to 学籍).
+        let (key, person, student) = match (c.person, c.student) {
+            (Some(p), _) if people.persons[p].student.is_some() => {
+                let person = &people.persons[p];
+                ((part, 0, p), Some(person), person.student.as_ref().expect("has 学籍").student)
+            }
+            (None, Some(s)) => ((part, 1, s), None, s),
+            _ => {
+                c.roster = Some(Box::new(Entry { whose, row: None }));
+                continue;
+            }
+        };
+        let rec = &data.enrollment[people.students[student].current];
+        let hukou = match person {
+            Some(person) => person
+                .primary
+                .map(|i| data.census[i].hukou_text.to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text)),
+            None => rec.hukou_text.to_string(),
+        };
+        let row = RowCells {
+            key,
+            school: rec.school.to_string(),
+            student_no: rec.student_no.to_string(),
+            grade: rec.grade.to_string(),
+            class: rec.class.to_string(),
+            hukou,
+        };
+        c.roster = Some(Box::new(Entry { whose, row: Some(row) }));
+    }
+}
+
+/// Writes the roster from cases [`annotate`]d. One row per child (a child with both
+/// problems appears once).
+pub fn write(path: &Path, cases: &[&Case], plan: &Plan) -> Result<(), XlsxError> {
     let as_of = plan.params.as_of;
     let title = "义务教育辍学学生花名册日报表";
     let mut wb = xlsx::workbook(title, as_of);
@@ -55,34 +101,24 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
     headers.extend(days.iter().map(|d| format!("{}.{}劝返情况", d.month(), d.day())));
     let widths = [4.0, 16.0, 7.0, 4.0, 19.5, 21.0, 7.0, 7.0, 20.0, 8.0, 28.0, 18.0];
 
+    fn entry(c: &Case) -> Option<&Entry> {
+        c.roster.as_deref().filter(|_| matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled))
+    }
     let mut seen = std::collections::BTreeSet::new();
-    let mut rows: Vec<&Case> = Vec::new();
+    let mut rows: Vec<(&Case, &RowCells)> = Vec::new();
     for &c in cases {
-        if !matches!(c.problem, Problem::NonCompleter | Problem::NotEnrolled) {
-            continue;
-        }
-        // A person with a 学籍 history, or a 学籍 student linked to no person (a dropout
-        // known only to 学籍).
-        let key = match (c.person, c.student) {
-            (Some(p), _) if people.persons[p].student.is_some() => (0, p),
-            (None, Some(s)) => (1, s),
-            _ => continue,
-        };
-        if seen.insert(key) {
-            rows.push(c);
+        let Some(row) = entry(c).and_then(|e| e.row.as_ref()) else { continue };
+        if seen.insert(row.key) {
+            rows.push((c, row));
         }
     }
-    rows.sort_by(|a, b| (&a.school, &a.name, &a.case_id).cmp(&(&b.school, &b.name, &b.case_id)));
+    rows.sort_by(|(a, _), (b, _)| (&a.school, &a.name, &a.case_id).cmp(&(&b.school, &b.name, &b.case_id)));
     // 辍学情况: the descriptions of all the child's dropout cases, in case order. A case is
     // the child's when it names the same person, or (known only to 学籍) the same student.
-    let whose = |x: &Case| match x.person {
-        Some(p) => (Some(p), None),
-        None => (None, x.student),
-    };
-    let mut situations: HashMap<(Option<usize>, Option<usize>), Vec<&str>> = HashMap::new();
+    let mut situations: HashMap<Whose, Vec<&str>> = HashMap::new();
     for &x in cases {
-        if matches!(x.problem, Problem::NonCompleter | Problem::NotEnrolled) {
-            situations.entry(whose(x)).or_default().push(&x.description);
+        if let Some(e) = entry(x) {
+            situations.entry(e.whose).or_default().push(&x.description);
         }
     }
 
@@ -109,23 +145,10 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
         ws.set_column_width(c as u16, *widths.get(c).unwrap_or(&10.0))?;
     }
     ws.set_row_height(2, 30)?;
-    for (k, c) in rows.iter().enumerate() {
+    for (k, (c, rec)) in rows.iter().enumerate() {
         let r = 3 + k as u32;
-        let person = c.person.map(|p| &people.persons[p]);
-        let student = match person {
-            Some(p) => p.student.as_ref().expect("has 学籍").student,
-            None => c.student.expect("student case"),
-        };
-        let rec = &data.enrollment[people.students[student].current];
-        let hukou = match person {
-            Some(person) => person
-                .primary
-                .map(|i| data.census[i].hukou_text.to_string())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| format!("{}{}{}", person.town, person.village, person.group_text)),
-            None => rec.hukou_text.to_string(),
-        };
-        let situation = situations.get(&whose(c)).map(|d| d.join("；")).unwrap_or_default();
+        let whose = c.roster.as_ref().expect("annotated").whose;
+        let situation = situations.get(&whose).map(|d| d.join("；")).unwrap_or_default();
         ws.write_number_with_format(r, 0, (k + 1) as f64, &f.number)?;
         let cells: [(&str, &rust_xlsxwriter::Format); 11] = [
             (&rec.school, &f.cell),
@@ -135,7 +158,7 @@ pub fn write(path: &Path, cases: &[&Case], people: &People, data: &Data, plan: &
             (&rec.student_no, &f.text),
             (&rec.grade, &f.cell),
             (&rec.class, &f.cell),
-            (&hukou, &f.wrap),
+            (&rec.hukou, &f.wrap),
             (if c.poverty { "是" } else { "否" }, &f.cell),
             (&situation, &f.wrap),
             (c.problem.measure(), &f.wrap),

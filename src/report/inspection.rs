@@ -255,18 +255,43 @@ pub fn facts_by_school(view: &View, src: &Sources, plan: &Plan) -> BTreeMap<Stri
             }
         }
     }
-    // 送教 children and exemptions, by the school of the child's 学籍 (or 送教 school).
+    for (school, f) in person_facts(view.dir, src.people, src.facts, src.data, plan, |_| true) {
+        let e = out.entry(school).or_default();
+        e.home.extend(f.home);
+        e.exemptions.extend(f.exemptions);
+    }
+    out
+}
+
+/// The facts of every school that come from its people rather than its cases: its 送教
+/// children and its exemptions, by the school of the child's 学籍 (or 送教 school). Only the
+/// people `mine` accepts are counted (a run of several districts counts each person in the
+/// district whose records placed it).
+pub fn person_facts(
+    dir: &crate::schools::Directory,
+    people: &People,
+    facts: &[Facts],
+    data: &Data,
+    plan: &Plan,
+    mine: impl Fn(&crate::link::people::Person) -> bool,
+) -> BTreeMap<String, SchoolFacts> {
+    let as_of = plan.params.as_of;
+    let mut out: BTreeMap<String, SchoolFacts> = BTreeMap::new();
+    let src = Sources { cases: &[], people, facts, data, persuasion: None };
     for (i, p) in src.people.persons.iter().enumerate() {
+        if !mine(p) {
+            continue;
+        }
         let facts = &src.facts[i];
         let school_of = |name: &str| -> Option<String> {
             let k = crate::normalize::compact(name);
-            if view.dir.is_school(&k) {
+            if dir.is_school(&k) {
                 return Some(k);
             }
-            let e = view.dir.entry_for(&k)?;
-            let pos = view.dir.entries.iter().position(|x| std::ptr::eq(x, e))?;
-            match view.dir.mapping[pos] {
-                crate::schools::Mapping::Matched(s, _) => Some(view.dir.schools[s].clone()),
+            let e = dir.entry_for(&k)?;
+            let pos = dir.entries.iter().position(|x| std::ptr::eq(x, e))?;
+            match dir.mapping[pos] {
+                crate::schools::Mapping::Matched(s, _) => Some(dir.schools[s].clone()),
                 _ => None,
             }
         };

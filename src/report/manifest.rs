@@ -24,8 +24,25 @@ pub struct Manifest<'a> {
     pub town_unknown: crate::report::town_unknown::TownUnknown,
     /// The 包片包校责任人名单 matched to the 学籍 schools, and its data faults.
     pub roster: crate::schools::DirectoryReport,
+    /// A run of several districts: what each district's partition held while it was
+    /// linked and judged ([`crate::pipeline::partition`]). Absent from a district run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<PartCounts>,
     pub timings_ms: BTreeMap<&'static str, u128>,
     pub outputs: Vec<String>,
+}
+
+/// One district's partition of a run of several districts: its own records, the other
+/// districts' records it held because they share a valid ID with its own, the people made
+/// of them, and the cases it kept. No personal data.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PartCounts {
+    /// 区县, empty for the records whose district is not known.
+    pub district: String,
+    pub records: usize,
+    pub guest_records: usize,
+    pub persons: usize,
+    pub cases: usize,
 }
 
 /// The fields every `run.json` begins with, in this order.

@@ -131,23 +131,18 @@ fn district_dir(dir: &Path, district: &str) -> Result<(PathBuf, String)> {
 }
 
 /// The towns that get a 问题台账, each with its cases (open and closed) in ledger order:
-/// every town of the census — one with no problems gets a ledger that says so — and every
-/// town with a case or a change since the previous run (a town whose cases are all gone
-/// still sees them resolved in its 变化情况).
+/// every town of the census (`census_towns`, [`crate::link::people::People::towns`]) — one
+/// with no problems gets a ledger that says so — and every town with a case or a change
+/// since the previous run (a town whose cases are all gone still sees them resolved in its
+/// 变化情况).
 pub fn ledger_towns<'a>(
     cases: &'a [Case],
     changes: &'a [crate::roundtrip::history::DiffRow],
-    data: &'a crate::sources::Data,
+    census_towns: &'a [(crate::text::Text, crate::text::Text)],
 ) -> BTreeMap<TownKey<'a>, Vec<&'a Case>> {
     let mut map: BTreeMap<TownKey, Vec<&Case>> = BTreeMap::new();
-    let mut last = ("", "");
-    // Census rows come town by town: one look-up per run of rows.
-    for r in &data.census {
-        let key = (r.district.as_str(), r.town.as_str());
-        if key != last && !r.town.is_empty() {
-            map.entry(key).or_default();
-            last = key;
-        }
+    for (district, town) in census_towns {
+        map.entry((district.as_str(), town.as_str())).or_default();
     }
     for r in changes {
         map.entry((r.district.as_str(), r.town.as_str())).or_default();
@@ -206,8 +201,66 @@ pub fn write_json(dir: &RunDir, name: &str, value: &impl serde::Serialize) -> Re
     Ok(name.to_string())
 }
 
+/// What a run of several districts wrote and found district by district, while each
+/// district's people were at hand ([`crate::pipeline::partition`]): the 适龄儿童台账 (paths
+/// written) and the facts of each school that come from its people (督查要点).
+#[derive(Debug, Default)]
+pub struct Parted {
+    pub children: Vec<String>,
+    pub person_facts: BTreeMap<String, inspection::SchoolFacts>,
+    /// What each district's partition held (run.json).
+    pub counts: Vec<manifest::PartCounts>,
+}
+
+/// Writes the 适龄儿童台账 of the towns `only` accepts, from `people` and the cases with
+/// their outcomes (a closed case shows the town's finding), in parallel; returns the
+/// relative paths written, in town order.
+pub fn write_children(
+    dir: &RunDir,
+    run: (&crate::link::people::People, &[crate::rules::Facts], &[Case]),
+    plan: &Plan,
+    only: impl Fn(TownKey) -> bool,
+) -> Result<Vec<String>> {
+    use rayon::prelude::*;
+    let (people, facts, cases) = run;
+    let children_dir = dir.path("适龄儿童台账");
+    fs::create_dir_all(&children_dir).map_err(io_err(&children_dir))?;
+    let rows: Vec<((String, String), Vec<children::ChildRow>)> = children::rows_by_town(people, facts, cases)
+        .into_iter()
+        .filter(|((d, t), _)| only((d.as_str(), t.as_str())))
+        .collect();
+    let written: Vec<Result<Vec<String>>> = rows
+        .par_iter()
+        .with_max_len(1)
+        .map(|((district, town), rows)| write_children_town(&children_dir, (district, town), rows, people, plan))
+        .collect();
+    let mut out = Vec::new();
+    for w in written {
+        out.extend(w?);
+    }
+    Ok(out)
+}
+
+/// One town's 适龄儿童台账.
+fn write_children_town(
+    children_dir: &Path,
+    (district, town): TownKey,
+    rows: &[children::ChildRow],
+    people: &crate::link::people::People,
+    plan: &Plan,
+) -> Result<Vec<String>> {
+    let (dir, sub) = district_dir(children_dir, district)?;
+    let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
+    let path = dir.join(&name);
+    children::write_town(&path, &format!("{district}{town}"), rows, people, plan).map_err(xlsx_err(&path))?;
+    Ok(vec![format!("适龄儿童台账/{sub}{name}")])
+}
+
 /// One workbook (or pair of CSVs) of the report stage.
 enum Job<'a> {
+    /// Workbooks written before the report stage (a run of several districts writes the
+    /// 适龄儿童台账 district by district): their paths, listed in their place.
+    Written(&'a [String]),
     Ledger(TownKey<'a>, &'a [&'a Case]),
     Summary,
     Dropouts,
@@ -226,7 +279,10 @@ enum Job<'a> {
 /// The workbooks are independent jobs taken from one queue by every thread, the costliest
 /// first (estimated from their row and cell counts), so that no large workbook is left to
 /// one thread at the end while the other waits.
-pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View) -> Result<Vec<String>> {
+///
+/// `parted`: what a run of several districts wrote and found district by district; `run`
+/// then holds no people.
+pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View, parted: Option<&Parted>) -> Result<Vec<String>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 
@@ -236,7 +292,7 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View) -> Result<Vec<St
     fs::create_dir_all(&ledger_dir).map_err(io_err(&ledger_dir))?;
     let children_dir = dir.path("适龄儿童台账");
     fs::create_dir_all(&children_dir).map_err(io_err(&children_dir))?;
-    let towns: Vec<(TownKey, Vec<&Case>)> = ledger_towns(cases, changes, data).into_iter().collect();
+    let towns: Vec<(TownKey, Vec<&Case>)> = ledger_towns(cases, changes, &people.towns).into_iter().collect();
     let child_rows: Vec<((String, String), Vec<children::ChildRow>)> =
         children::rows_by_town(people, facts, cases).into_iter().collect();
     let open = || cases.iter().filter(|c| !c.history.closed);
@@ -256,6 +312,9 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View) -> Result<Vec<St
     ));
     for ((district, town), rows) in &child_rows {
         jobs.push((Job::Children((district, town), rows), 10 * rows.len()));
+    }
+    if let Some(p) = parted {
+        jobs.push((Job::Written(&p.children), 0));
     }
     jobs.push((Job::Csvs, 40 * cases.len()));
     // The school lists, 学区 by 学区 in roster order, then the 学区 workbooks.
@@ -279,6 +338,11 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View) -> Result<Vec<St
     fs::create_dir_all(&inspection_dir).map_err(io_err(&inspection_dir))?;
     let sources = inspection::Sources { cases, people, facts, data, persuasion: view.persuasion.as_deref() };
     let mut school_facts = inspection::facts_by_school(view, &sources, plan);
+    for (school, f) in parted.iter().flat_map(|p| &p.person_facts) {
+        let e = school_facts.entry(school.clone()).or_default();
+        e.home.extend(f.home.iter().cloned());
+        e.exemptions.extend(f.exemptions.iter().cloned());
+    }
     for note in inspection::add_weekly(&mut school_facts, view, plan) {
         crate::progress::note(&note);
     }
@@ -300,17 +364,11 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View) -> Result<Vec<St
                 // town found for a closed case too.
                 let open: Vec<&Case> = open().collect();
                 let path = dir.path("辍学学生花名册.xlsx");
-                dropouts::write(&path, &open, people, data, plan).map_err(xlsx_err(&path))?;
+                dropouts::write(&path, &open, plan).map_err(xlsx_err(&path))?;
                 Ok(vec!["辍学学生花名册.xlsx".to_string()])
             }
-            Job::Children((district, town), rows) => {
-                let (dir, sub) = district_dir(&children_dir, district)?;
-                let name = format!("{}适龄儿童台账.xlsx", ledger::safe_file(town));
-                let path = dir.join(&name);
-                children::write_town(&path, &format!("{district}{town}"), rows, people, plan)
-                    .map_err(xlsx_err(&path))?;
-                Ok(vec![format!("适龄儿童台账/{sub}{name}")])
-            }
+            Job::Children(town, rows) => write_children_town(&children_dir, town, rows, people, plan),
+            Job::Written(paths) => Ok(paths.to_vec()),
             Job::Csvs => write_csvs(dir, cases, inputs, plan),
             Job::School(unit, school, entry, ref list) => {
                 let folder = school_dir.join(ledger::safe_file(unit));

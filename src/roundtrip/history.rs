@@ -87,6 +87,7 @@ impl PastCase {
             earlier_sources: self.source.clone(),
             person_ref: self.person_ref.clone(),
             history: self.history(previous_label),
+            roster: None,
         })
     }
 
@@ -126,6 +127,16 @@ pub struct PastRun {
 }
 
 impl PastRun {
+    /// The same run with only the cases of one district (a run of several districts
+    /// applies the outcomes district by district, [`crate::pipeline::partition`]).
+    pub fn of_district(&self, district: &str) -> PastRun {
+        PastRun {
+            dir: self.dir.clone(),
+            label: self.label.clone(),
+            cases: self.cases.iter().filter(|c| c.district == district).cloned().collect(),
+        }
+    }
+
     /// Reads `<dir>/cases.csv` (and the label from `<dir>/run.json`, else the folder name).
     pub fn load(dir: &Path) -> Result<PastRun> {
         let path = dir.join("cases.csv");

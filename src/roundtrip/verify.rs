@@ -488,6 +488,10 @@ pub struct Outcomes<'a> {
     pub deadline: chrono::NaiveDate,
     /// The corrections applied before linking ([`apply_corrections`]).
     pub corrections: &'a [Correction],
+    /// The [`data_hash`] of `data`, computed on first use and shared by every call of the
+    /// run (a run of several districts applies the outcomes once per district to show
+    /// them in its 适龄儿童台账, then once to all its cases).
+    pub hash: &'a std::cell::OnceCell<String>,
 }
 
 /// Applies returned outcomes and carries history from the previous run.
@@ -504,11 +508,10 @@ pub struct Outcomes<'a> {
 /// `closure_note`); from the same files the closure stands, marked [`AWAITS_NEW_DATA`].
 /// The cases are in ledger order on return.
 pub fn apply_outcomes(cases: &mut Vec<Case>, with: &Outcomes, report: &mut VerifyReport) {
-    let Outcomes { data, inputs, previous, label, deadline, corrections } = *with;
+    let Outcomes { data, inputs, previous, label, deadline, corrections, hash } = *with;
     // The [`data_hash`] of this run's records tells newer data from the export a closure
     // saw. It is computed when a closure is first recorded or compared (seconds at city
     // scale), so a run without returned workbooks or a previous run never pays for it.
-    let hash = std::cell::OnceCell::new();
     let data_hash = || hash.get_or_init(|| self::data_hash(data)).as_str();
     let past = previous.map(PastRun::by_id).unwrap_or_default();
     let past_identity = previous.map(PastRun::by_identity).unwrap_or_default();

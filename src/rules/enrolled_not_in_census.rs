@@ -116,6 +116,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             earlier_sources: String::new(),
             person_ref: super::person_ref(&key),
             history: Default::default(),
+            roster: None,
         });
     }
 }

@@ -80,6 +80,41 @@ pub struct Case {
     pub person_ref: String,
     /// The case's history across runs (verification round trip).
     pub history: History,
+    /// For a non_completer or not_enrolled case: its line of the 辍学学生花名册, taken from
+    /// the person's 学籍 record while the records are at hand ([`crate::report::dropouts::annotate`]).
+    pub roster: Option<Box<RosterEntry>>,
+}
+
+/// The child a case is about: (partition, person) or (partition, 学籍 student known to no
+/// person).
+pub type Whose = (u32, Option<usize>, Option<usize>);
+
+/// What the 花名册 needs of a non_completer or not_enrolled case beyond the case itself:
+/// whose case it is, and (for a child with a 学籍 history) the 学籍 columns of the child's
+/// row. Taken while the run's records and people are at hand, so that the roster
+/// ([`crate::report::dropouts`]) can be written from the cases alone, after the districts of
+/// a run were linked one by one.
+#[derive(Clone, Debug)]
+pub struct RosterEntry {
+    /// The child the case is about: (partition, person) or (partition, student known only
+    /// to 学籍). The cases of one child share it.
+    pub whose: Whose,
+    /// The roster row's 学籍 columns; None for a child with no 学籍 history (not listed).
+    pub row: Option<RosterCells>,
+}
+
+/// The 学籍 columns of a 花名册 row, and the child it is (one row per child).
+#[derive(Clone, Debug)]
+pub struct RosterCells {
+    /// (partition, 0, person) or (partition, 1, student).
+    pub key: (u32, u8, usize),
+    pub school: String,
+    pub student_no: String,
+    pub grade: String,
+    pub class: String,
+    /// 户籍地址: the census listing's, else the town, village and 社 of the person, else
+    /// the 学籍 record's.
+    pub hukou: String,
 }
 
 /// What earlier runs and returned ledgers say about a case.
@@ -213,6 +248,7 @@ impl<'a> Ctx<'a> {
             earlier_sources: String::new(),
             person_ref: person_ref(&person_key(p)),
             history: History::default(),
+            roster: None,
         }
     }
 
@@ -280,14 +316,15 @@ pub fn case_id(problem: Problem, key: &str) -> String {
 }
 
 /// Runs every rule; cases sorted by town, village, poverty first, problem, name, case id.
-pub fn evaluate<'a>(
-    people: &'a People,
-    data: &'a Data,
-    plan: &'a Plan,
-    inputs: &'a Inputs,
+/// Case ids of two people with the same key are not yet told apart ([`disambiguate`]).
+/// `schools`: the roster matched to the run's 学籍 schools (a district judged on its own
+/// still looks its schools up among the whole run's, as a run of one district would).
+pub fn evaluate_unnumbered<'a>(
+    (people, data, plan, inputs): (&'a People, &'a Data, &'a Plan, &'a Inputs),
     facts: &'a [Facts<'a>],
+    schools: crate::schools::Directory,
 ) -> Vec<Case> {
-    let ctx = Ctx::new(people, data, plan, inputs, facts);
+    let ctx = Ctx { inputs, people, data, plan, facts, schools };
     type Check = fn(&Ctx, &mut Vec<Case>);
     let checks: [Check; 13] = [
         exemption_expired::check,
@@ -317,13 +354,27 @@ pub fn evaluate<'a>(
         .collect();
     let mut cases: Vec<Case> = found.into_iter().flatten().collect();
     sort_cases(&mut cases);
+    cases
+}
+
+/// Runs every rule ([`evaluate_unnumbered`]) and makes every case id unique ([`disambiguate`]).
+pub fn evaluate<'a>(
+    people: &'a People,
+    data: &'a Data,
+    plan: &'a Plan,
+    inputs: &'a Inputs,
+    facts: &'a [Facts<'a>],
+) -> Vec<Case> {
+    let schools = crate::schools::Directory::build(data, inputs);
+    let mut cases = evaluate_unnumbered((people, data, plan, inputs), facts, schools);
     disambiguate(&mut cases);
     cases
 }
 
 /// Two people with the same key (same name, birth date and village, no valid ID) would share
 /// a case id; the later ones in ledger order get `-2`, `-3`, … so every id stays unique.
-fn disambiguate(cases: &mut [Case]) {
+/// A run that judges its districts one by one numbers them once all are joined.
+pub fn disambiguate(cases: &mut [Case]) {
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for c in cases.iter_mut() {
         let n = seen.entry(c.case_id.clone()).or_insert(0);

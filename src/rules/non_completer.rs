@@ -189,6 +189,7 @@ fn student_case(
         earlier_sources: String::new(),
         person_ref: super::person_ref(&key),
         history: Default::default(),
+        roster: None,
     };
     school_responsible(ctx, &mut case, row);
     case

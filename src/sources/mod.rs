@@ -157,6 +157,25 @@ fn build_table(
 }
 
 impl Built {
+    /// The bytes its records take inline (what moving them into one list copies).
+    fn bytes(&self) -> usize {
+        fn size<T>(v: &[T]) -> usize {
+            std::mem::size_of_val(v)
+        }
+        match self {
+            Built::Census(v) => size(v),
+            Built::Enrollment(v) => size(v),
+            Built::Poverty(v) => size(v),
+            Built::Disability(v) => size(v),
+            Built::Visits(v) => size(v),
+            Built::Exemptions(v) => size(v),
+            Built::Roster(v) => size(v),
+            Built::Verification(v, _) => size(v),
+            Built::Attendance(v) => size(v),
+            Built::Persuasion(v) => size(v),
+        }
+    }
+
     /// Sets the sheet of every record's provenance (one table is one sheet).
     fn set_sheet(&mut self, sheet: u32) {
         fn set<T>(v: &mut [T], sheet: u32, prov: impl Fn(&mut T) -> &mut crate::table::Prov) {
@@ -198,9 +217,18 @@ fn assemble(built: Vec<(Built, Rejects)>, inputs: &mut Inputs) -> Data {
     data.census.reserve_exact(census);
     data.enrollment.reserve_exact(enrollment);
     data.poverty.reserve_exact(poverty);
+    // Each table's records are freed as soon as they are moved; the freed pages are given
+    // back every 64 MB moved, or the run would hold the records twice at the end of the
+    // read ([`crate::memory`]).
+    let mut moved = 0usize;
     for (built, rejects) in built {
         for (prov, column, reason) in rejects.0 {
             inputs.reject(prov, column, reason);
+        }
+        moved += built.bytes();
+        if moved > 64 << 20 {
+            crate::memory::give_back();
+            moved = 0;
         }
         match built {
             Built::Census(v) => data.census.extend(v),
