@@ -252,3 +252,50 @@ fn a_bare_district_name_is_the_same_district_under_its_full_name() {
     assert!(of(&cases, "张小明").iter().all(|c| c["district"] == "永川区"), "{:?}", of(&cases, "张小明"));
     assert_eq!(case(&cases, "enrolled_not_in_census", "陈小军")["district"], "荣昌区");
 }
+
+#[test]
+fn a_second_run_of_several_districts_continues_and_closes_their_cases() {
+    // The month after: 荣昌区's 昌元街道 returns its ledger with 王小刚 abroad. The districts are
+    // judged one by one, the outcomes applied to all the cases at once: every case continues
+    // its first run's history, 王小刚's is closed, and 荣昌区's children's ledger shows it.
+    let wd = Workdir::new("districts-second");
+    let first = read_csv(&run_two_districts(&wd).join("cases.csv"));
+    let gang = case(&first, "out_of_area_unverified", "王小刚")["case_id"].clone();
+    let returned = wd.path("data/荣昌区/核实反馈/昌元街道问题台账.xlsx");
+    std::fs::create_dir_all(returned.parent().unwrap()).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let header = ["case_id", "镇街", "村(社区)", "姓名", "身份证号", "问题类型", "核实结果", "核实说明"];
+    let row = [gang.as_str(), "昌元街道", "新峰村", "王小刚", "", "县外就读待核实", "出国在外", "2019年随父母出国"]
+        .iter()
+        .map(|t| V::S(t.to_string()))
+        .collect();
+    titled_sheet(wb.add_worksheet(), "昌元街道问题台账", &[], &header, &[row]);
+    wb.save(&returned).unwrap();
+    let text = format!(
+        "{}\n[[sources]]\nkind = \"verification\"\nfiles = [\"data/*/核实反馈/*.xlsx\"]\ndistrict = \"*\"\n",
+        pipeline()
+    );
+    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
+    // The previous run is the latest in the output folder: the first one.
+    let out = wd.run_ok(&["run", "pipeline.toml", "--label", "t2", "-q"]);
+    let run = wd.dir.join(run_dir(&out));
+    let cases = read_csv(&run.join("cases.csv"));
+    assert_eq!(cases.len(), first.len(), "{cases:?}");
+    for c in &cases {
+        assert_eq!(c["first_seen"], "t", "{c:?}");
+    }
+    let closed = case(&cases, "out_of_area_unverified", "王小刚");
+    assert_eq!((closed["case_id"].as_str(), closed["status"].as_str()), (gang.as_str(), "closed"), "{closed:?}");
+    assert!(cases.iter().filter(|c| c["case_id"] != gang).all(|c| c["status"] == "open"), "{cases:?}");
+    let children = sheet_text(&run.join("适龄儿童台账/荣昌区/昌元街道适龄儿童台账.xlsx"), "适龄儿童");
+    let row = children.iter().find(|r| r.iter().any(|c| c == "王小刚")).expect("王小刚 listed");
+    assert!(row.iter().any(|c| c == "已销号：出国在外"), "{row:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        (json["verification"]["applied"].as_u64(), json["verification"]["closed"].as_u64()),
+        (Some(1), Some(1)),
+        "{}",
+        json["verification"]
+    );
+}
