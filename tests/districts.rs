@@ -75,6 +75,24 @@ fn write_two_districts(wd: &Workdir) {
     write_district(wd, "永川区", &b);
 }
 
+/// `district`'s 昌元街道 returns its ledger with one row filled in (case_id, 镇街, 村(社区), 姓名,
+/// 身份证号, 问题类型, 核实结果, 核实说明), into `data/<district>/核实反馈/`; the pipeline
+/// gains the returned ledgers as a verification source.
+fn return_ledger(wd: &Workdir, district: &str, row: [&str; 8]) {
+    let returned = wd.path(&format!("data/{district}/核实反馈/昌元街道问题台账.xlsx"));
+    std::fs::create_dir_all(returned.parent().unwrap()).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let header = ["case_id", "镇街", "村(社区)", "姓名", "身份证号", "问题类型", "核实结果", "核实说明"];
+    let row = row.iter().map(|t| V::S(t.to_string())).collect();
+    titled_sheet(wb.add_worksheet(), "昌元街道问题台账", &[], &header, &[row]);
+    wb.save(&returned).unwrap();
+    let text = format!(
+        "{}\n[[sources]]\nkind = \"verification\"\nfiles = [\"data/*/核实反馈/*.xlsx\"]\ndistrict = \"*\"\n",
+        pipeline()
+    );
+    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
+}
+
 fn of<'a>(cases: &'a [BTreeMap<String, String>], name: &str) -> Vec<&'a BTreeMap<String, String>> {
     cases.iter().filter(|c| c["name"] == name).collect()
 }
@@ -201,22 +219,12 @@ fn a_returned_correction_by_name_and_place_stays_in_its_district() {
     let first = read_csv(&run_two_districts(&wd).join("cases.csv"));
     let case_id = case(&first, "id_invalid", "张小明")["case_id"].clone();
     let new_id = id("2010-01-01", 317);
-    let returned = wd.path("data/永川区/核实反馈/昌元街道问题台账.xlsx");
-    std::fs::create_dir_all(returned.parent().unwrap()).unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let header = ["case_id", "镇街", "村(社区)", "姓名", "身份证号", "问题类型", "核实结果", "核实说明"];
-    let row = [case_id.as_str(), "昌元街道", "新峰村", "张小明", "", "身份证号无效", "身份证号或姓名错误"]
-        .iter()
-        .map(|t| V::S(t.to_string()))
-        .chain([V::S(format!("经核对户口簿，正确身份证号为 {new_id}"))])
-        .collect();
-    titled_sheet(wb.add_worksheet(), "昌元街道问题台账", &[], &header, &[row]);
-    wb.save(&returned).unwrap();
-    let text = format!(
-        "{}\n[[sources]]\nkind = \"verification\"\nfiles = [\"data/*/核实反馈/*.xlsx\"]\ndistrict = \"*\"\n",
-        pipeline()
+    let note = format!("经核对户口簿，正确身份证号为 {new_id}");
+    return_ledger(
+        &wd,
+        "永川区",
+        [&case_id, "昌元街道", "新峰村", "张小明", "", "身份证号无效", "身份证号或姓名错误", &note],
     );
-    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
     let out = wd.run_ok(&["run", "pipeline.toml", "--no-previous", "--label", "t2", "-q"]);
     let run = wd.dir.join(run_dir(&out));
     let cases = read_csv(&run.join("cases.csv"));
@@ -261,21 +269,11 @@ fn a_second_run_of_several_districts_continues_and_closes_their_cases() {
     let wd = Workdir::new("districts-second");
     let first = read_csv(&run_two_districts(&wd).join("cases.csv"));
     let gang = case(&first, "out_of_area_unverified", "王小刚")["case_id"].clone();
-    let returned = wd.path("data/荣昌区/核实反馈/昌元街道问题台账.xlsx");
-    std::fs::create_dir_all(returned.parent().unwrap()).unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let header = ["case_id", "镇街", "村(社区)", "姓名", "身份证号", "问题类型", "核实结果", "核实说明"];
-    let row = [gang.as_str(), "昌元街道", "新峰村", "王小刚", "", "县外就读待核实", "出国在外", "2019年随父母出国"]
-        .iter()
-        .map(|t| V::S(t.to_string()))
-        .collect();
-    titled_sheet(wb.add_worksheet(), "昌元街道问题台账", &[], &header, &[row]);
-    wb.save(&returned).unwrap();
-    let text = format!(
-        "{}\n[[sources]]\nkind = \"verification\"\nfiles = [\"data/*/核实反馈/*.xlsx\"]\ndistrict = \"*\"\n",
-        pipeline()
+    return_ledger(
+        &wd,
+        "荣昌区",
+        [&gang, "昌元街道", "新峰村", "王小刚", "", "县外就读待核实", "出国在外", "2019年随父母出国"],
     );
-    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
     // The previous run is the latest in the output folder: the first one.
     let out = wd.run_ok(&["run", "pipeline.toml", "--label", "t2", "-q"]);
     let run = wd.dir.join(run_dir(&out));
