@@ -128,7 +128,7 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
 
     stages.begin("rules", None);
     let facts = rules::all_facts(&people, &data, &plan);
-    let mut cases = rules::evaluate(&people, &data, &plan, &inputs, &facts);
+    let mut cases = rules::evaluate((&people, &data, &plan, &inputs), &facts, directory.clone());
     verify::mark_corrections(&mut cases, &people, &corrections);
     report::dropouts::annotate(&mut cases, &people, &data, 0);
     let tail = Tail { previous: previous.as_ref(), label: &label, dir, directory, verify_report, parted: None };
@@ -229,11 +229,7 @@ fn judge_by_district(
         let found = crate::report::inspection::person_facts(directory, &people, &facts, &part.data, plan, |p| {
             part.owns(p, &people)
         });
-        for (school, f) in found {
-            let e = parted.person_facts.entry(school).or_default();
-            e.home.extend(f.home);
-            e.exemptions.extend(f.exemptions);
-        }
+        crate::report::inspection::add_person_facts(&mut parted.person_facts, found);
         parted.counts.push(manifest::PartCounts {
             district: part.district.clone(),
             records: part.record_count() - part.guest_count(),

@@ -255,12 +255,18 @@ pub fn facts_by_school(view: &View, src: &Sources, plan: &Plan) -> BTreeMap<Stri
             }
         }
     }
-    for (school, f) in person_facts(view.dir, src.people, src.facts, src.data, plan, |_| true) {
-        let e = out.entry(school).or_default();
+    add_person_facts(&mut out, person_facts(view.dir, src.people, src.facts, src.data, plan, |_| true));
+    out
+}
+
+/// Adds facts of [`person_facts`] (送教 children, exemptions) to the schools' facts: those of
+/// a district run at once, or those of each district in turn.
+pub fn add_person_facts(into: &mut BTreeMap<String, SchoolFacts>, from: BTreeMap<String, SchoolFacts>) {
+    for (school, f) in from {
+        let e = into.entry(school).or_default();
         e.home.extend(f.home);
         e.exemptions.extend(f.exemptions);
     }
-    out
 }
 
 /// The facts of every school that come from its people rather than its cases: its 送教

@@ -338,10 +338,8 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View, parted: Option<&
     fs::create_dir_all(&inspection_dir).map_err(io_err(&inspection_dir))?;
     let sources = inspection::Sources { cases, people, facts, data, persuasion: view.persuasion.as_deref() };
     let mut school_facts = inspection::facts_by_school(view, &sources, plan);
-    for (school, f) in parted.iter().flat_map(|p| &p.person_facts) {
-        let e = school_facts.entry(school.clone()).or_default();
-        e.home.extend(f.home.iter().cloned());
-        e.exemptions.extend(f.exemptions.iter().cloned());
+    if let Some(p) = parted {
+        inspection::add_person_facts(&mut school_facts, p.person_facts.clone());
     }
     for note in inspection::add_weekly(&mut school_facts, view, plan) {
         crate::progress::note(&note);

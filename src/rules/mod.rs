@@ -160,11 +160,6 @@ pub fn all_facts<'a>(people: &'a People, data: &'a Data, plan: &'a Plan) -> Vec<
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(people: &'a People, data: &'a Data, plan: &'a Plan, inputs: &'a Inputs, facts: &'a [Facts<'a>]) -> Self {
-        let schools = crate::schools::Directory::build(data, inputs);
-        Ctx { inputs, people, data, plan, facts, schools }
-    }
-
     /// A case about a person, placed where the person is placed, with the person's 学籍 link
     /// (and how the other lists were matched, when not by an identical ID) as its 匹配依据 and
     /// the responsible people looked up.
@@ -359,14 +354,11 @@ pub fn evaluate_unnumbered<'a>(
 
 /// Runs every rule ([`evaluate_unnumbered`]) and makes every case id unique ([`disambiguate`]).
 pub fn evaluate<'a>(
-    people: &'a People,
-    data: &'a Data,
-    plan: &'a Plan,
-    inputs: &'a Inputs,
+    run: (&'a People, &'a Data, &'a Plan, &'a Inputs),
     facts: &'a [Facts<'a>],
+    schools: crate::schools::Directory,
 ) -> Vec<Case> {
-    let schools = crate::schools::Directory::build(data, inputs);
-    let mut cases = evaluate_unnumbered((people, data, plan, inputs), facts, schools);
+    let mut cases = evaluate_unnumbered(run, facts, schools);
     disambiguate(&mut cases);
     cases
 }
