@@ -300,16 +300,16 @@ impl Directory {
     pub fn build(data: &Data, inputs: &Inputs) -> Directory {
         let mut seen = std::collections::HashSet::new();
         let mut schools = Vec::new();
-        let mut last = "";
-        for r in &data.enrollment {
+        let mut last = String::new();
+        data.enrollment_store().scan(|_, r| {
             if r.school.as_str() != last {
-                last = r.school.as_str();
-                let name = crate::normalize::compact(last);
+                r.school.as_str().clone_into(&mut last);
+                let name = crate::normalize::compact(&last);
                 if !name.is_empty() && seen.insert(name.clone()) {
                     schools.push(name);
                 }
             }
-        }
+        });
         Directory::from_parts(&data.roster, schools, inputs)
     }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// Where a record came from: an index into [`Inputs::sheets`] and the row number as
 /// Excel (or a text editor, for CSV) shows it, starting at 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, serde::Deserialize)]
 pub struct Prov {
     pub sheet: u32,
     pub row: u32,

@@ -297,3 +297,44 @@ fn a_second_run_of_several_districts_continues_and_closes_their_cases() {
         json["verification"]
     );
 }
+
+#[test]
+fn an_undeclared_census_file_finds_its_district_and_unknown_status_words_are_turned_down() {
+    // The records of a run of several districts stay packed until their district's turn
+    // (src/sources/packed.rs); what a district run does to them still happens. A census
+    // file that neither names nor declares its district is placed by its 户口所在地, and a
+    // 学籍 row whose status word no table knows is turned down.
+    let wd = Workdir::new("districts-undeclared");
+    write_two_districts(&wd);
+    let mei = in_b(child("孙小梅", "2010-08-08", 309));
+    let liang = child("周小亮", "2010-09-09", 310).at("昌元街道", "新峰村").hukou(HUKOU_A);
+    let extra = Set {
+        census: vec![mei],
+        students: vec![student(&liang, "荣昌区昌元小学", "五年级").status("神游")],
+        ..Default::default()
+    };
+    extra.write(&wd);
+    std::fs::rename(wd.path("in"), wd.path("extra")).unwrap();
+    let text = format!(
+        "{}\n[[sources]]\nkind = \"census\"\nfiles = [\"extra/大清查/*.xlsx\"]\n\n\
+         [[sources]]\nkind = \"enrollment\"\nfiles = [\"extra/学籍.xlsx\"]\ndistrict = \"荣昌区\"\n",
+        pipeline()
+    );
+    std::fs::write(wd.path("pipeline.toml"), text).unwrap();
+    let out = wd.run_ok(&["run", "pipeline.toml", "--no-previous", "--label", "t", "-q"]);
+    let run = wd.dir.join(run_dir(&out));
+    let cases = read_csv(&run.join("cases.csv"));
+
+    let mei = case(&cases, "not_enrolled", "孙小梅");
+    assert_eq!((mei["district"].as_str(), mei["town"].as_str()), ("永川区", "昌元街道"), "{mei:?}");
+    assert!(run.join("适龄儿童台账/永川区/昌元街道适龄儿童台账.xlsx").is_file());
+
+    let rejects = read_csv(&run.join("rejects.csv"));
+    let turned_down: Vec<_> = rejects.iter().filter(|r| r["column"] == "学籍状态").collect();
+    assert_eq!(turned_down.len(), 1, "{rejects:?}");
+    assert!(turned_down[0]["file"].contains("extra") && turned_down[0]["reason"].contains("神游"), "{turned_down:?}");
+    assert!(of(&cases, "周小亮").is_empty(), "{:?}", of(&cases, "周小亮"));
+    // Everything else of the two districts is as in a run without the extra files.
+    assert_eq!(case(&cases, "out_of_area_unverified", "王小刚")["district"], "荣昌区");
+    assert!(of(&cases, "李小红").is_empty());
+}

@@ -80,7 +80,7 @@ pub fn build(plan: &Plan, outcome: &mut ReadOutcome) -> Option<crate::schools::D
     let tables = std::mem::take(&mut outcome.sources);
     let mut data = crate::sources::build(tables, &mut outcome.inputs, &plan.values, plan.params.as_of);
     if plan.kind != PipelineKind::Weekly {
-        crate::sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut outcome.inputs);
+        crate::sources::enrollment::reject_unknown_status(data.enrollment_store_mut(), &mut outcome.inputs);
     }
     let has_roster = plan.sources.iter().any(|s| s.kind == crate::schema::SourceKind::Roster);
     has_roster.then(|| crate::schools::Directory::build(&data, &outcome.inputs).report())

@@ -196,11 +196,24 @@ pub struct People {
 
 /// The towns of the census, canonical and sorted: (district, town).
 pub fn census_towns(data: &Data) -> Vec<(Text, Text)> {
-    let mut towns: Vec<(&str, &str)> =
-        data.census.par_iter().map(|c| (c.district.as_str(), c.town.as_str())).filter(|t| !t.1.is_empty()).collect();
-    towns.par_sort_unstable();
-    towns.dedup();
-    towns.into_iter().map(|(d, t)| (d.into(), t.into())).collect()
+    if !data.is_packed() {
+        let mut towns: Vec<(&str, &str)> = data
+            .census
+            .par_iter()
+            .map(|c| (c.district.as_str(), c.town.as_str()))
+            .filter(|t| !t.1.is_empty())
+            .collect();
+        towns.par_sort_unstable();
+        towns.dedup();
+        return towns.into_iter().map(|(d, t)| (d.into(), t.into())).collect();
+    }
+    let mut towns = std::collections::BTreeSet::new();
+    data.census_store().scan(|_, c| {
+        if !c.town.is_empty() {
+            towns.insert((c.district.clone(), c.town.clone()));
+        }
+    });
+    towns.into_iter().collect()
 }
 
 /// Links every source into people. Deterministic for the same inputs.

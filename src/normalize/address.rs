@@ -3,10 +3,10 @@
 //! compare as equal.
 
 use crate::text::Text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A parsed place. Every part optional: real addresses leave parts out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Deserialize)]
 pub struct Address {
     /// Canonical town: `昌元街道`, `荣隆镇`.
     pub town: Option<Text>,

@@ -16,7 +16,7 @@
 
 use crate::text::Text;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::table::{number_text, Cell};
 
@@ -26,7 +26,7 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK: [u8; 11] = *b"10X98765432";
 
 /// What state an ID number is in after normalisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IdStatus {
     /// 18 characters, a real birth date, a correct check character.
@@ -62,7 +62,7 @@ impl IdStatus {
 }
 
 /// How the ID text was obtained, when it was not simply typed as an 18-character ID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IdOrigin {
     Typed,
@@ -75,7 +75,7 @@ pub enum IdOrigin {
 }
 
 /// A normalised ID number with its verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IdNumber {
     /// The normalised text (half-width, no spaces, upper-case X; upgraded when 15 digits).
     /// Empty for `Missing` and `Damaged`.
@@ -88,7 +88,7 @@ pub struct IdNumber {
 }
 
 /// Sex as recorded or derived from an ID.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Deserialize)]
 pub enum Sex {
     Male,
     Female,

@@ -100,7 +100,7 @@ fn yes_no_builtin(raw: &str) -> Option<bool> {
 }
 
 /// A 学籍 status or status change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 在读 / 在籍 / 在校 / 正常.
@@ -240,7 +240,7 @@ impl Status {
 }
 
 /// What a census 就学状态 cell claims about a child. Self-reported and unverified.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SchoolClaim {
     /// 在校 / 在读 (in the district).
@@ -336,7 +336,7 @@ impl SchoolClaim {
 }
 
 /// 在校生状况 of the poverty register.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PovertySchooling {
     /// 学前教育 / 学龄前儿童.
@@ -373,7 +373,7 @@ impl PovertySchooling {
 }
 
 /// 文化程度 of the poverty register, as far as compulsory education goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Education {
     /// 初中 or above (高中, 中专/中职, 大专, 本科, …): compulsory education completed.

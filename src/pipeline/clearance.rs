@@ -53,7 +53,7 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
             ));
         }
     }
-    let unknown = sources::enrollment::reject_unknown_status(&mut data.enrollment, &mut inputs);
+    let unknown = sources::enrollment::reject_unknown_status(data.enrollment_store_mut(), &mut inputs);
     if unknown > 0 {
         say(&format!(
             "学籍中 {unknown} 行的学籍状态或异动类型无法识别，已剔除（见 rejects.csv；可在 [values.status] 中指明）(unknown status words)"
@@ -70,9 +70,9 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     stages.end(
         "normalize",
         &[
-            ("census", data.census.len() as u64),
-            ("enrollment", data.enrollment.len() as u64),
-            ("poverty", data.poverty.len() as u64),
+            ("census", data.census_store().len() as u64),
+            ("enrollment", data.enrollment_store().len() as u64),
+            ("poverty", data.poverty_store().len() as u64),
             ("disability", data.disability.len() as u64),
             ("visits", data.visits.len() as u64),
             ("exemptions", data.exemptions.len() as u64),
@@ -80,9 +80,9 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     );
     say(&format!(
         "已读取：清查表 {} 行，学籍 {} 行，建档立卡 {} 行，残疾人 {} 行，送教 {} 行，缓免学 {} 行 (rows used)",
-        data.census.len(),
-        data.enrollment.len(),
-        data.poverty.len(),
+        data.census_store().len(),
+        data.enrollment_store().len(),
+        data.poverty_store().len(),
         data.disability.len(),
         data.visits.len(),
         data.exemptions.len()
@@ -94,15 +94,23 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
     let directory = crate::schools::Directory::build(&data, &inputs);
     if data.districts.multi {
         let mut parted = report::Parted::default();
+        // The towns of every district: a student's home is placed in the census towns of
+        // the run, whichever district judges the student.
+        let towns = people::census_towns(&data);
         let judged = Judged { plan: &plan, inputs: &inputs, data: &data, corrections: &corrections, hash: &hash };
-        let cases =
-            judge_by_district(&judged, (previous.as_ref(), &label), &dir, &directory, &mut parted, &mut stages)?;
+        let cases = judge_by_district(
+            &judged,
+            (previous.as_ref(), &label),
+            (&dir, &directory, &towns),
+            &mut parted,
+            &mut stages,
+        )?;
         stages.begin("rules", None);
         // What the round trip and the report still need of the records — the census towns,
         // the data hash a closure is checked against (only a run with returned rows or a
         // previous run can record or check one) — is kept; the records themselves are
         // freed, so that the report does not hold them on top of its own work.
-        let people = people::People { towns: people::census_towns(&data), ..Default::default() };
+        let people = people::People { towns, ..Default::default() };
         if previous.is_some() || !data.verification.is_empty() {
             hash.get_or_init(|| verify::data_hash(&data));
         }
@@ -141,14 +149,15 @@ pub fn run(mut plan: Plan, opts: &RunOptions) -> Result<()> {
 }
 
 /// Frees the records a run of several districts has judged, district by district; keeps the
-/// returned rows, the roster and the 劝返 records the round trip and the report read.
+/// returned rows, the roster and the 劝返 records the round trip and the report read, and
+/// the exemptions (a short list) a closure as 已办理缓学/免学 is checked against.
 fn release_records(data: &mut crate::sources::Data) {
+    data.packed = None;
     data.census = Vec::new();
     data.enrollment = Vec::new();
     data.poverty = Vec::new();
     data.disability = Vec::new();
     data.visits = Vec::new();
-    data.exemptions = Vec::new();
     crate::memory::give_back();
 }
 
@@ -180,24 +189,20 @@ struct Tail<'a> {
 fn judge_by_district(
     run: &Judged,
     (previous, label): (Option<&PastRun>, &str),
-    dir: &report::RunDir,
-    directory: &crate::schools::Directory,
+    (dir, directory, towns): (&report::RunDir, &crate::schools::Directory, &[(crate::text::Text, crate::text::Text)]),
     parted: &mut report::Parted,
     stages: &mut Stages,
 ) -> Result<Vec<rules::Case>> {
     let Judged { plan, inputs, data, corrections, hash } = *run;
     let specs = super::partition::split(data);
     stages.begin("link", Some(specs.len() as u64));
-    // The towns of every district: a student's home is placed in the census towns of the
-    // run, whichever district judges the student.
-    let towns = people::census_towns(data);
     let (mut persons, mut students, mut guests) = (0u64, 0u64, 0u64);
     let mut cases = Vec::new();
     for spec in specs {
         let part = spec.take(data);
         guests += part.guest_count() as u64;
         let mut people = people::resolve(&part.data, plan);
-        people.towns = towns.clone();
+        people.towns = towns.to_vec();
         persons += people.persons.len() as u64;
         students += people.students.len() as u64;
         let facts = rules::all_facts(&people, &part.data, plan);

@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::link::people::Person;
 use crate::rules::Case;
+use crate::sources::packed::{Record, Store};
 use crate::sources::Data;
 use crate::table::Prov;
 
@@ -58,10 +59,15 @@ pub fn split(data: &Data) -> Vec<Spec> {
     let unknown = names.len() as u32;
     let part_of = |d: &str| index.get(d).copied().unwrap_or(unknown);
     // Per kind, in the order of [`Lists`]: each record's partition and valid ID (as a number).
+    fn scanned<T: Record>(store: Store<'_, T>, key: impl Fn(&T) -> (u32, Option<u64>)) -> Vec<(u32, Option<u64>)> {
+        let mut keys = Vec::with_capacity(store.len());
+        store.scan(|_, r| keys.push(key(r)));
+        keys
+    }
     let keys: [Vec<(u32, Option<u64>)>; KINDS] = [
-        data.census.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
-        data.enrollment.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
-        data.poverty.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
+        scanned(data.census_store(), |r| (part_of(&r.district), id_key(&r.id))),
+        scanned(data.enrollment_store(), |r| (part_of(&r.district), id_key(&r.id))),
+        scanned(data.poverty_store(), |r| (part_of(&r.district), id_key(&r.id))),
         data.disability.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
         data.visits.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
         data.exemptions.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
@@ -119,7 +125,8 @@ fn id_key(id: &crate::normalize::id_number::IdNumber) -> Option<u64> {
 }
 
 impl Spec {
-    /// Copies the partition's records out of the run's. The roster is every partition's
+    /// Copies the partition's records out of the run's (decoding packed ones: the
+    /// partition's records are typed). The roster is every partition's
     /// (the 学籍 schools of guests are found in it too); the districts are the run's.
     pub fn take(self, data: &Data) -> Part {
         fn copy<T: Clone>(
@@ -138,13 +145,29 @@ impl Spec {
                 })
                 .collect()
         }
+        /// [`copy`] from typed or packed records.
+        fn take<T: Record>(
+            from: Store<'_, T>,
+            list: &[(u32, bool)],
+            prov: impl Fn(&T) -> Prov,
+            guests: &mut HashSet<Prov>,
+        ) -> Vec<T> {
+            match from {
+                Store::Typed(v) => copy(v, list, prov, guests),
+                Store::Packed(p) => {
+                    let recs = p.pick(list.iter().map(|&(i, _)| i as usize));
+                    guests.extend(recs.iter().zip(list).filter(|(_, &(_, guest))| guest).map(|(r, _)| prov(r)));
+                    recs
+                }
+            }
+        }
         let mut guests = HashSet::new();
         let g = &mut guests;
         let [census, enrollment, poverty, disability, visits, exemptions] = &self.lists;
         let part = Data {
-            census: copy(&data.census, census, |r| r.prov, g),
-            enrollment: copy(&data.enrollment, enrollment, |r| r.prov, g),
-            poverty: copy(&data.poverty, poverty, |r| r.prov, g),
+            census: take(data.census_store(), census, |r| r.prov, g),
+            enrollment: take(data.enrollment_store(), enrollment, |r| r.prov, g),
+            poverty: take(data.poverty_store(), poverty, |r| r.prov, g),
             disability: copy(&data.disability, disability, |r| r.prov, g),
             visits: copy(&data.visits, visits, |r| r.prov, g),
             exemptions: copy(&data.exemptions, exemptions, |r| r.prov, g),

@@ -201,15 +201,65 @@ fn is_han(c: char) -> bool {
 
 /// Applies 身份证号或姓名错误 corrections to the census records they name. The record is
 /// found by name plus the listed ID, else by name plus town and village (within the row's
-/// district when it names one); an ambiguous or unknown target is reported.
+/// district when it names one); an ambiguous or unknown target is reported. Packed census
+/// records ([`crate::sources::packed`]) are corrected the same way: the listings a returned
+/// row could name (by its ID, its name or the corrected ID) are decoded, corrected and put
+/// back.
 pub fn apply_corrections(
     data: &mut Data,
     inputs: &Inputs,
     as_of: NaiveDate,
     report: &mut VerifyReport,
 ) -> Vec<Correction> {
+    let Some(packed) = data.packed.as_mut() else {
+        return correct(&mut data.census, &data.verification, inputs, as_of, report);
+    };
+    let asks: Vec<(String, &str, Option<String>)> = data
+        .verification
+        .iter()
+        .filter(|v| v.outcome == Some(Outcome::IdOrNameWrong))
+        .map(|v| {
+            (
+                id_number::clean(&v.id_text),
+                v.name.as_str(),
+                find_id(&v.outcome_note, as_of).map(|id| id.text.to_string()),
+            )
+        })
+        .collect();
+    if asks.is_empty() {
+        return Vec::new();
+    }
+    let mut named = Vec::new();
+    packed.census.scan(|i, c| {
+        let id = c.id.text.as_str();
+        let asked = |(listed, name, new_id): &(String, &str, Option<String>)| {
+            (!listed.is_empty() && id == listed)
+                || (!name.is_empty() && c.name == *name)
+                || new_id.as_deref() == Some(id)
+        };
+        if asks.iter().any(asked) {
+            named.push(i);
+        }
+    });
+    let mut census = packed.census.pick(named.iter().copied());
+    let mut out = correct(&mut census, &data.verification, inputs, as_of, report);
+    for c in &mut out {
+        c.census = named[c.census];
+    }
+    packed.census.put(named.into_iter().zip(census).collect());
+    out
+}
+
+/// [`apply_corrections`] on a list of census records (`Correction::census` indexes it).
+fn correct(
+    census: &mut [crate::sources::CensusRec],
+    verification: &[VerificationRec],
+    inputs: &Inputs,
+    as_of: NaiveDate,
+    report: &mut VerifyReport,
+) -> Vec<Correction> {
     let mut out = Vec::new();
-    for v in &data.verification {
+    for v in verification {
         if v.outcome != Some(Outcome::IdOrNameWrong) {
             continue;
         }
@@ -225,13 +275,13 @@ pub fn apply_corrections(
         }
         let listed = id_number::clean(&v.id_text);
         let by_id: Vec<usize> =
-            (0..data.census.len()).filter(|&i| !listed.is_empty() && data.census[i].id.text == listed).collect();
+            (0..census.len()).filter(|&i| !listed.is_empty() && census[i].id.text == listed).collect();
         let targets = if !by_id.is_empty() {
             by_id
         } else {
-            (0..data.census.len())
+            (0..census.len())
                 .filter(|&i| {
-                    let c = &data.census[i];
+                    let c = &census[i];
                     // Within the row's district when it names one (two districts may share a
                     // town and village name).
                     c.name == v.name
@@ -246,7 +296,7 @@ pub fn apply_corrections(
             // The census already holds the corrected ID: corrected since (by the data team, or
             // by another returned row of this run — the same answer read back from an 已销号
             // sheet, say). Nothing is left to do.
-            if new_id.as_ref().is_some_and(|id| data.census.iter().any(|c| c.id.text == *id)) {
+            if new_id.as_ref().is_some_and(|id| census.iter().any(|c| c.id.text == *id)) {
                 continue;
             }
             report.unmatched.push(unmatched(
@@ -257,7 +307,7 @@ pub fn apply_corrections(
             continue;
         }
         for &t in &targets {
-            let rec = &mut data.census[t];
+            let rec = &mut census[t];
             let old_id = match rec.id.status {
                 _ if !rec.id.text.is_empty() => rec.id.text.to_string(),
                 id_number::IdStatus::Damaged => "（已损坏）".to_string(),
@@ -409,7 +459,7 @@ pub fn data_hash(data: &Data) -> String {
     use rayon::prelude::*;
     use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
-    if data.enrollment.is_empty() && data.exemptions.is_empty() {
+    if data.enrollment_store().is_empty() && data.exemptions.is_empty() {
         return String::new();
     }
     /// Records formatted per parallel piece, and pieces per round: a round holds about
@@ -437,7 +487,20 @@ pub fn data_hash(data: &Data) -> String {
         }
     }
     let mut hasher = Sha256::new();
-    feed(&mut hasher, &data.enrollment);
+    match data.enrollment_store() {
+        crate::sources::packed::Store::Typed(recs) => feed(&mut hasher, recs),
+        // Packed records: each table's text in turn, a few tables decoded at once.
+        crate::sources::packed::Store::Packed(p) => p.scan_rounds(
+            |recs| {
+                let mut text = String::new();
+                for r in recs {
+                    let _ = writeln!(text, "{r:?}");
+                }
+                text
+            },
+            |text| hasher.update(text.as_bytes()),
+        ),
+    }
     hasher.update(b"--\n");
     feed(&mut hasher, &data.exemptions);
     hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()

@@ -11,7 +11,7 @@ use crate::normalize::values::{self, SchoolClaim, ValueConfig};
 use crate::table::{Prov, RawTable};
 
 /// One child as listed in a census sheet.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CensusRec {
     pub prov: Prov,
     /// 区县 of the listing: the district column, else the source's declaration, else (in a

@@ -182,152 +182,184 @@ fn head_district(text: &str) -> Option<String> {
 }
 
 /// Fills in every record's district (see the module doc) and returns the run's districts.
-/// In a district run every record's district is cleared.
+/// In a district run every record's district is cleared, and packed records are unpacked
+/// ([`Data::unpack`]); in a run of several districts they stay packed. Two passes: one reads
+/// what decides (the spellings, the region codes), one writes each record's district.
 pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
     let decl = declared(inputs, plan);
-    let fill = |d: &mut Text, prov: Prov| {
-        if d.is_empty() {
-            if let Some(Some(x)) = decl.get(prov.sheet as usize) {
-                *d = x.clone();
+    // The run's districts, one spelling per district ([`preferred`]), and per region code
+    // the census listings of each district as its records spell it.
+    let mut spellings = Spellings::default();
+    let mut counts: HashMap<Text, BTreeMap<Text, usize>> = HashMap::new();
+    data.census_store().places(|prov, place| {
+        let d = filled(&place.district, prov, &decl);
+        spellings.note(d);
+        if let (false, Some(code)) = (d.is_empty(), &place.code) {
+            let by = counts.entry(code.clone()).or_default();
+            match by.get_mut(d) {
+                Some(n) => *n += place.count,
+                None => {
+                    by.insert(d.into(), place.count);
+                }
             }
         }
-    };
-    for r in &mut data.census {
-        fill(&mut r.district, r.prov);
+    });
+    data.enrollment_store().places(|prov, place| spellings.note(filled(&place.district, prov, &decl)));
+    data.poverty_store().places(|prov, place| spellings.note(filled(&place.district, prov, &decl)));
+    for r in &data.disability {
+        spellings.note(filled(&r.district, r.prov, &decl));
     }
-    for r in &mut data.enrollment {
-        fill(&mut r.district, r.prov);
+    for r in &data.visits {
+        spellings.note(filled(&r.district, r.prov, &decl));
     }
-    for r in &mut data.poverty {
-        fill(&mut r.district, r.prov);
+    for r in &data.exemptions {
+        spellings.note(filled(&r.district, r.prov, &decl));
     }
-    for r in &mut data.disability {
-        fill(&mut r.district, r.prov);
-    }
-    for r in &mut data.visits {
-        fill(&mut r.district, r.prov);
-    }
-    for r in &mut data.exemptions {
-        fill(&mut r.district, r.prov);
-    }
-    for r in &mut data.verification {
-        fill(&mut r.district, r.prov);
-    }
-    // The run's districts, one spelling per district ([`preferred`]).
-    let mut by_stem: BTreeMap<String, String> = BTreeMap::new();
-    {
-        let all = data
-            .census
-            .iter()
-            .map(|r| &r.district)
-            .chain(data.enrollment.iter().map(|r| &r.district))
-            .chain(data.poverty.iter().map(|r| &r.district))
-            .chain(data.disability.iter().map(|r| &r.district))
-            .chain(data.visits.iter().map(|r| &r.district))
-            .chain(data.exemptions.iter().map(|r| &r.district));
-        let mut last: Option<&Text> = None;
-        for d in all {
-            if d.is_empty() || last == Some(d) {
-                continue;
-            }
-            last = Some(d);
-            let stem = address::district_stem(d).to_string();
-            let e = by_stem.entry(stem).or_insert_with(|| d.to_string());
-            if preferred(d, e) {
-                *e = d.to_string();
-            }
-        }
-    }
+    let by_stem = spellings.by_stem;
     let mut names: Vec<String> = by_stem.values().cloned().collect();
     names.sort();
     let multi = names.len() > 1;
     let mut out = Districts { names, multi, ..Districts::default() };
     if !multi {
+        data.unpack();
         clear(data);
         return out;
     }
-    // One spelling per district on every record.
-    let spell = |d: &mut Text| {
-        if !d.is_empty() {
-            if let Some(n) = by_stem.get(address::district_stem(d)) {
-                if n.as_str() != d.as_str() {
-                    *d = n.as_str().into();
-                }
-            }
-        }
-    };
-    for r in &mut data.census {
-        spell(&mut r.district);
-    }
-    for r in &mut data.enrollment {
-        spell(&mut r.district);
-    }
-    for r in &mut data.poverty {
-        spell(&mut r.district);
-    }
-    for r in &mut data.disability {
-        spell(&mut r.district);
-    }
-    for r in &mut data.visits {
-        spell(&mut r.district);
-    }
-    for r in &mut data.exemptions {
-        spell(&mut r.district);
-    }
-    for r in &mut data.verification {
-        spell(&mut r.district);
-    }
-    let codes = region_codes(data);
+    let ctx = std::sync::Arc::new(Settled { codes: region_codes(counts, &by_stem), by_stem, decl });
+    let by_stem = &ctx.by_stem;
     let guess = |text: &str, id: &crate::normalize::id_number::IdNumber| -> Option<(Text, Inferred)> {
-        if let Some(d) = known_in(text, &by_stem) {
+        if let Some(d) = known_in(text, by_stem) {
             return Some((d.into(), Inferred::Address));
         }
         let code = id.valid().map(|v| &v[..6])?;
-        codes.get(code).map(|d| (d.as_str().into(), Inferred::IdCode))
+        ctx.codes.get(code).map(|d| (d.as_str().into(), Inferred::IdCode))
     };
     let mut unknown = 0;
-    let mut note = |d: &mut Text, prov: Prov, g: Option<(Text, Inferred)>| {
-        if let Some((name, how)) = g {
-            *d = name;
-            out.inferred.insert(prov, how);
-        } else {
-            unknown += 1;
+    // Settles a record's district, else infers it from the text's district or the ID.
+    let mut place = |d: &mut Text, prov: Prov, text: &str, id: &crate::normalize::id_number::IdNumber| -> bool {
+        let mut changed = ctx.settle(d, prov);
+        if d.is_empty() {
+            if let Some((name, how)) = guess(text, id) {
+                *d = name;
+                out.inferred.insert(prov, how);
+                changed = true;
+            } else {
+                unknown += 1;
+            }
         }
+        changed
     };
-    for r in data.census.iter_mut().filter(|r| r.district.is_empty()) {
-        let g = guess(&r.hukou_text, &r.id);
-        note(&mut r.district, r.prov, g);
+    // Packed records are settled as they are decoded ([`super::packed::Packed::settle_on_decode`]):
+    // only the tables holding a record without a district of its own or declared are
+    // decoded here (to infer it) and packed again. Typed records are settled one by one.
+    let packed = data.packed.is_some();
+    if let Some(p) = data.packed.as_mut() {
+        let c = ctx.clone();
+        p.census.settle_on_decode(std::sync::Arc::new(move |r| {
+            c.settle(&mut r.district, r.prov);
+        }));
+        let c = ctx.clone();
+        p.poverty.settle_on_decode(std::sync::Arc::new(move |r| {
+            c.settle(&mut r.district, r.prov);
+        }));
+        let c = ctx.clone();
+        p.enrollment.settle_on_decode(std::sync::Arc::new(move |r| {
+            c.settle(&mut r.district, r.prov);
+            if r.home_district.is_empty() {
+                r.home_district = c.home(r);
+            }
+        }));
     }
-    for r in data.poverty.iter_mut().filter(|r| r.district.is_empty()) {
-        let g = guess("", &r.id);
-        note(&mut r.district, r.prov, g);
+    let unplaced = |prov: Prov, own: &Text| !packed || filled(own, prov, &ctx.decl).is_empty();
+    data.census_store_mut().update_where(unplaced, |r| place(&mut r.district, r.prov, &r.hukou_text, &r.id));
+    data.poverty_store_mut().update_where(unplaced, |r| place(&mut r.district, r.prov, "", &r.id));
+    for r in &mut data.disability {
+        place(&mut r.district, r.prov, "", &r.id);
     }
-    for r in data.disability.iter_mut().filter(|r| r.district.is_empty()) {
-        let g = guess("", &r.id);
-        note(&mut r.district, r.prov, g);
+    for r in &mut data.visits {
+        place(&mut r.district, r.prov, "", &r.id);
     }
-    for r in data.visits.iter_mut().filter(|r| r.district.is_empty()) {
-        let g = guess("", &r.id);
-        note(&mut r.district, r.prov, g);
+    for r in &mut data.exemptions {
+        place(&mut r.district, r.prov, "", &r.id);
     }
-    for r in data.exemptions.iter_mut().filter(|r| r.district.is_empty()) {
-        let g = guess("", &r.id);
-        note(&mut r.district, r.prov, g);
-    }
-    for r in data.enrollment.iter_mut() {
-        // Where the student's household is registered: the district 户口所在地 names (one
-        // of the run's or another), else the ID's region code, else the school's district.
-        let home = named_in(&r.hukou_text, &by_stem)
-            .map(Text::from)
-            .or_else(|| r.id.valid().and_then(|v| codes.get(&v[..6])).map(|d| Text::from(d.as_str())));
-        if r.district.is_empty() {
-            let g = guess(&r.hukou_text, &r.id);
-            note(&mut r.district, r.prov, g);
-        }
-        r.home_district = home.unwrap_or_else(|| r.district.clone());
+    data.enrollment_store_mut().update_where(unplaced, |r| {
+        place(&mut r.district, r.prov, &r.hukou_text, &r.id);
+        r.home_district = ctx.home(r);
+        true
+    });
+    for r in &mut data.verification {
+        ctx.settle(&mut r.district, r.prov);
     }
     out.unknown = unknown;
     out
+}
+
+/// What settles a record's district once the run's districts are known.
+struct Settled {
+    /// Each sheet's declared district ([`declared`]).
+    decl: Vec<Option<Text>>,
+    /// The run's districts by stem, in their preferred spelling.
+    by_stem: Known,
+    /// Region code → district ([`region_codes`]).
+    codes: HashMap<String, String>,
+}
+
+impl Settled {
+    /// A record's district: its own or its source's declaration, in the run's spelling
+    /// (whether that changed it).
+    fn settle(&self, d: &mut Text, prov: Prov) -> bool {
+        let mut changed = false;
+        if d.is_empty() {
+            if let Some(Some(x)) = self.decl.get(prov.sheet as usize) {
+                *d = x.clone();
+                changed = true;
+            }
+        }
+        if let (false, Some(n)) = (d.is_empty(), self.by_stem.get(address::district_stem(d))) {
+            if n.as_str() != d.as_str() {
+                *d = n.as_str().into();
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Where a student's household is registered: the district 户口所在地 names (one of the
+    /// run's or another), else the ID's region code, else the school's district.
+    fn home(&self, r: &super::EnrollRec) -> Text {
+        named_in(&r.hukou_text, &self.by_stem)
+            .map(Text::from)
+            .or_else(|| r.id.valid().and_then(|v| self.codes.get(&v[..6])).map(|d| Text::from(d.as_str())))
+            .unwrap_or_else(|| r.district.clone())
+    }
+}
+
+/// A record's district before spelling: its own, else its source's declaration.
+fn filled<'a>(own: &'a Text, prov: Prov, decl: &'a [Option<Text>]) -> &'a str {
+    match decl.get(prov.sheet as usize) {
+        Some(Some(x)) if own.is_empty() => x,
+        _ => own,
+    }
+}
+
+/// The run's districts by stem, each in its [`preferred`] spelling.
+#[derive(Default)]
+struct Spellings {
+    by_stem: Known,
+    last: String,
+}
+
+impl Spellings {
+    fn note(&mut self, d: &str) {
+        if d.is_empty() || self.last == d {
+            return;
+        }
+        d.clone_into(&mut self.last);
+        let e = self.by_stem.entry(address::district_stem(d).to_string()).or_insert_with(|| d.to_string());
+        if preferred(d, e) {
+            *e = d.to_string();
+        }
+    }
 }
 
 /// Clears every district (a district run).
@@ -357,18 +389,18 @@ fn clear(data: &mut Data) {
 }
 
 /// Region code (first six digits of a valid ID) → district, from the census listings whose
-/// district is known: a code goes to the district holding at least 90 % of its IDs (a code
-/// the run's districts share is no evidence of either).
-fn region_codes(data: &Data) -> HashMap<String, String> {
-    let mut counts: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
-    for r in data.census.iter().filter(|r| !r.district.is_empty()) {
-        if let Some(v) = r.id.valid() {
-            *counts.entry(&v[..6]).or_default().entry(r.district.as_str()).or_default() += 1;
-        }
-    }
+/// district is known (`counts`: per code, listings per district as written; spelt here the
+/// run's way): a code goes to the district holding at least 90 % of its IDs (a code the
+/// run's districts share is no evidence of either).
+fn region_codes(counts: HashMap<Text, BTreeMap<Text, usize>>, by_stem: &Known) -> HashMap<String, String> {
     counts
         .into_iter()
-        .filter_map(|(code, by)| {
+        .filter_map(|(code, written)| {
+            let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+            for (d, n) in &written {
+                let spelt = by_stem.get(address::district_stem(d)).map_or(d.as_str(), String::as_str);
+                *by.entry(spelt).or_default() += n;
+            }
             let total: usize = by.values().sum();
             let (d, n) = by.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?;
             (n * 10 >= total * 9).then(|| (code.to_string(), d.to_string()))

@@ -16,7 +16,7 @@ use crate::normalize::values::{self, Status, ValueConfig};
 use crate::table::{Prov, RawTable};
 
 /// One row of a 学籍 export.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct EnrollRec {
     pub prov: Prov,
     /// 区县 of the school: the district column, else the source's declaration
@@ -181,9 +181,12 @@ pub const UNKNOWN_STATUS: &str = "(unknown status word)";
 /// `[values.status]`) and rejects them, naming the column and the word (a status word is no
 /// personal data): the clearance rules must never read an unknown word as 在读 or as 离校.
 /// The weekly pipeline keeps such rows (counted as 在读, and said so in its 核对 sheet).
-pub fn reject_unknown_status(recs: &mut Vec<EnrollRec>, inputs: &mut crate::table::Inputs) -> usize {
-    let before = recs.len();
-    recs.retain(|r| {
+pub fn reject_unknown_status(
+    mut recs: super::packed::StoreMut<'_, EnrollRec>,
+    inputs: &mut crate::table::Inputs,
+) -> usize {
+    let mut rejected = 0;
+    recs.retain_doubtful(|r| {
         let unknown = r.status.is_none() && !r.status_text.is_empty();
         if unknown {
             let column = if r.status_is_change { "异动类型" } else { "学籍状态" };
@@ -195,10 +198,11 @@ pub fn reject_unknown_status(recs: &mut Vec<EnrollRec>, inputs: &mut crate::tabl
                     r.status_text
                 ),
             );
+            rejected += 1;
         }
         !unknown
     });
-    before - recs.len()
+    rejected
 }
 
 /// One student: every 学籍 row of the same person, in time order.

@@ -11,6 +11,7 @@ pub mod census;
 pub mod district;
 pub mod enrollment;
 pub mod others;
+pub mod packed;
 pub mod persuasion;
 pub mod row;
 pub mod state;
@@ -48,6 +49,70 @@ pub struct Data {
     pub attendance: Vec<attendance::AttendanceRec>,
     /// 劝返 records, for the weekly report and the 督查要点.
     pub persuasion: Vec<persuasion::PersuasionRec>,
+    /// The census, 学籍 and poverty records as the read packed them ([`packed`]): then
+    /// `census`, `enrollment` and `poverty` are empty until [`Data::unpack`]. Read them
+    /// through [`Data::census_store`] and its kin where either form can be at hand.
+    pub packed: Option<Box<packed::Stored>>,
+}
+
+impl Data {
+    /// Whether the large record kinds are packed.
+    pub fn is_packed(&self) -> bool {
+        self.packed.is_some()
+    }
+
+    /// Makes the packed records typed (a district run works on typed records only).
+    pub fn unpack(&mut self) {
+        if let Some(p) = self.packed.take() {
+            let packed::Stored { census, enrollment, poverty } = *p;
+            self.census = census.unpack();
+            self.enrollment = enrollment.unpack();
+            self.poverty = poverty.unpack();
+            crate::memory::give_back();
+        }
+    }
+
+    pub fn census_store(&self) -> packed::Store<'_, CensusRec> {
+        match &self.packed {
+            Some(p) => packed::Store::Packed(&p.census),
+            None => packed::Store::Typed(&self.census),
+        }
+    }
+
+    pub fn enrollment_store(&self) -> packed::Store<'_, EnrollRec> {
+        match &self.packed {
+            Some(p) => packed::Store::Packed(&p.enrollment),
+            None => packed::Store::Typed(&self.enrollment),
+        }
+    }
+
+    pub fn poverty_store(&self) -> packed::Store<'_, PovertyRec> {
+        match &self.packed {
+            Some(p) => packed::Store::Packed(&p.poverty),
+            None => packed::Store::Typed(&self.poverty),
+        }
+    }
+
+    pub fn census_store_mut(&mut self) -> packed::StoreMut<'_, CensusRec> {
+        match &mut self.packed {
+            Some(p) => packed::StoreMut::Packed(&mut p.census),
+            None => packed::StoreMut::Typed(&mut self.census),
+        }
+    }
+
+    pub fn enrollment_store_mut(&mut self) -> packed::StoreMut<'_, EnrollRec> {
+        match &mut self.packed {
+            Some(p) => packed::StoreMut::Packed(&mut p.enrollment),
+            None => packed::StoreMut::Typed(&mut self.enrollment),
+        }
+    }
+
+    pub fn poverty_store_mut(&mut self) -> packed::StoreMut<'_, PovertyRec> {
+        match &mut self.packed {
+            Some(p) => packed::StoreMut::Packed(&mut p.poverty),
+            None => packed::StoreMut::Typed(&mut self.poverty),
+        }
+    }
 }
 
 /// Rows an extractor turned down. Tables are built in parallel, so each keeps its own list;
@@ -67,6 +132,10 @@ enum Built {
     Census(Vec<CensusRec>),
     Enrollment(Vec<EnrollRec>),
     Poverty(Vec<PovertyRec>),
+    /// The records of a census, 学籍 or poverty table, packed ([`packed`]).
+    CensusPacked(packed::Chunk),
+    EnrollmentPacked(packed::Chunk),
+    PovertyPacked(packed::Chunk),
     Disability(Vec<DisabilityRec>),
     Visits(Vec<VisitRec>),
     Exemptions(Vec<ExemptionRec>),
@@ -104,15 +173,18 @@ pub fn build(tables: Vec<SourceTables>, inputs: &mut Inputs, values: &ValueConfi
 /// Reads every source ([`crate::read::read_all_with`]) and builds each table's records as
 /// soon as the table is read, on the thread that read it: the same outcome and records as
 /// [`crate::read::read_all`] followed by [`build`], without ever holding the tables of every
-/// file at once. The records are built even when the read found problems (the caller stops
-/// the run on them).
+/// file at once. The census, 学籍 and poverty records come packed ([`Data::packed`]; a
+/// district run unpacks them, [`Data::unpack`]), so neither are the typed records of every
+/// file. The records are built even when the read found problems (the caller stops the run
+/// on them).
 pub fn read_and_build(
     plan: &crate::plan::Plan,
     values: &ValueConfig,
     as_of: NaiveDate,
 ) -> (crate::read::ReadOutcome, Data) {
     let (mut outcome, tables) = crate::read::read_all_with(plan, |source, table| {
-        build_table(plan.sources[source].kind, source, table, values, as_of)
+        let (built, rejects) = build_table(plan.sources[source].kind, source, table, values, as_of);
+        (built.packed(), rejects)
     });
     let built: Vec<(Built, Rejects)> = tables
         .into_iter()
@@ -157,6 +229,16 @@ fn build_table(
 }
 
 impl Built {
+    /// The same records, packed when they are of a large kind.
+    fn packed(self) -> Built {
+        match self {
+            Built::Census(v) => Built::CensusPacked(packed::Chunk::pack(&v)),
+            Built::Enrollment(v) => Built::EnrollmentPacked(packed::Chunk::pack(&v)),
+            Built::Poverty(v) => Built::PovertyPacked(packed::Chunk::pack(&v)),
+            other => other,
+        }
+    }
+
     /// The bytes its records take inline (what moving them into one list copies).
     fn bytes(&self) -> usize {
         fn size<T>(v: &[T]) -> usize {
@@ -166,6 +248,7 @@ impl Built {
             Built::Census(v) => size(v),
             Built::Enrollment(v) => size(v),
             Built::Poverty(v) => size(v),
+            Built::CensusPacked(c) | Built::EnrollmentPacked(c) | Built::PovertyPacked(c) => c.bytes(),
             Built::Disability(v) => size(v),
             Built::Visits(v) => size(v),
             Built::Exemptions(v) => size(v),
@@ -187,6 +270,7 @@ impl Built {
             Built::Census(v) => set(v, sheet, |r| &mut r.prov),
             Built::Enrollment(v) => set(v, sheet, |r| &mut r.prov),
             Built::Poverty(v) => set(v, sheet, |r| &mut r.prov),
+            Built::CensusPacked(c) | Built::EnrollmentPacked(c) | Built::PovertyPacked(c) => c.set_sheet(sheet),
             Built::Disability(v) => set(v, sheet, |r| &mut r.prov),
             Built::Visits(v) => set(v, sheet, |r| &mut r.prov),
             Built::Exemptions(v) => set(v, sheet, |r| &mut r.prov),
@@ -234,6 +318,9 @@ fn assemble(built: Vec<(Built, Rejects)>, inputs: &mut Inputs) -> Data {
             Built::Census(v) => data.census.extend(v),
             Built::Enrollment(v) => data.enrollment.extend(v),
             Built::Poverty(v) => data.poverty.extend(v),
+            Built::CensusPacked(c) => data.packed.get_or_insert_default().census.push(c),
+            Built::EnrollmentPacked(c) => data.packed.get_or_insert_default().enrollment.push(c),
+            Built::PovertyPacked(c) => data.packed.get_or_insert_default().poverty.push(c),
             Built::Disability(v) => data.disability.extend(v),
             Built::Visits(v) => data.visits.extend(v),
             Built::Exemptions(v) => data.exemptions.extend(v),

@@ -12,7 +12,7 @@ use crate::normalize::values::{self, Education, ExemptionKind, Outcome, PovertyS
 use crate::table::{Prov, RawTable};
 
 /// A person on the 建档立卡 list.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PovertyRec {
     pub prov: Prov,
     /// 区县: the district column, else the source's declaration ([`crate::sources::district`]).

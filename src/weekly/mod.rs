@@ -184,6 +184,7 @@ pub fn run(plan: &Plan, opts: &RunOptions) -> Result<()> {
     ));
 
     let (inputs, mut data) = pipeline::start(plan, &mut stages)?;
+    data.unpack();
 
     stages.begin("changes", None);
     let extra = inputs::extract(&mut data);

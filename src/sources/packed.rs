@@ -1,0 +1,616 @@
+//! Records kept packed: each table's census, 学籍 and poverty-register records encoded
+//! (postcard) and compressed (LZ4) as soon as the table is built, and decoded again only
+//! where a stage needs them.
+//!
+//! A run of several districts holds every district's records from the read until the last
+//! district is judged ([`crate::pipeline::partition`]). Typed, a census row with its share
+//! of 学籍 and poverty rows takes about 1.2 KiB (most of it the inline room of short texts);
+//! packed, about a tenth of that, because a sheet repeats its district, town, village and
+//! school on every row. A district run unpacks everything at once
+//! ([`super::Data::unpack`]) and works on typed records as before.
+//!
+//! Pipeline position: inside [`super`]: the read packs, [`super::district`] and the
+//! partitions of a run of several districts read and update packed records.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::table::Prov;
+use crate::text::Text;
+
+/// A record that can be packed: its provenance's sheet is set when its table is placed in
+/// the run (the read numbers sheets after building them).
+pub trait Record: Serialize + DeserializeOwned + Clone + Send {
+    fn prov(&self) -> Prov;
+    fn prov_mut(&mut self) -> &mut Prov;
+    /// The district the record names itself (empty when it names none).
+    fn district(&self) -> &Text;
+    /// The region code (the ID's first six digits) the record is evidence for, with its
+    /// district: census listings with a valid ID ([`super::district`]).
+    fn region_code(&self) -> Option<&str> {
+        None
+    }
+    /// A record the run will turn down whatever else it says (a 学籍 row whose status word
+    /// no table knows: [`super::enrollment::reject_unknown_status`]).
+    fn doubtful(&self) -> bool {
+        false
+    }
+}
+
+impl Record for super::CensusRec {
+    fn prov(&self) -> Prov {
+        self.prov
+    }
+    fn prov_mut(&mut self) -> &mut Prov {
+        &mut self.prov
+    }
+    fn district(&self) -> &Text {
+        &self.district
+    }
+    fn region_code(&self) -> Option<&str> {
+        self.id.valid().map(|v| &v[..6])
+    }
+}
+
+impl Record for super::EnrollRec {
+    fn prov(&self) -> Prov {
+        self.prov
+    }
+    fn prov_mut(&mut self) -> &mut Prov {
+        &mut self.prov
+    }
+    fn district(&self) -> &Text {
+        &self.district
+    }
+    fn doubtful(&self) -> bool {
+        self.status.is_none() && !self.status_text.is_empty()
+    }
+}
+
+impl Record for super::PovertyRec {
+    fn prov(&self) -> Prov {
+        self.prov
+    }
+    fn prov_mut(&mut self) -> &mut Prov {
+        &mut self.prov
+    }
+    fn district(&self) -> &Text {
+        &self.district
+    }
+}
+
+/// How many of a chunk's records name a district and a region code (see
+/// [`Record::region_code`]): what [`super::district::assign`] needs to know of them without
+/// decoding them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub district: Text,
+    pub code: Option<Text>,
+    pub count: usize,
+}
+
+/// The distinct (district, region code) of `recs`, in the order first seen.
+fn places<T: Record>(recs: &[T]) -> Vec<Place> {
+    let mut out: Vec<Place> = Vec::new();
+    for r in recs {
+        let (d, code) = (r.district(), r.region_code());
+        match out.iter_mut().find(|p| p.district == *d && p.code.as_deref() == code) {
+            Some(p) => p.count += 1,
+            None => out.push(Place { district: d.clone(), code: code.map(Text::from), count: 1 }),
+        }
+    }
+    out
+}
+
+/// Chunks decoded at once per thread: a chunk is one table, so a few of them are at most
+/// tens of megabytes typed.
+const ROUND: usize = 2;
+
+/// The records of one table, encoded one after another and compressed as one block.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    bytes: Vec<u8>,
+    count: usize,
+    /// The sheet every record of the chunk comes from (set on decoding).
+    sheet: u32,
+    /// The records' districts and region codes.
+    places: Vec<Place>,
+    /// How many records are [`Record::doubtful`].
+    doubtful: usize,
+}
+
+impl Chunk {
+    /// Packs a table's records.
+    pub fn pack<T: Record>(recs: &[T]) -> Chunk {
+        let mut plain = Vec::with_capacity(recs.len() * 160);
+        for r in recs {
+            // Writing to a growing Vec cannot fail for these derived types.
+            plain = postcard::to_extend(r, plain).expect("a typed record always encodes");
+        }
+        Chunk {
+            bytes: lz4_flex::block::compress_prepend_size(&plain),
+            count: recs.len(),
+            sheet: 0,
+            places: places(recs),
+            doubtful: recs.iter().filter(|r| r.doubtful()).count(),
+        }
+    }
+
+    /// The records, in order, with their sheet set.
+    pub fn unpack<T: Record>(&self) -> Vec<T> {
+        let plain =
+            lz4_flex::block::decompress_size_prepended(&self.bytes).expect("a chunk this run packed decompresses");
+        let mut rest = plain.as_slice();
+        let mut out = Vec::with_capacity(self.count);
+        for _ in 0..self.count {
+            let (mut r, tail): (T, _) = postcard::take_from_bytes(rest).expect("a record this run packed decodes");
+            r.prov_mut().sheet = self.sheet;
+            out.push(r);
+            rest = tail;
+        }
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Places the chunk's table in the run: the sheet its records come from.
+    pub fn set_sheet(&mut self, sheet: u32) {
+        self.sheet = sheet;
+    }
+
+    /// The bytes it takes.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// What is done to every record as it is decoded: the run's districts settled on it
+/// ([`super::district::assign`]) without packing every table again.
+pub type Settle<T> = std::sync::Arc<dyn Fn(&mut T) + Send + Sync>;
+
+/// The packed records of one kind, in input order.
+pub struct Packed<T> {
+    chunks: Vec<Chunk>,
+    /// The index of each chunk's first record.
+    starts: Vec<usize>,
+    len: usize,
+    settle: Option<Settle<T>>,
+}
+
+impl<T> Default for Packed<T> {
+    fn default() -> Self {
+        Packed { chunks: Vec::new(), starts: Vec::new(), len: 0, settle: None }
+    }
+}
+
+impl<T> std::fmt::Debug for Packed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Packed")
+            .field("chunks", &self.chunks.len())
+            .field("len", &self.len)
+            .field("settled", &self.settle.is_some())
+            .finish()
+    }
+}
+
+impl<T: Record> Packed<T> {
+    /// Appends a table's chunk.
+    pub fn push(&mut self, chunk: Chunk) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.starts.push(self.len);
+        self.len += chunk.len();
+        self.chunks.push(chunk);
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The bytes the chunks take.
+    pub fn bytes(&self) -> usize {
+        self.chunks.iter().map(Chunk::bytes).sum()
+    }
+
+    /// Every record in order, with its index.
+    pub fn scan(&self, mut f: impl FnMut(usize, &T)) {
+        let all: Vec<usize> = (0..self.chunks.len()).collect();
+        self.decoded(&all, |c, recs| {
+            for (k, r) in recs.iter().enumerate() {
+                f(self.starts[c] + k, r);
+            }
+        });
+    }
+
+    /// What `f` makes of each chunk's records (in order, decoded on both threads), a few
+    /// chunks at a time, handed to `take` in order: only those few are ever decoded at once.
+    pub fn scan_rounds<R: Send>(&self, f: impl Fn(&[T]) -> R + Sync, mut take: impl FnMut(R)) {
+        use rayon::prelude::*;
+        let all: Vec<usize> = (0..self.chunks.len()).collect();
+        for round in all.chunks(ROUND * rayon::current_num_threads().max(1)) {
+            let made: Vec<R> = round.par_iter().map(|&c| f(&self.open(c))).collect();
+            made.into_iter().for_each(&mut take);
+        }
+    }
+
+    /// The records of the chunks `which` (ascending), each chunk's in turn: the chunks are
+    /// decoded a few at a time, on every thread.
+    fn decoded(&self, which: &[usize], mut f: impl FnMut(usize, Vec<T>)) {
+        use rayon::prelude::*;
+        for round in which.chunks(ROUND * rayon::current_num_threads().max(1)) {
+            let recs: Vec<Vec<T>> = round.par_iter().map(|&c| self.open(c)).collect();
+            for (&c, recs) in round.iter().zip(recs) {
+                f(c, recs);
+            }
+        }
+    }
+
+    /// Packs again the chunks whose records changed (in parallel).
+    fn repack_all(&mut self, changed: Vec<(usize, Vec<T>)>) {
+        use rayon::prelude::*;
+        let packed: Vec<(usize, Chunk)> = changed.into_par_iter().map(|(c, recs)| (c, Chunk::pack(&recs))).collect();
+        for (c, chunk) in packed {
+            let sheet = self.chunks[c].sheet;
+            self.chunks[c] = Chunk { sheet, ..chunk };
+        }
+    }
+
+    /// Sets what is done to every record as it is decoded, from now on (it must leave a
+    /// record it was already done to as it is: packed again, such a record meets it again).
+    pub fn settle_on_decode(&mut self, settle: Settle<T>) {
+        self.settle = Some(settle);
+    }
+
+    /// The records of chunk `c`, in order, settled.
+    fn open(&self, c: usize) -> Vec<T> {
+        let mut recs = self.chunks[c].unpack::<T>();
+        if let Some(settle) = &self.settle {
+            recs.iter_mut().for_each(|r| settle(r));
+        }
+        recs
+    }
+
+    /// Every chunk's sheet and places (as packed, before any [`Packed::settle_on_decode`]), in order: the districts and region codes of its
+    /// records, with how many records have each.
+    pub fn places(&self, mut f: impl FnMut(Prov, &Place)) {
+        for c in &self.chunks {
+            for p in &c.places {
+                f(Prov { sheet: c.sheet, row: 0 }, p);
+            }
+        }
+    }
+
+    /// Updates every record; a chunk is packed again only when `f` changed one of its
+    /// records (said by returning true).
+    pub fn update(&mut self, f: impl FnMut(&mut T) -> bool) {
+        self.update_where(|_, _| true, f);
+    }
+
+    /// Updates the records of the chunks where `wanted` holds for one of the districts
+    /// their records name (given with the chunk's sheet); the other chunks are not decoded.
+    pub fn update_where(&mut self, wanted: impl Fn(Prov, &Text) -> bool, mut f: impl FnMut(&mut T) -> bool) {
+        let all: Vec<usize> = (0..self.chunks.len())
+            .filter(|&c| {
+                let chunk = &self.chunks[c];
+                chunk.places.iter().any(|p| wanted(Prov { sheet: chunk.sheet, row: 0 }, &p.district))
+            })
+            .collect();
+        for round in all.chunks(ROUND * rayon::current_num_threads().max(1)) {
+            let mut changed = Vec::new();
+            self.decoded(round, |c, mut recs| {
+                let mut any = false;
+                for r in &mut recs {
+                    any |= f(r);
+                }
+                if any {
+                    changed.push((c, recs));
+                }
+            });
+            self.repack_all(changed);
+        }
+    }
+
+    /// Keeps the records `keep` says to keep.
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.retain_where(|_| true, keep);
+    }
+
+    /// [`Packed::retain`], asking only of the chunks holding a [`Record::doubtful`] record
+    /// (`keep` must keep every other record).
+    pub fn retain_doubtful(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.retain_where(|c| c.doubtful > 0, keep);
+    }
+
+    fn retain_where(&mut self, wanted: impl Fn(&Chunk) -> bool, mut keep: impl FnMut(&T) -> bool) {
+        let all: Vec<usize> = (0..self.chunks.len()).filter(|&c| wanted(&self.chunks[c])).collect();
+        let mut counts: Vec<usize> = self.chunks.iter().map(Chunk::len).collect();
+        for round in all.chunks(ROUND * rayon::current_num_threads().max(1)) {
+            let mut changed = Vec::new();
+            self.decoded(round, |c, mut recs| {
+                let before = recs.len();
+                recs.retain(&mut keep);
+                counts[c] = recs.len();
+                if recs.len() != before {
+                    changed.push((c, recs));
+                }
+            });
+            self.repack_all(changed);
+        }
+        let mut len = 0;
+        for (c, n) in counts.into_iter().enumerate() {
+            self.starts[c] = len;
+            len += n;
+        }
+        self.len = len;
+    }
+
+    /// The records at `indices` (ascending), in that order, decoded.
+    pub fn pick(&self, indices: impl IntoIterator<Item = usize>) -> Vec<T> {
+        // Per chunk, the offsets wanted in it.
+        let mut wanted: Vec<(usize, Vec<usize>)> = Vec::new();
+        for i in indices {
+            let c = self.chunk_of(i);
+            match wanted.last_mut() {
+                Some((last, offsets)) if *last == c => offsets.push(i - self.starts[c]),
+                _ => wanted.push((c, vec![i - self.starts[c]])),
+            }
+        }
+        let which: Vec<usize> = wanted.iter().map(|w| w.0).collect();
+        let mut out = Vec::with_capacity(wanted.iter().map(|w| w.1.len()).sum());
+        let mut wanted = wanted.into_iter();
+        self.decoded(&which, |_, recs| {
+            let (_, offsets) = wanted.next().expect("one list of offsets per chunk");
+            let mut recs = recs.into_iter().enumerate();
+            for k in offsets {
+                if let Some((_, r)) = recs.by_ref().find(|(j, _)| *j == k) {
+                    out.push(r);
+                }
+            }
+        });
+        out
+    }
+
+    /// Puts `recs` (index, record; ascending) in place of the records at those indices.
+    pub fn put(&mut self, recs: Vec<(usize, T)>) {
+        let mut open: Option<(usize, Vec<T>)> = None;
+        let mut changed = Vec::new();
+        for (i, r) in recs {
+            let c = self.chunk_of(i);
+            if open.as_ref().is_some_and(|o| o.0 != c) {
+                changed.extend(open.take());
+            }
+            let (_, list) = open.get_or_insert_with(|| (c, self.open(c)));
+            list[i - self.starts[c]] = r;
+        }
+        changed.extend(open);
+        self.repack_all(changed);
+    }
+
+    /// Every record, typed.
+    pub fn unpack(self) -> Vec<T> {
+        let mut out = Vec::with_capacity(self.len);
+        let all: Vec<usize> = (0..self.chunks.len()).collect();
+        self.decoded(&all, |_, recs| out.extend(recs));
+        out
+    }
+
+    fn chunk_of(&self, i: usize) -> usize {
+        self.starts.partition_point(|&s| s <= i) - 1
+    }
+}
+
+/// The packed records of a run: the three large kinds.
+#[derive(Debug, Default)]
+pub struct Stored {
+    pub census: Packed<super::CensusRec>,
+    pub enrollment: Packed<super::EnrollRec>,
+    pub poverty: Packed<super::PovertyRec>,
+}
+
+/// The records of one kind, typed or packed, to read.
+pub enum Store<'a, T> {
+    Typed(&'a [T]),
+    Packed(&'a Packed<T>),
+}
+
+impl<T: Record> Store<'_, T> {
+    /// Every record in order, with its index.
+    pub fn scan(&self, mut f: impl FnMut(usize, &T)) {
+        match self {
+            Store::Typed(v) => v.iter().enumerate().for_each(|(i, r)| f(i, r)),
+            Store::Packed(p) => p.scan(f),
+        }
+    }
+
+    /// The districts and region codes the records name, with their sheet, and how many
+    /// records name each ([`Packed::places`]; typed records one by one).
+    pub fn places(&self, mut f: impl FnMut(Prov, &Place)) {
+        match self {
+            Store::Typed(v) => v.iter().for_each(|r| {
+                let place = Place { district: r.district().clone(), code: r.region_code().map(Text::from), count: 1 };
+                f(r.prov(), &place)
+            }),
+            Store::Packed(p) => p.places(f),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Store::Typed(v) => v.len(),
+            Store::Packed(p) => p.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The records of one kind, typed or packed, to change.
+pub enum StoreMut<'a, T> {
+    Typed(&'a mut Vec<T>),
+    Packed(&'a mut Packed<T>),
+}
+
+impl<T: Record> StoreMut<'_, T> {
+    /// Updates every record in order (`f` says whether it changed the record).
+    pub fn update(&mut self, mut f: impl FnMut(&mut T) -> bool) {
+        match self {
+            StoreMut::Typed(v) => v.iter_mut().for_each(|r| {
+                f(r);
+            }),
+            StoreMut::Packed(p) => p.update(f),
+        }
+    }
+
+    /// Updates the records for which `wanted` holds (of their sheet and district); packed,
+    /// the chunks holding none are not decoded ([`Packed::update_where`]).
+    pub fn update_where(&mut self, wanted: impl Fn(Prov, &Text) -> bool, mut f: impl FnMut(&mut T) -> bool) {
+        match self {
+            StoreMut::Typed(v) => v.iter_mut().filter(|r| wanted(r.prov(), r.district())).for_each(|r| {
+                f(r);
+            }),
+            StoreMut::Packed(p) => p.update_where(wanted, f),
+        }
+    }
+
+    /// Keeps the records `keep` says to keep, in order.
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        match self {
+            StoreMut::Typed(v) => v.retain(keep),
+            StoreMut::Packed(p) => p.retain(keep),
+        }
+    }
+
+    /// [`StoreMut::retain`] where `keep` keeps every record that is not
+    /// [`Record::doubtful`]: packed, only the chunks holding one are decoded.
+    pub fn retain_doubtful(&mut self, keep: impl FnMut(&T) -> bool) {
+        match self {
+            StoreMut::Typed(v) => v.retain(keep),
+            StoreMut::Packed(p) => p.retain_doubtful(keep),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::CensusRec;
+
+    fn rec(row: u32, name: &str) -> CensusRec {
+        CensusRec {
+            prov: Prov { sheet: 0, row },
+            district: "".into(),
+            town: "昌元街道".into(),
+            village: "新峰村".into(),
+            group_text: "3社".into(),
+            group: Some(3),
+            householder: "".into(),
+            name: name.into(),
+            sex: None,
+            id: crate::normalize::id_number::parse("500226201203040012"),
+            birth: chrono::NaiveDate::from_ymd_opt(2012, 3, 4),
+            relation: "".into(),
+            hukou: Default::default(),
+            hukou_text: "重庆市荣昌区昌元街道新峰村3社".into(),
+            poverty: Some(true),
+            disabled: None,
+            disability_category: None,
+            disability_grade: None,
+            claim: None,
+            claim_text: "".into(),
+            school: "".into(),
+            grade: "".into(),
+            note: "".into(),
+        }
+    }
+
+    fn packed(tables: &[&[(u32, &str)]]) -> Packed<CensusRec> {
+        let mut p = Packed::default();
+        for (sheet, t) in tables.iter().enumerate() {
+            let recs: Vec<CensusRec> = t.iter().map(|&(row, name)| rec(row, name)).collect();
+            let mut c = Chunk::pack(&recs);
+            c.set_sheet(sheet as u32 + 1);
+            p.push(c);
+        }
+        p
+    }
+
+    #[test]
+    fn records_come_back_as_they_went_in_with_their_sheet() {
+        let p = packed(&[&[(2, "张三"), (3, "李四")], &[], &[(5, "王五")]]);
+        assert_eq!(p.len(), 3);
+        let all = p.unpack();
+        let got: Vec<(u32, u32, &str)> = all.iter().map(|r| (r.prov.sheet, r.prov.row, r.name.as_str())).collect();
+        assert_eq!(got, vec![(1, 2, "张三"), (1, 3, "李四"), (3, 5, "王五")]);
+        assert_eq!(all[2].birth, chrono::NaiveDate::from_ymd_opt(2012, 3, 4));
+        assert_eq!(
+            format!("{:?}", all[0]),
+            format!("{:?}", CensusRec { prov: Prov { sheet: 1, row: 2 }, ..rec(2, "张三") })
+        );
+    }
+
+    #[test]
+    fn pick_put_update_and_retain_keep_the_order() {
+        let mut p = packed(&[&[(2, "甲"), (3, "乙")], &[(2, "丙"), (3, "丁"), (4, "戊")]]);
+        let names = |p: &Packed<CensusRec>| {
+            let mut v = Vec::new();
+            p.scan(|i, r| v.push(format!("{i}{}", r.name)));
+            v.join(" ")
+        };
+        let picked: Vec<String> = p.pick([1, 2, 4]).into_iter().map(|r| r.name.to_string()).collect();
+        assert_eq!(picked, ["乙", "丙", "戊"]);
+        p.put(vec![(0, rec(2, "己")), (3, rec(3, "庚"))]);
+        assert_eq!(names(&p), "0己 1乙 2丙 3庚 4戊");
+        p.update(|r| {
+            let hit = r.name == "乙";
+            if hit {
+                r.name = "辛".into();
+            }
+            hit
+        });
+        p.retain(|r| r.name != "丙" && r.name != "己");
+        assert_eq!(p.len(), 3);
+        assert_eq!(names(&p), "0辛 1庚 2戊");
+        assert_eq!(p.pick([2]).first().map(|r| r.prov.sheet), Some(2));
+    }
+
+    #[test]
+    fn settled_on_decode_and_updated_only_where_wanted() {
+        let mut p = packed(&[&[(2, "甲"), (3, "乙")], &[(2, "丙")]]);
+        let mut places = Vec::new();
+        p.places(|prov, place| places.push((prov.sheet, place.district.to_string(), place.count)));
+        assert_eq!(places, [(1, "".to_string(), 2), (2, "".to_string(), 1)]);
+        p.settle_on_decode(std::sync::Arc::new(|r: &mut CensusRec| {
+            if r.district.is_empty() {
+                r.district = format!("区{}", r.prov.sheet).into();
+            }
+        }));
+        // Only the second table is decoded; the first is settled when read.
+        let mut seen = Vec::new();
+        p.update_where(
+            |prov, _| prov.sheet == 2,
+            |r| {
+                seen.push(r.name.to_string());
+                r.group = Some(9);
+                true
+            },
+        );
+        assert_eq!(seen, ["丙"]);
+        let all = p.unpack();
+        let got: Vec<(&str, &str, Option<u32>)> =
+            all.iter().map(|r| (r.name.as_str(), r.district.as_str(), r.group)).collect();
+        assert_eq!(got, [("甲", "区1", Some(3)), ("乙", "区1", Some(3)), ("丙", "区2", Some(9))]);
+    }
+}
