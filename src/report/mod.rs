@@ -19,7 +19,7 @@ pub mod summary;
 pub mod town_unknown;
 pub mod xlsx;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -159,17 +159,15 @@ fn write_ledger(
     ledger_dir: &Path,
     (district, town): TownKey,
     cases: &[&Case],
-    changes: &[crate::roundtrip::history::DiffRow],
+    town_changes: &[&crate::roundtrip::history::DiffRow],
     plan: &Plan,
 ) -> Result<Vec<String>> {
     let (dir, sub) = district_dir(ledger_dir, district)?;
     let name = format!("{}问题台账.xlsx", ledger::safe_file(town));
     let path = dir.join(&name);
-    let town_changes: Vec<&crate::roundtrip::history::DiffRow> =
-        changes.iter().filter(|r| r.town == town && r.district == district).collect();
     // Titles name the district too where there are several (荣昌区昌元街道…).
     let unit = format!("{district}{town}");
-    ledger::write_town(&path, &unit, cases, &town_changes, plan).map_err(xlsx_err(&path))?;
+    ledger::write_town(&path, &unit, cases, town_changes, plan).map_err(xlsx_err(&path))?;
     let mut files = vec![format!("问题台账/{sub}{name}")];
     if plan.per_village {
         let vdir = dir.join(ledger::safe_file(town));
@@ -296,6 +294,11 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View, parted: Option<&
     let child_rows: Vec<((String, String), Vec<children::ChildRow>)> =
         children::rows_by_town(people, facts, cases).into_iter().collect();
     let open = || cases.iter().filter(|c| !c.history.closed);
+    // Each town's rows of the changes since the previous run, in order (grouped once).
+    let mut town_changes: HashMap<TownKey, Vec<&crate::roundtrip::history::DiffRow>> = HashMap::new();
+    for r in changes {
+        town_changes.entry((r.district.as_str(), r.town.as_str())).or_default().push(r);
+    }
 
     // Jobs in output order, each with a cost in written cells: a case is written on three
     // sheets of its town's ledger (全部问题, its category, its village) with 30 columns, a
@@ -351,7 +354,10 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View, parted: Option<&
     let done: Mutex<Vec<Option<Result<Vec<String>>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let write_job = |job: &Job| -> Result<Vec<String>> {
         match *job {
-            Job::Ledger(town, list) => write_ledger(&ledger_dir, town, list, changes, plan),
+            Job::Ledger(town, list) => {
+                let town_changes = town_changes.get(&town).map_or(&[][..], Vec::as_slice);
+                write_ledger(&ledger_dir, town, list, town_changes, plan)
+            }
             Job::Summary => {
                 let path = dir.path("汇总.xlsx");
                 summary::write(&path, cases, changes, verify, inputs, plan, view).map_err(xlsx_err(&path))?;
@@ -386,7 +392,7 @@ pub fn write_all(dir: &RunDir, run: &Run, view: &schools::View, parted: Option<&
             Job::Xuequ(g) => {
                 let name = format!("{}.xlsx", ledger::safe_file(&g.unit));
                 let path = xuequ_dir.join(&name);
-                schools::write_xuequ(&path, g, view, cases, changes, plan).map_err(xlsx_err(&path))?;
+                schools::write_xuequ(&path, g, view, cases, plan).map_err(xlsx_err(&path))?;
                 Ok(vec![format!("学区汇总/{name}")])
             }
         }

@@ -50,6 +50,10 @@ pub struct View<'a> {
     pub groups: Vec<Group>,
     /// 劝返 records, when the pipeline has a `persuasion` source (for the 督查要点).
     pub persuasion: Option<Vec<crate::sources::persuasion::PersuasionRec>>,
+    /// Per school: its row of the 学区汇总 (counted once for every 学区's workbook).
+    school_counts: HashMap<String, Counts>,
+    /// Per school: its open cases (indices into the run's cases, ascending).
+    open_by_school: HashMap<String, Vec<usize>>,
 }
 
 /// The 学籍 school whose list holds a case: the school of the case's 学籍 record (the linked
@@ -84,7 +88,7 @@ impl<'a> View<'a> {
         let case_school: Vec<Option<String>> = cases.iter().map(|c| case_school(c, dir)).collect();
         let by_id: HashMap<&str, usize> = cases.iter().enumerate().map(|(i, c)| (c.case_id.as_str(), i)).collect();
         let past = previous.map(PastRun::by_id).unwrap_or_default();
-        let change_school = changes
+        let change_school: Vec<Option<String>> = changes
             .iter()
             .map(|r| match by_id.get(r.case_id.as_str()) {
                 Some(&i) => case_school[i].clone(),
@@ -111,7 +115,8 @@ impl<'a> View<'a> {
                 None => groups.push(Group { unit: UNLISTED.to_string(), schools: unlisted }),
             }
         }
-        View { dir, case_school, change_school, groups, persuasion: None }
+        let (school_counts, open_by_school) = tally_schools(cases, changes, &case_school, &change_school);
+        View { dir, case_school, change_school, groups, persuasion: None, school_counts, open_by_school }
     }
 
     /// The cases of each school (indices into the run's cases), by school name.
@@ -199,6 +204,49 @@ pub fn write_school(
     wb.save(path)
 }
 
+/// Per school: its counts (open per problem, open, closed, changes) and its open cases.
+fn tally_schools(
+    cases: &[Case],
+    changes: &[DiffRow],
+    case_school: &[Option<String>],
+    change_school: &[Option<String>],
+) -> (HashMap<String, Counts>, HashMap<String, Vec<usize>>) {
+    let problems = Problem::ALL;
+    let blank = || Counts { by_problem: vec![0; problems.len()], ..Default::default() };
+    let mut counts: HashMap<String, Counts> = HashMap::new();
+    let mut open: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in cases.iter().enumerate() {
+        let Some(s) = case_school[i].as_deref() else { continue };
+        let n = match counts.get_mut(s) {
+            Some(n) => n,
+            None => counts.entry(s.to_string()).or_insert_with(blank),
+        };
+        if c.history.closed {
+            n.closed += 1;
+        } else {
+            n.open += 1;
+            let k = problems.iter().position(|p| *p == c.problem).expect("known problem");
+            n.by_problem[k] += 1;
+            match open.get_mut(s) {
+                Some(list) => list.push(i),
+                None => {
+                    open.insert(s.to_string(), vec![i]);
+                }
+            }
+        }
+    }
+    for (r, s) in changes.iter().zip(change_school) {
+        let Some(s) = s.as_deref() else { continue };
+        let k = Change::ALL.iter().position(|c| *c == r.change).expect("known change");
+        let n = match counts.get_mut(s) {
+            Some(n) => n,
+            None => counts.entry(s.to_string()).or_insert_with(blank),
+        };
+        n.changes[k] += 1;
+    }
+    (counts, open)
+}
+
 /// Counts of one school row: per problem (open), open total, closed, changes.
 #[derive(Clone, Debug, Default)]
 struct Counts {
@@ -229,28 +277,10 @@ pub fn write_xuequ_sheet(
     title: &str,
     groups: &[&Group],
     view: &View,
-    cases: &[Case],
-    changes: &[DiffRow],
 ) -> Result<(), XlsxError> {
     let problems = Problem::ALL;
-    let mut per_school: HashMap<&str, Counts> = HashMap::new();
     let blank = || Counts { by_problem: vec![0; problems.len()], ..Default::default() };
-    for (i, c) in cases.iter().enumerate() {
-        let Some(s) = view.case_school[i].as_deref() else { continue };
-        let n = per_school.entry(s).or_insert_with(blank);
-        if c.history.closed {
-            n.closed += 1;
-        } else {
-            n.open += 1;
-            let k = problems.iter().position(|p| *p == c.problem).expect("known problem");
-            n.by_problem[k] += 1;
-        }
-    }
-    for (r, s) in changes.iter().zip(&view.change_school) {
-        let Some(s) = s.as_deref() else { continue };
-        let k = Change::ALL.iter().position(|c| *c == r.change).expect("known change");
-        per_school.entry(s).or_insert_with(blank).changes[k] += 1;
-    }
+    let per_school = &view.school_counts;
     let mut headers: Vec<(&str, f64)> =
         vec![("学区", 10.0), ("学校", 22.0), ("包校人员", 16.0), ("包片人员", 16.0), ("包干领导", 8.0)];
     headers.extend(problems.iter().map(|p| (p.label(), 9.0)));
@@ -314,28 +344,18 @@ pub fn write_xuequ_sheet(
 }
 
 /// Writes `学区汇总/<学区>.xlsx`: the 学区's table, then its schools' open cases.
-pub fn write_xuequ(
-    path: &Path,
-    group: &Group,
-    view: &View,
-    cases: &[Case],
-    changes: &[DiffRow],
-    plan: &Plan,
-) -> Result<(), XlsxError> {
+pub fn write_xuequ(path: &Path, group: &Group, view: &View, cases: &[Case], plan: &Plan) -> Result<(), XlsxError> {
     let as_of = plan.params.as_of;
     let title = format!("{}控辍保学问题汇总（基准日 {}）", group.unit, as_of.format("%Y-%m-%d"));
     let mut wb = xlsx::workbook(&title, as_of);
     let f = Formats::new();
     let ws = wb.add_worksheet();
     ws.set_name("学区汇总")?;
-    write_xuequ_sheet(ws, &f, &title, &[group], view, cases, changes)?;
+    write_xuequ_sheet(ws, &f, &title, &[group], view)?;
     let names: HashSet<&str> = group.schools.iter().map(|s| s.name.as_str()).collect();
-    let open: Vec<&Case> = cases
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| !c.history.closed && view.case_school[*i].as_deref().is_some_and(|s| names.contains(s)))
-        .map(|(_, c)| c)
-        .collect();
+    let mut which: Vec<usize> = names.iter().filter_map(|s| view.open_by_school.get(*s)).flatten().copied().collect();
+    which.sort_unstable();
+    let open: Vec<&Case> = which.into_iter().map(|i| &cases[i]).collect();
     let ws = wb.add_worksheet();
     ws.set_name("全部问题")?;
     let t = format!("{}各校控辍保学问题（基准日 {}）", group.unit, as_of.format("%Y-%m-%d"));
@@ -344,16 +364,9 @@ pub fn write_xuequ(
 }
 
 /// Adds the 学区汇总 sheet to 汇总.xlsx.
-pub fn summary_sheet(
-    wb: &mut Workbook,
-    f: &Formats,
-    title: &str,
-    view: &View,
-    cases: &[Case],
-    changes: &[DiffRow],
-) -> Result<(), XlsxError> {
+pub fn summary_sheet(wb: &mut Workbook, f: &Formats, title: &str, view: &View) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("学区汇总")?;
     let groups: Vec<&Group> = view.groups.iter().collect();
-    write_xuequ_sheet(ws, f, title, &groups, view, cases, changes)
+    write_xuequ_sheet(ws, f, title, &groups, view)
 }

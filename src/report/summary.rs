@@ -62,8 +62,6 @@ pub fn write(
         &f,
         &format!("各学区、学校问题汇总（基准日 {}）", as_of.format("%Y-%m-%d")),
         view,
-        all,
-        changes,
     )?;
     accounting(&mut wb, &f, inputs, plan)?;
     let ws = wb.add_worksheet();
