@@ -229,15 +229,17 @@ pub fn apply_corrections(
     if asks.is_empty() {
         return Vec::new();
     }
+    // The IDs (listed or corrected) and names the rows ask about, looked up once per listing.
+    let ids: HashSet<&str> = asks
+        .iter()
+        .flat_map(|(listed, _, new_id)| [Some(listed.as_str()), new_id.as_deref()])
+        .flatten()
+        .filter(|id| !id.is_empty())
+        .collect();
+    let names: HashSet<&str> = asks.iter().map(|a| a.1).filter(|n| !n.is_empty()).collect();
     let mut named = Vec::new();
     packed.census.scan(|i, c| {
-        let id = c.id.text.as_str();
-        let asked = |(listed, name, new_id): &(String, &str, Option<String>)| {
-            (!listed.is_empty() && id == listed)
-                || (!name.is_empty() && c.name == *name)
-                || new_id.as_deref() == Some(id)
-        };
-        if asks.iter().any(asked) {
+        if ids.contains(c.id.text.as_str()) || names.contains(c.name.as_str()) {
             named.push(i);
         }
     });

@@ -37,46 +37,37 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send {
     }
 }
 
+/// The methods every packed kind has the same way: its `prov` and `district` fields.
+macro_rules! located {
+    () => {
+        fn prov(&self) -> Prov {
+            self.prov
+        }
+        fn prov_mut(&mut self) -> &mut Prov {
+            &mut self.prov
+        }
+        fn district(&self) -> &Text {
+            &self.district
+        }
+    };
+}
+
 impl Record for super::CensusRec {
-    fn prov(&self) -> Prov {
-        self.prov
-    }
-    fn prov_mut(&mut self) -> &mut Prov {
-        &mut self.prov
-    }
-    fn district(&self) -> &Text {
-        &self.district
-    }
+    located!();
     fn region_code(&self) -> Option<&str> {
         self.id.valid().map(|v| &v[..6])
     }
 }
 
 impl Record for super::EnrollRec {
-    fn prov(&self) -> Prov {
-        self.prov
-    }
-    fn prov_mut(&mut self) -> &mut Prov {
-        &mut self.prov
-    }
-    fn district(&self) -> &Text {
-        &self.district
-    }
+    located!();
     fn doubtful(&self) -> bool {
         self.status.is_none() && !self.status_text.is_empty()
     }
 }
 
 impl Record for super::PovertyRec {
-    fn prov(&self) -> Prov {
-        self.prov
-    }
-    fn prov_mut(&mut self) -> &mut Prov {
-        &mut self.prov
-    }
-    fn district(&self) -> &Text {
-        &self.district
-    }
+    located!();
 }
 
 /// How many of a chunk's records name a district and a region code (see
