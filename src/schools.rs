@@ -129,27 +129,55 @@ fn short(s: &str) -> String {
     s
 }
 
-/// The candidates one name finds among `names` (already reduced by [`forms`]), at the first
-/// level that finds any.
-fn find(name: &str, names: &[(String, String, String)]) -> Option<(Level, Vec<usize>)> {
-    let exact = crate::normalize::compact(name);
-    let (full, base) = forms(name);
-    let hits = |pred: &dyn Fn(&(String, String, String)) -> bool| -> Vec<usize> {
-        (0..names.len()).filter(|&i| pred(&names[i])).collect()
-    };
-    let levels: [(Level, Vec<usize>); 4] = [
-        (Level::Exact, hits(&|n| n.0 == exact)),
-        (Level::Short, hits(&|n| n.1 == full)),
-        (Level::Campus, hits(&|n| n.2 == base)),
-        (
-            Level::Contains,
-            hits(&|n| {
-                let (a, b) = (n.2.as_str(), base.as_str());
-                a.chars().count().min(b.chars().count()) >= 4 && (a.contains(b) || b.contains(a))
-            }),
-        ),
-    ];
-    levels.into_iter().find(|(_, v)| !v.is_empty())
+/// Names reduced for comparison ([`reduced`]), with an index per exact level, so that a
+/// look-up costs a scan of every name only at the last level ([`Level::Contains`]), and only
+/// when no other level finds anything (a roster and a 学籍 of a whole city have thousands).
+#[derive(Clone, Debug, Default)]
+struct Forms {
+    /// Per name: its base form and the base form's length in characters.
+    bases: Vec<(String, usize)>,
+    /// Compact name, short form, base form → the names with it, in order.
+    exact: HashMap<String, Vec<usize>>,
+    short: HashMap<String, Vec<usize>>,
+    base: HashMap<String, Vec<usize>>,
+}
+
+impl Forms {
+    fn new<'a>(names: impl Iterator<Item = &'a str>) -> Forms {
+        let mut f = Forms::default();
+        for (i, name) in names.enumerate() {
+            let (exact, full, base) = reduced(name);
+            f.exact.entry(exact).or_default().push(i);
+            f.short.entry(full).or_default().push(i);
+            f.base.entry(base.clone()).or_default().push(i);
+            let n = base.chars().count();
+            f.bases.push((base, n));
+        }
+        f
+    }
+
+    /// The candidates one name finds, at the first level that finds any.
+    fn find(&self, name: &str) -> Option<(Level, Vec<usize>)> {
+        let (exact, full, base) = reduced(name);
+        let levels = [
+            (Level::Exact, &self.exact, &exact),
+            (Level::Short, &self.short, &full),
+            (Level::Campus, &self.base, &base),
+        ];
+        for (level, index, key) in levels {
+            if let Some(hits) = index.get(key.as_str()) {
+                return Some((level, hits.clone()));
+            }
+        }
+        let n = base.chars().count();
+        let hits: Vec<usize> = (0..self.bases.len())
+            .filter(|&i| {
+                let (a, m) = (&self.bases[i].0, self.bases[i].1);
+                m.min(n) >= 4 && (a.contains(base.as_str()) || base.contains(a.as_str()))
+            })
+            .collect();
+        (!hits.is_empty()).then_some((Level::Contains, hits))
+    }
 }
 
 /// One person of the roster: the name, and the unit written in brackets after it
@@ -285,9 +313,12 @@ pub struct Directory {
     /// 学区 in roster order.
     pub units: Vec<String>,
     pub faults: Vec<PhoneFault>,
-    /// Reduced forms of the entries' names, for looking up other names.
-    entry_forms: Vec<(String, String, String)>,
+    /// The entries' names, for looking up other names.
+    entry_forms: Forms,
     school_index: HashMap<String, usize>,
+    /// [`Directory::entry_index`]'s answers for names outside the 学籍, shared by the clones
+    /// of the directory (the districts' rules and the report ask the same names).
+    outside: std::sync::Arc<std::sync::Mutex<HashMap<String, Option<usize>>>>,
 }
 
 fn reduced(name: &str) -> (String, String, String) {
@@ -317,17 +348,19 @@ impl Directory {
     pub fn from_parts(roster: &[RosterRec], schools: Vec<String>, inputs: &Inputs) -> Directory {
         let mut d = Directory { schools, ..Default::default() };
         let mut above = String::new();
+        let mut listed = std::collections::HashSet::new();
+        let mut units = std::collections::HashSet::new();
         for r in roster {
             let unit = crate::normalize::compact(&r.unit);
             if !unit.is_empty() {
                 above = unit;
             }
             let school = crate::normalize::compact(&r.school);
-            if school.is_empty() || d.entries.iter().any(|e| e.school == school) {
+            if school.is_empty() || !listed.insert(school.clone()) {
                 continue;
             }
             let unit = if above.is_empty() { UNLISTED.to_string() } else { above.clone() };
-            if !d.units.contains(&unit) {
+            if units.insert(unit.clone()) {
                 d.units.push(unit.clone());
             }
             d.entries.push(Entry {
@@ -339,13 +372,13 @@ impl Directory {
                 person: Official::parse(&r.school_person, &r.school_phone),
             });
         }
-        d.entry_forms = d.entries.iter().map(|e| reduced(&e.school)).collect();
+        d.entry_forms = Forms::new(d.entries.iter().map(|e| e.school.as_str()));
         d.school_index = d.schools.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
-        let school_forms: Vec<(String, String, String)> = d.schools.iter().map(|s| reduced(s)).collect();
+        let school_forms = Forms::new(d.schools.iter().map(String::as_str));
         d.mapping = d
             .entries
             .iter()
-            .map(|e| match find(&e.school, &school_forms) {
+            .map(|e| match school_forms.find(&e.school) {
                 Some((level, hits)) if hits.len() == 1 => Mapping::Matched(hits[0], level),
                 Some((_, hits)) => Mapping::Ambiguous(hits),
                 None => Mapping::Unmatched,
@@ -376,6 +409,11 @@ impl Directory {
     /// The roster entry responsible for a school named `name`: a 学籍 school's own entry; else
     /// the entry whose name matches at the first level that finds one, when only one does.
     pub fn entry_for(&self, name: &str) -> Option<&Entry> {
+        self.entry_index(name).map(|k| &self.entries[k])
+    }
+
+    /// The index in [`Directory::entries`] of [`Directory::entry_for`]'s entry.
+    pub fn entry_index(&self, name: &str) -> Option<usize> {
         let key = crate::normalize::compact(name);
         if key.is_empty() {
             return None;
@@ -383,12 +421,20 @@ impl Directory {
         if let Some(&s) = self.school_index.get(&key) {
             // A 学籍 school no entry was matched to (or two were, or its roster name fits
             // another school too): no guess.
-            return self.entry_of[s].map(|e| &self.entries[e]);
+            return self.entry_of[s];
         }
-        match find(name, &self.entry_forms) {
-            Some((_, hits)) if hits.len() == 1 => Some(&self.entries[hits[0]]),
+        // A name outside the 学籍 (a 送教 school, a roster spelling) is asked about once per
+        // case: its answer is kept, since finding it may scan every entry.
+        let known = self.outside.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
+        if let Some(k) = known {
+            return k;
+        }
+        let k = match self.entry_forms.find(name) {
+            Some((_, hits)) if hits.len() == 1 => Some(hits[0]),
             _ => None,
-        }
+        };
+        self.outside.lock().unwrap_or_else(|e| e.into_inner()).insert(key, k);
+        k
     }
 
     /// The 学区 of a school, [`UNLISTED`] when the roster does not list it.

@@ -75,8 +75,7 @@ pub fn case_school(c: &Case, dir: &Directory) -> Option<String> {
         return Some(name);
     }
     // A 送教 school written otherwise than in the 学籍: the school its roster entry names.
-    let entry = dir.entry_for(&name)?;
-    let k = dir.entries.iter().position(|e| std::ptr::eq(e, entry))?;
+    let k = dir.entry_index(&name)?;
     match dir.mapping[k] {
         Mapping::Matched(s, _) => Some(dir.schools[s].clone()),
         _ => None,
