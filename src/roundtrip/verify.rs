@@ -556,7 +556,7 @@ pub struct Outcomes<'a> {
     /// The [`data_hash`] of `data`, computed on first use and shared by every call of the
     /// run (a run of several districts applies the outcomes once per district to show
     /// them in its 适龄儿童台账, then once to all its cases).
-    pub hash: &'a std::cell::OnceCell<String>,
+    pub hash: &'a std::sync::OnceLock<String>,
 }
 
 /// Applies returned outcomes and carries history from the previous run.
