@@ -657,6 +657,25 @@ mod tests {
     }
 
     #[test]
+    fn names_outside_the_enrollment_are_found_at_each_level_whatever_was_asked_before() {
+        let roster = ["荣昌中学", "特校", "荣隆镇荣隆中学", "昌元小学", "昌元小学分校"];
+        let asked = ["重庆市荣昌中学校", "荣昌区特殊教育学校", "荣隆中学", "昌元小学分校", "仁义中学", "荣昌中学"];
+        let expected =
+            [Some("荣昌中学"), Some("特校"), Some("荣隆镇荣隆中学"), Some("昌元小学分校"), None, Some("荣昌中学")];
+        // Every order of asking gives the same answers as a fresh directory asked once per
+        // name, and a clone shares the answers kept.
+        let fresh: Vec<Option<String>> =
+            asked.iter().map(|n| dir(&roster, &[]).entry_for(n).map(|e| e.school.clone())).collect();
+        assert_eq!(fresh.iter().map(|s| s.as_deref()).collect::<Vec<_>>(), expected);
+        let d = dir(&roster, &[]);
+        for n in asked.iter().rev().chain(asked.iter()) {
+            let k = asked.iter().position(|a| a == n).unwrap();
+            assert_eq!(d.entry_for(n).map(|e| e.school.as_str()), expected[k], "{n}");
+            assert_eq!(d.clone().entry_for(&format!(" {n} ")).map(|e| e.school.as_str()), expected[k], "{n}");
+        }
+    }
+
+    #[test]
     fn a_bracketed_unit_is_split_off() {
         let o = Official::parse("宋万敏（人事科）", "023-4620 0001");
         assert_eq!((o.name.as_str(), o.unit.as_str(), o.phone.as_str()), ("宋万敏", "人事科", "023-46200001"));
