@@ -41,7 +41,7 @@ mod dedupe;
 mod evidence;
 mod exact;
 mod fuzzy;
-mod intern;
+pub(crate) mod intern;
 
 pub mod people;
 pub mod place;

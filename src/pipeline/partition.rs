@@ -18,6 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::link::intern::FastMap;
 use crate::link::people::Person;
 use crate::rules::Case;
 use crate::sources::packed::{Record, Store};
@@ -75,8 +76,10 @@ pub fn split(data: &Data) -> Vec<Spec> {
     // The cross-district index: every valid ID held by records of two or more partitions,
     // with those partitions.
     let total: usize = keys.iter().map(Vec::len).sum();
-    let mut first: IdMap<u32> = IdMap::with_capacity_and_hasher(total, Default::default());
-    let mut cross: IdMap<Vec<u32>> = IdMap::default();
+    // Every valid ID of the run is a key (9 million at three cities' scale): hashed by the
+    // linkage's fast hasher, not SipHash.
+    let mut first: FastMap<u64, u32> = FastMap::with_capacity_and_hasher(total, Default::default());
+    let mut cross: FastMap<u64, Vec<u32>> = FastMap::default();
     for &(p, id) in keys.iter().flatten() {
         let Some(id) = id else { continue };
         let q = *first.entry(id).or_insert(p);
@@ -106,31 +109,6 @@ pub fn split(data: &Data) -> Vec<Spec> {
         .filter(|(_, l)| l.iter().any(|v| v.iter().any(|&(_, guest)| !guest)))
         .map(|(i, lists)| Spec { district: names.get(i).cloned().unwrap_or_default(), number: i as u32, lists })
         .collect()
-}
-
-/// A map keyed by [`id_key`]: the index holds every valid ID of the run (9 million at three
-/// cities' scale), so a key is hashed by one folded multiplication instead of SipHash.
-type IdMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdHasher>>;
-
-/// The hasher of [`IdMap`] (its keys are ID numbers, not chosen by an adversary).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        let m = u128::from(n ^ self.0) * 0x9e37_79b9_7f4a_7c15;
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
-    }
 }
 
 /// A valid ID as one number (17 digits and the check character, `X` as 10): the index
