@@ -380,16 +380,9 @@ pub fn disambiguate(cases: &mut [Case]) {
 /// Fills the 包片人员 and 包干领导 of every case from its school's roster entry (cases carried
 /// from an earlier run included).
 pub fn fill_contacts(cases: &mut [Case], dir: &crate::schools::Directory) {
-    // Once per school name: a name outside the 学籍 is looked for in the whole roster.
-    let mut found: std::collections::HashMap<String, crate::schools::Contacts> = std::collections::HashMap::new();
+    // The directory answers a name outside the 学籍 once per run ([`crate::schools`]).
     for c in cases {
-        if let Some(contacts) = found.get(c.school.as_str()) {
-            c.contacts = contacts.clone();
-            continue;
-        }
-        let contacts = dir.contacts_for(&c.school);
-        found.insert(c.school.clone(), contacts.clone());
-        c.contacts = contacts;
+        c.contacts = dir.contacts_for(&c.school);
     }
 }
 
