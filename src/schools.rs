@@ -332,9 +332,11 @@ impl Directory {
         let mut seen = std::collections::HashSet::new();
         let mut schools = Vec::new();
         let mut last = String::new();
-        data.enrollment_store().scan(|_, r| {
-            if r.school.as_str() != last {
-                r.school.as_str().clone_into(&mut last);
+        // The schools in the order the 学籍 first names them (packed, each table keeps its
+        // distinct schools: nothing is decoded).
+        data.enrollment_store().groups(|_, school| {
+            if school.as_str() != last {
+                school.as_str().clone_into(&mut last);
                 let name = crate::normalize::compact(&last);
                 if !name.is_empty() && seen.insert(name.clone()) {
                     schools.push(name);

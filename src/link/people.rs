@@ -207,10 +207,11 @@ pub fn census_towns(data: &Data) -> Vec<(Text, Text)> {
         towns.dedup();
         return towns.into_iter().map(|(d, t)| (d.into(), t.into())).collect();
     }
+    // Each census table keeps its distinct (district, town): nothing is decoded.
     let mut towns = std::collections::BTreeSet::new();
-    data.census_store().scan(|_, c| {
-        if !c.town.is_empty() {
-            towns.insert((c.district.clone(), c.town.clone()));
+    data.census_store().groups(|district, town| {
+        if !town.is_empty() {
+            towns.insert((district.clone(), town.clone()));
         }
     });
     towns.into_iter().collect()

@@ -151,6 +151,22 @@ impl IdNumber {
         (self.status == IdStatus::Valid).then_some(self.text.as_str())
     }
 
+    /// A valid number as one integer (the check character X as the digit 10 of base 11),
+    /// for indexing many millions of IDs compactly; `None` when the number is not valid.
+    pub fn number(&self) -> Option<u64> {
+        let v = self.valid()?;
+        let mut n: u64 = 0;
+        for (k, b) in v.bytes().enumerate() {
+            let d = match b {
+                b'0'..=b'9' => u64::from(b - b'0'),
+                b'X' | b'x' if k == 17 => 10,
+                _ => return None,
+            };
+            n = n * if k == 17 { 11 } else { 10 } + d;
+        }
+        Some(n)
+    }
+
     pub fn is_valid(&self) -> bool {
         self.status == IdStatus::Valid
     }

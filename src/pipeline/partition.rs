@@ -60,18 +60,20 @@ pub fn split(data: &Data) -> Vec<Spec> {
     let unknown = names.len() as u32;
     let part_of = |d: &str| index.get(d).copied().unwrap_or(unknown);
     // Per kind, in the order of [`Lists`]: each record's partition and valid ID (as a number).
-    fn scanned<T: Record>(store: Store<'_, T>, key: impl Fn(&T) -> (u32, Option<u64>)) -> Vec<(u32, Option<u64>)> {
+    // Packed records are not decoded for it: their tables keep each record's ID number
+    // and district ([`Store::keys`]).
+    fn scanned<T: Record>(store: Store<'_, T>, part_of: impl Fn(&str) -> u32) -> Vec<(u32, Option<u64>)> {
         let mut keys = Vec::with_capacity(store.len());
-        store.scan(|_, r| keys.push(key(r)));
+        store.keys(|d, id| keys.push((part_of(d), id)));
         keys
     }
     let keys: [Vec<(u32, Option<u64>)>; KINDS] = [
-        scanned(data.census_store(), |r| (part_of(&r.district), id_key(&r.id))),
-        scanned(data.enrollment_store(), |r| (part_of(&r.district), id_key(&r.id))),
-        scanned(data.poverty_store(), |r| (part_of(&r.district), id_key(&r.id))),
-        data.disability.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
-        data.visits.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
-        data.exemptions.iter().map(|r| (part_of(&r.district), id_key(&r.id))).collect(),
+        scanned(data.census_store(), part_of),
+        scanned(data.enrollment_store(), part_of),
+        scanned(data.poverty_store(), part_of),
+        data.disability.iter().map(|r| (part_of(&r.district), r.id.number())).collect(),
+        data.visits.iter().map(|r| (part_of(&r.district), r.id.number())).collect(),
+        data.exemptions.iter().map(|r| (part_of(&r.district), r.id.number())).collect(),
     ];
     // The cross-district index: every valid ID held by records of two or more partitions,
     // with those partitions.
@@ -109,22 +111,6 @@ pub fn split(data: &Data) -> Vec<Spec> {
         .filter(|(_, l)| l.iter().any(|v| v.iter().any(|&(_, guest)| !guest)))
         .map(|(i, lists)| Spec { district: names.get(i).cloned().unwrap_or_default(), number: i as u32, lists })
         .collect()
-}
-
-/// A valid ID as one number (17 digits and the check character, `X` as 10): the index
-/// holds millions of them.
-fn id_key(id: &crate::normalize::id_number::IdNumber) -> Option<u64> {
-    let v = id.valid()?;
-    let mut n: u64 = 0;
-    for (k, b) in v.bytes().enumerate() {
-        let d = match b {
-            b'0'..=b'9' => u64::from(b - b'0'),
-            b'X' | b'x' if k == 17 => 10,
-            _ => return None,
-        };
-        n = n * if k == 17 { 11 } else { 10 } + d;
-    }
-    Some(n)
 }
 
 impl Spec {

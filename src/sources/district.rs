@@ -254,21 +254,20 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
     // decoded here (to infer it) and packed again. Typed records are settled one by one.
     let packed = data.packed.is_some();
     if let Some(p) = data.packed.as_mut() {
+        let settle = |c: std::sync::Arc<Settled>| -> super::packed::SettleDistrict {
+            std::sync::Arc::new(move |d, prov| {
+                c.settle(d, prov);
+            })
+        };
+        p.census.settle_on_decode(settle(ctx.clone()), None);
+        p.poverty.settle_on_decode(settle(ctx.clone()), None);
         let c = ctx.clone();
-        p.census.settle_on_decode(std::sync::Arc::new(move |r| {
-            c.settle(&mut r.district, r.prov);
-        }));
-        let c = ctx.clone();
-        p.poverty.settle_on_decode(std::sync::Arc::new(move |r| {
-            c.settle(&mut r.district, r.prov);
-        }));
-        let c = ctx.clone();
-        p.enrollment.settle_on_decode(std::sync::Arc::new(move |r| {
-            c.settle(&mut r.district, r.prov);
+        let home: super::packed::Settle<super::EnrollRec> = std::sync::Arc::new(move |r| {
             if r.home_district.is_empty() {
                 r.home_district = c.home(r);
             }
-        }));
+        });
+        p.enrollment.settle_on_decode(settle(ctx.clone()), Some(home));
     }
     let unplaced = |prov: Prov, own: &Text| !packed || filled(own, prov, &ctx.decl).is_empty();
     data.census_store_mut().update_where(unplaced, |r| place(&mut r.district, r.prov, &r.hukou_text, &r.id));

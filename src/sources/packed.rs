@@ -15,6 +15,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::normalize::id_number::IdNumber;
 use crate::table::Prov;
 use crate::text::Text;
 
@@ -25,6 +26,14 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send {
     fn prov_mut(&mut self) -> &mut Prov;
     /// The district the record names itself (empty when it names none).
     fn district(&self) -> &Text;
+    fn district_mut(&mut self) -> &mut Text;
+    /// The ID number the cross-district index keys the record by.
+    fn id(&self) -> &IdNumber;
+    /// What the record is listed under, kept per table so that the run's towns and schools
+    /// are known without decoding: a census record's town, a 学籍 record's school.
+    fn group(&self) -> Option<&Text> {
+        None
+    }
     /// The region code (the ID's first six digits) the record is evidence for, with its
     /// district: census listings with a valid ID ([`super::district`]).
     fn region_code(&self) -> Option<&str> {
@@ -49,6 +58,12 @@ macro_rules! located {
         fn district(&self) -> &Text {
             &self.district
         }
+        fn district_mut(&mut self) -> &mut Text {
+            &mut self.district
+        }
+        fn id(&self) -> &IdNumber {
+            &self.id
+        }
     };
 }
 
@@ -57,10 +72,16 @@ impl Record for super::CensusRec {
     fn region_code(&self) -> Option<&str> {
         self.id.valid().map(|v| &v[..6])
     }
+    fn group(&self) -> Option<&Text> {
+        Some(&self.town)
+    }
 }
 
 impl Record for super::EnrollRec {
     located!();
+    fn group(&self) -> Option<&Text> {
+        Some(&self.school)
+    }
     fn doubtful(&self) -> bool {
         self.status.is_none() && !self.status_text.is_empty()
     }
@@ -108,6 +129,56 @@ pub struct Chunk {
     places: Vec<Place>,
     /// How many records are [`Record::doubtful`].
     doubtful: usize,
+    /// What the partitions of a run of several districts are made from, kept so that
+    /// building them decodes nothing ([`Packed::keys`], [`Packed::groups`]).
+    survey: Survey,
+}
+
+/// Per record its ID as a number, and its district as packed; the distinct groups.
+#[derive(Debug, Default)]
+struct Survey {
+    /// Each record's [`IdNumber::number`], [`NO_ID`] for one without a valid ID.
+    ids: Vec<u64>,
+    /// The distinct districts the records name, in the order first seen (one for most
+    /// tables, the empty text when they name none).
+    districts: Vec<Text>,
+    /// Each record's index into `districts`; empty when there is only one.
+    district_of: Vec<u32>,
+    /// The distinct (index into `districts`, [`Record::group`]), in the order first seen.
+    groups: Vec<(u32, Text)>,
+}
+
+/// A record without a valid ID in [`Survey::ids`] (no ID number is this large).
+const NO_ID: u64 = u64::MAX;
+
+impl Survey {
+    fn of<T: Record>(recs: &[T]) -> Survey {
+        use std::collections::{HashMap, HashSet};
+        let mut out = Survey { ids: Vec::with_capacity(recs.len()), ..Survey::default() };
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut seen: HashSet<(u32, &str)> = HashSet::new();
+        let mut district_of = Vec::with_capacity(recs.len());
+        let mut last: Option<(u32, &str)> = None;
+        for r in recs {
+            out.ids.push(r.id().number().unwrap_or(NO_ID));
+            let d = *index.entry(r.district().as_str()).or_insert_with(|| {
+                out.districts.push(r.district().clone());
+                out.districts.len() as u32 - 1
+            });
+            district_of.push(d);
+            if let Some(g) = r.group() {
+                let key = (d, g.as_str());
+                if last != Some(key) && seen.insert(key) {
+                    out.groups.push((d, g.clone()));
+                }
+                last = Some(key);
+            }
+        }
+        if out.districts.len() > 1 {
+            out.district_of = district_of;
+        }
+        out
+    }
 }
 
 impl Chunk {
@@ -124,6 +195,7 @@ impl Chunk {
             sheet: 0,
             places: places(recs),
             doubtful: recs.iter().filter(|r| r.doubtful()).count(),
+            survey: Survey::of(recs),
         }
     }
 
@@ -161,8 +233,12 @@ impl Chunk {
     }
 }
 
-/// What is done to every record as it is decoded: the run's districts settled on it
-/// ([`super::district::assign`]) without packing every table again.
+/// What is done to every record's district as it is decoded, given the record's sheet: the
+/// run's districts settled on it ([`super::district::assign`]) without packing every table
+/// again.
+pub type SettleDistrict = std::sync::Arc<dyn Fn(&mut Text, Prov) + Send + Sync>;
+
+/// What is done to every record after its district is settled.
 pub type Settle<T> = std::sync::Arc<dyn Fn(&mut T) + Send + Sync>;
 
 /// The packed records of one kind, in input order.
@@ -171,7 +247,7 @@ pub struct Packed<T> {
     /// The index of each chunk's first record.
     starts: Vec<usize>,
     len: usize,
-    settle: Option<Settle<T>>,
+    settle: Option<(SettleDistrict, Option<Settle<T>>)>,
 }
 
 impl<T> Default for Packed<T> {
@@ -257,19 +333,61 @@ impl<T: Record> Packed<T> {
         }
     }
 
-    /// Sets what is done to every record as it is decoded, from now on (it must leave a
-    /// record it was already done to as it is: packed again, such a record meets it again).
-    pub fn settle_on_decode(&mut self, settle: Settle<T>) {
-        self.settle = Some(settle);
+    /// Sets what is done to every record's district as it is decoded, and then to the
+    /// record, from now on (both must leave what they were already done to as it is: packed
+    /// again, such a record meets them again).
+    pub fn settle_on_decode(&mut self, district: SettleDistrict, then: Option<Settle<T>>) {
+        self.settle = Some((district, then));
     }
 
     /// The records of chunk `c`, in order, settled.
     fn open(&self, c: usize) -> Vec<T> {
         let mut recs = self.chunks[c].unpack::<T>();
-        if let Some(settle) = &self.settle {
-            recs.iter_mut().for_each(|r| settle(r));
+        if let Some((district, then)) = &self.settle {
+            for r in &mut recs {
+                let prov = r.prov();
+                district(r.district_mut(), prov);
+                if let Some(then) = then {
+                    then(r);
+                }
+            }
         }
         recs
+    }
+
+    /// Chunk `c`'s distinct districts, settled.
+    fn settled_districts(&self, c: &Chunk) -> Vec<Text> {
+        let mut out = c.survey.districts.clone();
+        if let Some((district, _)) = &self.settle {
+            let prov = Prov { sheet: c.sheet, row: 0 };
+            out.iter_mut().for_each(|d| district(d, prov));
+        }
+        out
+    }
+
+    /// Every record's district (settled) and valid ID as a number, in order, without
+    /// decoding any.
+    pub fn keys(&self, mut f: impl FnMut(&Text, Option<u64>)) {
+        for c in &self.chunks {
+            let districts = self.settled_districts(c);
+            let s = &c.survey;
+            for (k, &id) in s.ids.iter().enumerate() {
+                let d = s.district_of.get(k).map_or(0, |&d| d as usize);
+                f(&districts[d], (id != NO_ID).then_some(id));
+            }
+        }
+    }
+
+    /// What the records are listed under ([`Record::group`]) with their districts
+    /// (settled), without decoding any: each distinct pair of a table once, the tables in
+    /// order, each table's pairs in the order first seen.
+    pub fn groups(&self, mut f: impl FnMut(&Text, &Text)) {
+        for c in &self.chunks {
+            let districts = self.settled_districts(c);
+            for (d, g) in &c.survey.groups {
+                f(&districts[*d as usize], g);
+            }
+        }
     }
 
     /// Every chunk's sheet and places (as packed, before any [`Packed::settle_on_decode`]), in order: the districts and region codes of its
@@ -436,6 +554,27 @@ impl<T: Record> Store<'_, T> {
         }
     }
 
+    /// Every record's district and valid ID as a number, in order ([`Packed::keys`]).
+    pub fn keys(&self, mut f: impl FnMut(&Text, Option<u64>)) {
+        match self {
+            Store::Typed(v) => v.iter().for_each(|r| f(r.district(), r.id().number())),
+            Store::Packed(p) => p.keys(f),
+        }
+    }
+
+    /// Every record's district and group ([`Record::group`]) in record order; packed,
+    /// each table's distinct pairs once ([`Packed::groups`]).
+    pub fn groups(&self, mut f: impl FnMut(&Text, &Text)) {
+        match self {
+            Store::Typed(v) => v.iter().for_each(|r| {
+                if let Some(g) = r.group() {
+                    f(r.district(), g)
+                }
+            }),
+            Store::Packed(p) => p.groups(f),
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Store::Typed(v) => v.len(),
@@ -583,11 +722,14 @@ mod tests {
         let mut places = Vec::new();
         p.places(|prov, place| places.push((prov.sheet, place.district.to_string(), place.count)));
         assert_eq!(places, [(1, "".to_string(), 2), (2, "".to_string(), 1)]);
-        p.settle_on_decode(std::sync::Arc::new(|r: &mut CensusRec| {
-            if r.district.is_empty() {
-                r.district = format!("区{}", r.prov.sheet).into();
-            }
-        }));
+        p.settle_on_decode(
+            std::sync::Arc::new(|d: &mut Text, prov: Prov| {
+                if d.is_empty() {
+                    *d = format!("区{}", prov.sheet).into();
+                }
+            }),
+            None,
+        );
         // Only the second table is decoded; the first is settled when read.
         let mut seen = Vec::new();
         p.update_where(
@@ -603,5 +745,78 @@ mod tests {
         let got: Vec<(&str, &str, Option<u32>)> =
             all.iter().map(|r| (r.name.as_str(), r.district.as_str(), r.group)).collect();
         assert_eq!(got, [("甲", "区1", Some(3)), ("乙", "区1", Some(3)), ("丙", "区2", Some(9))]);
+    }
+
+    #[test]
+    fn keys_and_groups_are_what_the_decoded_records_say() {
+        // Three tables: one naming no district, one naming two (and two towns), one emptied.
+        let mut p = packed(&[&[(2, "甲"), (3, "乙")], &[(2, "丙"), (3, "丁"), (4, "戊")], &[(2, "己")]]);
+        let valid = crate::normalize::id_number::parse("500226201203040015");
+        p.put(vec![
+            (0, CensusRec { id: valid.clone(), ..rec(2, "甲") }),
+            (2, CensusRec { id: valid.clone(), ..rec(2, "丙") }),
+        ]);
+        p.put(vec![
+            (2, CensusRec { district: "永川".into(), id: valid.clone(), ..rec(2, "丙") }),
+            (3, CensusRec { district: "荣昌区".into(), town: "广顺街道".into(), ..rec(3, "丁") }),
+            (
+                4,
+                CensusRec {
+                    district: "永川".into(), id: crate::normalize::id_number::parse("5002"), ..rec(4, "戊")
+                },
+            ),
+        ]);
+        p.settle_on_decode(
+            std::sync::Arc::new(|d: &mut Text, prov: Prov| {
+                if d.is_empty() {
+                    *d = format!("区{}", prov.sheet).into();
+                } else if d.as_str() == "永川" {
+                    *d = "永川区".into();
+                }
+            }),
+            None,
+        );
+        p.retain(|r| r.name != "己");
+        let by_scan = |p: &Packed<CensusRec>| {
+            let (mut keys, mut towns) = (Vec::new(), Vec::new());
+            p.scan(|_, r| {
+                keys.push((r.district.to_string(), r.id.number()));
+                let t = (r.district.to_string(), r.town.to_string());
+                if !towns.contains(&t) {
+                    towns.push(t);
+                }
+            });
+            (keys, towns)
+        };
+        let by_survey = |p: &Packed<CensusRec>| {
+            let (mut keys, mut towns) = (Vec::new(), Vec::new());
+            p.keys(|d, id| keys.push((d.to_string(), id)));
+            p.groups(|d, t| towns.push((d.to_string(), t.to_string())));
+            (keys, towns)
+        };
+        let (keys, towns) = by_survey(&p);
+        assert_eq!((keys.clone(), towns.clone()), by_scan(&p));
+        let id = valid.number();
+        assert_eq!(id, Some(50022620120304001 * 11 + 5));
+        assert_eq!(keys[0], ("区1".to_string(), id));
+        assert_eq!(keys[1], ("区1".to_string(), None));
+        assert_eq!(keys[2], ("永川区".to_string(), id));
+        assert_eq!(keys[4], ("永川区".to_string(), None));
+        assert_eq!(
+            towns,
+            [("区1", "昌元街道"), ("永川区", "昌元街道"), ("荣昌区", "广顺街道")]
+                .map(|(d, t)| (d.to_string(), t.to_string()))
+        );
+        // Records changed in place keep what the survey says true.
+        p.update(|r| {
+            let hit = r.name == "甲";
+            if hit {
+                r.id = crate::normalize::id_number::parse("");
+                r.town = "峰高街道".into();
+            }
+            hit
+        });
+        assert_eq!(by_survey(&p), by_scan(&p));
+        assert_eq!(p.len(), 5);
     }
 }
