@@ -11,6 +11,29 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::table::{Cell, Epoch};
 
+/// An optional date kept in packed records ([`crate::sources::packed`]) as its day number
+/// (days from 0001-01-01) instead of as text: decoding a number is a fraction of parsing
+/// `2012-03-04`, and a run of several districts decodes every record more than once. Used
+/// as `#[serde(with = "crate::normalize::date::as_day")]`.
+pub mod as_day {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(day: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        day.map(|d| d.num_days_from_ce()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let n = Option::<i32>::deserialize(d)?;
+        match n {
+            None => Ok(None),
+            Some(n) => NaiveDate::from_num_days_from_ce_opt(n)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom("day number out of range")),
+        }
+    }
+}
+
 /// The school year (1 September – 31 August) containing a day.
 pub fn school_year(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let start_year = if day.month() >= 9 { day.year() } else { day.year() - 1 };

@@ -30,6 +30,7 @@ pub struct CensusRec {
     pub sex: Option<Sex>,
     pub id: IdNumber,
     /// From a valid ID, else the 出生日期 column, else a wrong-check ID's date part.
+    #[serde(with = "crate::normalize::date::as_day")]
     pub birth: Option<NaiveDate>,
     pub relation: Text,
     pub hukou: Address,
@@ -83,7 +84,7 @@ pub fn extract(table: &RawTable, inputs: &mut Rejects, values: &ValueConfig, as_
         let hukou_text = r.text("hukou_address");
         // 现居住地址 is recognised (so that it is not an unknown column) but nothing in the
         // census rules uses it: it is not kept.
-        let mut hukou = address::parse(&hukou_text);
+        let mut hukou = r.hukou(&hukou_text);
         let district = r.district("district");
         let town = r.town("town");
         let village = r.village("village");

@@ -28,6 +28,7 @@ pub struct EnrollRec {
     pub school: Text,
     pub name: Text,
     pub sex: Option<Sex>,
+    #[serde(with = "crate::normalize::date::as_day")]
     pub birth: Option<NaiveDate>,
     pub id: IdNumber,
     /// 全国学籍号 as written (G…, L…, J…).
@@ -35,6 +36,7 @@ pub struct EnrollRec {
     pub grade: Text,
     pub grade_level: Option<u8>,
     pub class: Text,
+    #[serde(with = "crate::normalize::date::as_day")]
     pub entry: Option<NaiveDate>,
     pub hukou: Address,
     /// 户口所在地 as written (for rosters that print the address).
@@ -53,6 +55,7 @@ pub struct EnrollRec {
     /// `status_text` came from 异动类型 (else from 学籍状态).
     pub status_is_change: bool,
     /// 异动日期, when given.
+    #[serde(with = "crate::normalize::date::as_day")]
     pub status_date: Option<NaiveDate>,
     /// Which `[[sources]]` snapshot this row came from (weekly reports).
     pub source: usize,
@@ -141,7 +144,7 @@ pub fn extract(
         let hukou_text = r.text("hukou_address");
         let inclusive = r.yes_no("inclusive", values).unwrap_or(false) || r.text("attend_mode").contains("随班就读");
         let dtype = r.text("disability_type");
-        let hukou = address::parse(&hukou_text);
+        let hukou = r.hukou(&hukou_text);
         // Most students live where they are registered: the same text is parsed once.
         let current_text = r.text("current_address");
         let current_other = (current_text != hukou_text).then(|| Box::new(address::parse(&current_text)));

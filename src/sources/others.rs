@@ -24,6 +24,7 @@ pub struct PovertyRec {
     pub name: Text,
     pub sex: Option<Sex>,
     pub id: IdNumber,
+    #[serde(with = "crate::normalize::date::as_day")]
     pub birth: Option<NaiveDate>,
     pub relation: Text,
     pub schooling: Option<PovertySchooling>,

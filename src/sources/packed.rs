@@ -344,9 +344,18 @@ impl<T: Record> Packed<T> {
     fn open(&self, c: usize) -> Vec<T> {
         let mut recs = self.chunks[c].unpack::<T>();
         if let Some((district, then)) = &self.settle {
+            // A table names one district on most rows: each spelling is settled once.
+            let mut last: Option<(Text, Text)> = None;
             for r in &mut recs {
-                let prov = r.prov();
-                district(r.district_mut(), prov);
+                match &last {
+                    Some((raw, settled)) if raw == r.district() => *r.district_mut() = settled.clone(),
+                    _ => {
+                        let raw = r.district().clone();
+                        let prov = r.prov();
+                        district(r.district_mut(), prov);
+                        last = Some((raw, r.district().clone()));
+                    }
+                }
                 if let Some(then) = then {
                     then(r);
                 }

@@ -1,6 +1,8 @@
 //! Typed access to the mapped cells of a [`RawTable`] row by canonical field name, with the
 //! normalisers applied. Column positions are looked up once per table.
 
+use std::cell::RefCell;
+
 use chrono::NaiveDate;
 
 use crate::normalize::address::{self, Address};
@@ -15,18 +17,55 @@ use crate::text::Text;
 pub struct Columns<'t> {
     table: &'t RawTable,
     as_of: NaiveDate,
+    memo: Memo,
+}
+
+/// The canonical forms the last row gave: a census or 学籍 sheet repeats its town, village
+/// and district on every row and a household's address on each of its children, so each
+/// is worked out once per run of equal values.
+#[derive(Default)]
+struct Memo {
+    town: RefCell<Last<Text>>,
+    village: RefCell<Last<Text>>,
+    district: RefCell<Last<Text>>,
+    hukou: RefCell<Last<Address>>,
+}
+
+/// A function's value for the last text it was asked about.
+struct Last<T> {
+    key: Text,
+    value: Option<T>,
+}
+
+impl<T> Default for Last<T> {
+    fn default() -> Self {
+        Last { key: Text::default(), value: None }
+    }
+}
+
+impl<T: Clone> Last<T> {
+    fn get(cell: &RefCell<Last<T>>, key: &str, f: impl FnOnce(&str) -> T) -> T {
+        let mut last = cell.borrow_mut();
+        if let Some(v) = last.value.as_ref().filter(|_| last.key == key) {
+            return v.clone();
+        }
+        let v = f(key);
+        last.key = key.into();
+        last.value = Some(v.clone());
+        v
+    }
 }
 
 static EMPTY: Cell = Cell::Empty;
 
 impl<'t> Columns<'t> {
     pub fn new(table: &'t RawTable, as_of: NaiveDate) -> Self {
-        Columns { table, as_of }
+        Columns { table, as_of, memo: Memo::default() }
     }
 
     /// A row accessor.
     pub fn row<'r>(&'r self, row: &'r RawRow) -> Row<'r> {
-        Row { table: self.table, row, as_of: self.as_of }
+        Row { table: self.table, row, as_of: self.as_of, memo: &self.memo }
     }
 }
 
@@ -35,6 +74,7 @@ pub struct Row<'r> {
     table: &'r RawTable,
     row: &'r RawRow,
     as_of: NaiveDate,
+    memo: &'r Memo,
 }
 
 impl<'r> Row<'r> {
@@ -117,7 +157,7 @@ impl<'r> Row<'r> {
         if t.is_empty() {
             t
         } else {
-            address::canon_town(&t).into()
+            Last::get(&self.memo.town, &t, |t| address::canon_town(t).into())
         }
     }
 
@@ -127,7 +167,7 @@ impl<'r> Row<'r> {
         if t.is_empty() {
             t
         } else {
-            address::canon_district(&t).into()
+            Last::get(&self.memo.district, &t, |t| address::canon_district(t).into())
         }
     }
 
@@ -136,7 +176,7 @@ impl<'r> Row<'r> {
         if t.is_empty() {
             t
         } else {
-            address::canon_village(&t).into()
+            Last::get(&self.memo.village, &t, |t| address::canon_village(t).into())
         }
     }
 
@@ -144,8 +184,57 @@ impl<'r> Row<'r> {
         address::parse(&self.text(field))
     }
 
+    /// The row's 户籍地址 parsed ([`address::parse`]; the last row's when it is the same text).
+    pub fn hukou(&self, text: &str) -> Address {
+        Last::get(&self.memo.hukou, text, address::parse)
+    }
+
     /// True when every mapped cell is blank.
     pub fn all_blank(&self) -> bool {
         self.row.cells.iter().all(Cell::is_blank)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_values_give_what_a_fresh_reading_gives() {
+        let texts = [
+            ("荣昌区", "昌元街道办事处", "新峰村村委会", "重庆市荣昌区昌元街道新峰村三社"),
+            ("荣昌区", "昌元街道办事处", "新峰村村委会", "重庆市荣昌区昌元街道新峰村三社"),
+            ("荣昌", "昌元街道", "新峰村", "昌元街道新峰村4组"),
+            ("", "", "", ""),
+            ("永川区", "广顺街道", "大南社区", "荣隆镇大南社区十二社"),
+            ("永川区", "广顺街道", "大南社区", "重庆市荣昌区昌元街道新峰村三社"),
+        ];
+        let cell = |s: &str| if s.is_empty() { Cell::Empty } else { Cell::Text(s.into()) };
+        let table = RawTable {
+            sheet: 1,
+            fields: vec!["district", "town", "village", "hukou_address"],
+            headers: vec![String::new(); 4],
+            rows: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| RawRow { row: i as u32 + 2, cells: vec![cell(t.0), cell(t.1), cell(t.2), cell(t.3)] })
+                .collect(),
+            epoch: Default::default(),
+        };
+        let as_of = NaiveDate::from_ymd_opt(2020, 5, 14).expect("a date");
+        let cols = Columns::new(&table, as_of);
+        for (raw, t) in table.rows.iter().zip(&texts) {
+            let r = cols.row(raw);
+            // A fresh accessor per row remembers nothing.
+            let fresh_cols = Columns::new(&table, as_of);
+            let fresh = fresh_cols.row(raw);
+            assert_eq!(r.district("district"), fresh.district("district"));
+            assert_eq!(r.town("town"), fresh.town("town"));
+            assert_eq!(r.village("village"), fresh.village("village"));
+            assert_eq!(r.hukou(t.3), address::parse(t.3));
+        }
+        let r = cols.row(&table.rows[4]);
+        assert_eq!(r.hukou(texts[4].3).group, Some(12));
+        assert_eq!(r.town("town"), address::canon_town("广顺街道"));
     }
 }
