@@ -55,14 +55,49 @@ pub(crate) fn intern(text: &str) -> u32 {
     }
     let mut h = Fnv::default();
     h.write(text.as_bytes());
-    let shard = (h.finish() % SHARDS as u64) as usize;
-    let mut map = table().shards[shard].lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(&n) = map.get(text) {
+    let hash = h.finish();
+    // A thread's recent texts, by hash: the records of a sheet repeat their town and
+    // village, so most texts are found here without taking a lock. A text's number never
+    // changes once given, so a remembered number is the table's.
+    let slot = (hash >> 32) as usize % RECENT;
+    let hit = RECENT_TEXTS.with(|recent| {
+        let recent = recent.borrow();
+        recent.get(slot).and_then(|(h, t, n)| (*h == hash && t == text).then_some(*n))
+    });
+    if let Some(n) = hit {
         return n;
     }
-    let n = (map.len() * SHARDS + shard) as u32;
-    map.insert(text.into(), n);
+    let shard = (hash % SHARDS as u64) as usize;
+    let n = {
+        let mut map = table().shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+        match map.get(text) {
+            Some(&n) => n,
+            None => {
+                let n = (map.len() * SHARDS + shard) as u32;
+                map.insert(text.into(), n);
+                n
+            }
+        }
+    };
+    RECENT_TEXTS.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if recent.is_empty() {
+            recent.resize(RECENT, (0, String::new(), NONE));
+        }
+        // The slot's text is overwritten in place: no allocation once it has room.
+        let (h, t, m) = &mut recent[slot];
+        (*h, *m) = (hash, n);
+        t.clear();
+        t.push_str(text);
+    });
     n
+}
+
+/// Slots of a thread's recent texts ([`intern`]).
+const RECENT: usize = 64;
+
+thread_local! {
+    static RECENT_TEXTS: std::cell::RefCell<Vec<(u64, String, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -75,5 +110,19 @@ mod tests {
         assert_eq!(intern("荣隆"), a);
         assert_ne!(intern("昌元"), a);
         assert_eq!(intern(""), NONE);
+    }
+
+    #[test]
+    fn remembered_numbers_are_the_tables() {
+        // More texts than a thread remembers, twice over, and again from another thread:
+        // each text keeps its one number, and different texts get different numbers.
+        let texts: Vec<String> = (0..3 * RECENT).map(|i| format!("村{i}")).collect();
+        let first: Vec<u32> = texts.iter().map(|t| intern(t)).collect();
+        let again: Vec<u32> = texts.iter().rev().map(|t| intern(t)).collect();
+        assert!(first.iter().eq(again.iter().rev()));
+        let elsewhere = std::thread::spawn(move || texts.iter().map(|t| intern(t)).collect::<Vec<u32>>());
+        assert_eq!(elsewhere.join().expect("thread"), first);
+        let distinct: std::collections::HashSet<u32> = first.iter().copied().collect();
+        assert_eq!(distinct.len(), first.len());
     }
 }

@@ -123,9 +123,13 @@ fn strip_prefix_region_once(s: &str) -> &str {
     for p in ["中国", "重庆市", "重庆", "荣昌区", "荣昌县"] {
         s = s.strip_prefix(p).unwrap_or(s);
     }
-    // Any other 省/市/区/县 prefix, as long as something follows it.
+    // Any other 省/市/区/县 prefix, as long as something follows it. Only the first
+    // occurrence counts and its head has at most four characters, so it is looked for in
+    // the first seven (four and the longest marker): the same answer without a search of
+    // the whole address for each marker.
     for marker in ["省", "市", "自治州", "区", "县"] {
-        if let Some(pos) = find(s, marker) {
+        let window = s.char_indices().nth(7).map_or(s, |(end, _)| &s[..end]);
+        if let Some(pos) = find(window, marker) {
             let rest = &s[pos + marker.len()..];
             let head = &s[..pos];
             // Only strip administrative prefixes of 2-4 characters (荣昌区, 永川区…), not a
@@ -223,17 +227,14 @@ pub fn parse(raw: &str) -> Address {
             }
         }
     }
-    // Group: digits or Chinese numerals followed by 社 / 组.
-    let chars: Vec<char> = rest.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if *c == '社' || *c == '组' {
-            let mut j = i;
-            while j > 0 && (chars[j - 1].is_ascii_digit() || "零〇一二两三四五六七八九十".contains(chars[j - 1]))
-            {
-                j -= 1;
-            }
+    // Group: digits or Chinese numerals followed by 社 / 组 (the first such).
+    let numeral = |c: char| c.is_ascii_digit() || "零〇一二两三四五六七八九十".contains(c);
+    for (i, c) in rest.char_indices() {
+        if c == '社' || c == '组' {
+            let head = &rest[..i];
+            let j = head.char_indices().rev().take_while(|&(_, d)| numeral(d)).last().map_or(i, |(j, _)| j);
             if j < i {
-                addr.group = parse_number(&chars[j..i].iter().collect::<String>());
+                addr.group = parse_number(&rest[j..i]);
                 break;
             }
         }
@@ -254,6 +255,21 @@ mod tests {
         assert_eq!(a.village.as_deref(), Some("新峰村"));
         assert_eq!(a.group, Some(3));
         assert_eq!(parse("荣隆镇大南社区十二社").group, Some(12));
+    }
+
+    #[test]
+    fn prefixes_and_groups_at_their_limits() {
+        // A province and a city before the district; a head of four characters is stripped,
+        // one of five is not (it is a town that contains 区 further in).
+        let a = parse("四川省成都市武侯区簇桥街道七里村5组");
+        assert_eq!((a.town.as_deref(), a.village.as_deref(), a.group), (Some("簇桥街道"), Some("七里村"), Some(5)));
+        assert_eq!(parse("黔江新城区舟白街道").town.as_deref(), Some("舟白街道"));
+        assert_eq!(parse("黔江正阳新城区舟白街道").town.as_deref(), Some("黔江正阳新城区舟白街道"));
+        assert_eq!(parse("两江新区人和街道").town.as_deref(), Some("人和街道"));
+        // The first 社 / 组 with a number before it; a 社 without one is passed over.
+        assert_eq!(parse("大南社区合作社二组").group, Some(2));
+        assert_eq!(parse("新峰村社区12社3组").group, Some(12));
+        assert_eq!(parse("新峰村组").group, None);
     }
 
     #[test]

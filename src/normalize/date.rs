@@ -35,6 +35,26 @@ pub mod as_day {
 }
 
 /// The school year (1 September – 31 August) containing a day.
+/// A date as `YYYY-MM-DD`, what `format("%Y-%m-%d")` gives, without the formatting
+/// machinery (the ledgers write one per child and per case).
+pub fn ymd(day: NaiveDate) -> String {
+    let year = day.year();
+    if !(0..=9999).contains(&year) {
+        return day.format("%Y-%m-%d").to_string();
+    }
+    let digits = [year as u32 / 1000, year as u32 / 100 % 10, year as u32 / 10 % 10, year as u32 % 10];
+    let mut out = String::with_capacity(10);
+    for d in digits {
+        out.push(char::from(b'0' + d as u8));
+    }
+    for part in [day.month(), day.day()] {
+        out.push('-');
+        out.push(char::from(b'0' + (part / 10) as u8));
+        out.push(char::from(b'0' + (part % 10) as u8));
+    }
+    out
+}
+
 pub fn school_year(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let start_year = if day.month() >= 9 { day.year() } else { day.year() - 1 };
     (
@@ -138,6 +158,16 @@ pub fn year_month_from_cell(cell: &Cell, epoch: Epoch) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ymd_is_what_chrono_writes() {
+        for (y, m, d) in
+            [(2013, 9, 1), (2020, 12, 31), (1, 1, 1), (999, 10, 5), (9999, 12, 31), (10000, 1, 1), (-1, 3, 4)]
+        {
+            let day = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+            assert_eq!(super::ymd(day), day.format("%Y-%m-%d").to_string());
+        }
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {

@@ -23,6 +23,11 @@ pub fn fold(s: &str) -> String {
 /// [`fold`], then every whitespace character removed.
 pub fn compact(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    // Most cells are ASCII and CJK Unified Ideographs without a space: NFKC-stable, so
+    // copied as they are (building the text a character at a time cost more than the rest).
+    if s.chars().all(|c| (c.is_ascii() && !c.is_whitespace()) || ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        return s.to_owned();
+    }
     if nfkc_already(s) {
         return s.chars().filter(|c| !c.is_whitespace()).collect();
     }

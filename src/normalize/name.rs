@@ -9,8 +9,12 @@ const DOTS: &[char] = &['·', '•', '‧', '・', '･', '∙', '⋅', '.', '�
 
 /// Normalises a name for comparison and display.
 pub fn normalize(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in super::compact(raw).chars() {
+    let compacted = super::compact(raw);
+    if !compacted.contains(DOTS) {
+        return compacted;
+    }
+    let mut out = String::with_capacity(compacted.len());
+    for c in compacted.chars() {
         if DOTS.contains(&c) {
             if !out.is_empty() && !out.ends_with('·') {
                 out.push('·');

@@ -39,7 +39,7 @@ pub fn record(c: &Case, inputs: &Inputs, as_of: chrono::NaiveDate) -> CaseRow {
         name: c.name.clone(),
         gender: c.sex.clone(),
         id_number: c.id_number.clone(),
-        birth_date: c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        birth_date: c.birth.map(crate::normalize::date::ymd).unwrap_or_default(),
         age: c.birth.map(|b| crate::rules::window::age_on(b, as_of).to_string()).unwrap_or_default(),
         poverty: if c.poverty { "是" } else { "否" }.to_string(),
         disability,
@@ -53,7 +53,7 @@ pub fn record(c: &Case, inputs: &Inputs, as_of: chrono::NaiveDate) -> CaseRow {
         responsible_unit: c.responsible_unit.clone(),
         responsible_person: c.responsible_person.clone(),
         responsible_phone: c.responsible_phone.clone(),
-        deadline: c.deadline.format("%Y-%m-%d").to_string(),
+        deadline: crate::normalize::date::ymd(c.deadline),
         source: sources.join("; "),
         status: match (c.history.closed, c.history.reopened) {
             (true, _) => "closed",

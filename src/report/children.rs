@@ -221,7 +221,7 @@ fn write_sheet(
     for (k, row) in rows.iter().enumerate() {
         let r = 3 + k as u32;
         let p = &people.persons[row.person];
-        let birth = p.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let birth = p.birth.map(crate::normalize::date::ymd).unwrap_or_default();
         ws.write_number(r, 0, (k + 1) as f64)?;
         let cells: [&str; 14] = [
             &p.town,

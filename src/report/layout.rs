@@ -271,13 +271,11 @@ fn write_case_row(
             "姓名" => (Cell::Text(&c.name), &f.cell),
             "性别" => (Cell::Text(&c.sex), &f.number),
             "身份证号" => (Cell::Text(&c.id_number), &f.text),
-            "出生日期" => {
-                (Cell::Owned(c.birth.map(|b| b.format("%Y-%m-%d").to_string()).unwrap_or_default()), &f.text)
-            }
+            "出生日期" => (Cell::Owned(c.birth.map(crate::normalize::date::ymd).unwrap_or_default()), &f.text),
             "问题类型" => (Cell::Text(c.problem.label()), &f.wrap),
             "问题描述" => (Cell::Text(&c.description), &f.wrap),
             "责任人" => (Cell::Text(&c.responsible_person), &f.wrap),
-            "完成时限" => (Cell::Owned(c.deadline.format("%Y-%m-%d").to_string()), &f.text),
+            "完成时限" => (Cell::Owned(crate::normalize::date::ymd(c.deadline)), &f.text),
             "核实结果" | "核实说明" | "整改情况" | "备注" => (Cell::Text(""), &f.fill),
             "case_id" => (Cell::Text(&c.case_id), &f.text),
             "镇街" => (Cell::Text(&c.town), &f.cell),

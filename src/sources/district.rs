@@ -79,7 +79,11 @@ pub fn link_key(district: &str, place: &str) -> Option<Text> {
     } else if district.is_empty() {
         Some(place.into())
     } else {
-        Some(format!("{district}{SEP}{place}").into())
+        let mut key = Text::with_capacity(district.len() + SEP.len_utf8() + place.len());
+        key.push_str(district);
+        key.push(SEP);
+        key.push_str(place);
+        Some(key)
     }
 }
 

@@ -99,13 +99,22 @@ impl<'r> Row<'r> {
         self.cell(field).text()
     }
 
+    /// A field's trimmed text given to `f`: borrowed from a text cell (no copy), else the
+    /// text a number, date or truth value shows.
+    fn with_text<T>(&self, field: &str, f: impl FnOnce(&str) -> T) -> T {
+        match self.cell(field) {
+            Cell::Text(s) => f(s.trim()),
+            other => f(&other.text()),
+        }
+    }
+
     /// Text with every whitespace removed and NFKC applied.
     pub fn compact(&self, field: &str) -> Text {
-        crate::normalize::compact(&self.cell(field).text()).into()
+        self.with_text(field, |t| crate::normalize::compact(t).into())
     }
 
     pub fn name(&self, field: &str) -> Text {
-        name::normalize(&self.cell(field).text()).into()
+        self.with_text(field, |t| name::normalize(t).into())
     }
 
     /// The ID in a field, judged on the run's 基准日.
@@ -135,53 +144,46 @@ impl<'r> Row<'r> {
     }
 
     pub fn sex(&self, field: &str, values: &ValueConfig) -> Option<Sex> {
-        let t = self.text(field);
-        if t.is_empty() {
-            None
-        } else {
-            values.sex(&t)
-        }
+        self.with_text(field, |t| if t.is_empty() { None } else { values.sex(t) })
     }
 
     pub fn yes_no(&self, field: &str, values: &ValueConfig) -> Option<bool> {
-        let t = self.text(field);
-        if t.is_empty() {
-            None
-        } else {
-            values.yes_no(&t)
-        }
+        self.with_text(field, |t| if t.is_empty() { None } else { values.yes_no(t) })
     }
 
     pub fn town(&self, field: &str) -> Text {
-        let t = self.text(field);
-        if t.is_empty() {
-            t
-        } else {
-            Last::get(&self.memo.town, &t, |t| address::canon_town(t).into())
-        }
+        self.with_text(field, |t| {
+            if t.is_empty() {
+                Text::default()
+            } else {
+                Last::get(&self.memo.town, t, |t| address::canon_town(t).into())
+            }
+        })
     }
 
     /// A district column's value, canonical ([`address::canon_district`]).
     pub fn district(&self, field: &str) -> Text {
-        let t = self.text(field);
-        if t.is_empty() {
-            t
-        } else {
-            Last::get(&self.memo.district, &t, |t| address::canon_district(t).into())
-        }
+        self.with_text(field, |t| {
+            if t.is_empty() {
+                Text::default()
+            } else {
+                Last::get(&self.memo.district, t, |t| address::canon_district(t).into())
+            }
+        })
     }
 
     pub fn village(&self, field: &str) -> Text {
-        let t = self.text(field);
-        if t.is_empty() {
-            t
-        } else {
-            Last::get(&self.memo.village, &t, |t| address::canon_village(t).into())
-        }
+        self.with_text(field, |t| {
+            if t.is_empty() {
+                Text::default()
+            } else {
+                Last::get(&self.memo.village, t, |t| address::canon_village(t).into())
+            }
+        })
     }
 
     pub fn address(&self, field: &str) -> Address {
-        address::parse(&self.text(field))
+        self.with_text(field, address::parse)
     }
 
     /// The row's 户籍地址 parsed ([`address::parse`]; the last row's when it is the same text).
