@@ -25,7 +25,7 @@ pub fn compact(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     // Most cells are ASCII and CJK Unified Ideographs without a space: NFKC-stable, so
     // copied as they are (building the text a character at a time cost more than the rest).
-    if s.chars().all(|c| (c.is_ascii() && !c.is_whitespace()) || ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+    if s.chars().all(|c| plain(c) && !c.is_whitespace()) {
         return s.to_owned();
     }
     if nfkc_already(s) {
@@ -47,11 +47,15 @@ pub(crate) fn renormalize(s: String) -> String {
     }
 }
 
+/// ASCII or a CJK Unified Ideograph: NFKC-stable on its own, never combining.
+fn plain(c: char) -> bool {
+    c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 /// Whether NFKC would leave `s` as it is, by the quick check (most cells: plain CJK, ASCII
 /// digits). Saves the full normalisation, the hottest step of building records.
 pub(crate) fn nfkc_already(s: &str) -> bool {
     // ASCII and the CJK Unified Ideographs are NFKC-stable one by one and never combine:
     // most cells are only these, and this test is much cheaper than the quick check.
-    s.chars().all(|c| c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
-        || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    s.chars().all(plain) || unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
 }
