@@ -34,7 +34,6 @@ pub mod as_day {
     }
 }
 
-/// The school year (1 September – 31 August) containing a day.
 /// A date as `YYYY-MM-DD`, what `format("%Y-%m-%d")` gives, without the formatting
 /// machinery (the ledgers write one per child and per case).
 pub fn ymd(day: NaiveDate) -> String {
@@ -55,6 +54,7 @@ pub fn ymd(day: NaiveDate) -> String {
     out
 }
 
+/// The school year (1 September – 31 August) containing a day.
 pub fn school_year(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let start_year = if day.month() >= 9 { day.year() } else { day.year() - 1 };
     (
@@ -158,17 +158,17 @@ pub fn year_month_from_cell(cell: &Cell, epoch: Epoch) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn ymd_is_what_chrono_writes() {
         for (y, m, d) in
             [(2013, 9, 1), (2020, 12, 31), (1, 1, 1), (999, 10, 5), (9999, 12, 31), (10000, 1, 1), (-1, 3, 4)]
         {
             let day = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date");
-            assert_eq!(super::ymd(day), day.format("%Y-%m-%d").to_string());
+            assert_eq!(ymd(day), day.format("%Y-%m-%d").to_string());
         }
     }
-
-    use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, day)
