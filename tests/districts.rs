@@ -338,3 +338,96 @@ fn an_undeclared_census_file_finds_its_district_and_unknown_status_words_are_tur
     assert_eq!(case(&cases, "out_of_area_unverified", "王小刚")["district"], "荣昌区");
     assert!(of(&cases, "李小红").is_empty());
 }
+
+/// One 学籍 row of `district` as a city-wide export writes it: 区县 first.
+fn export_row(district: &str, s: &Student) -> String {
+    [district, &s.school, &s.name, &s.sex, &s.birth, &s.id, &s.student_no, &s.grade, &s.class, &s.hukou, &s.status]
+        .join(",")
+}
+
+#[test]
+fn a_city_wide_export_in_one_file_gives_the_cases_of_one_export_per_district() {
+    let wd = Workdir::new("districts");
+    write_two_districts(&wd);
+    // The students of the two districts' own exports (see `write_two_districts`), and enough
+    // students from outside both districts to span several packed chunks of records.
+    let at = |c: Child| c.at("昌元街道", "新峰村").hukou(HUKOU_A);
+    let ming = at(child("张小明", "2010-01-01", 301));
+    let hong = at(child("李小红", "2009-03-03", 302));
+    let jun = at(child("陈小军", "2011-07-07", 305));
+    let yan = in_b(child("赵小燕", "2011-02-02", 308));
+    let mut students: Vec<(&str, Student)> = vec![
+        ("荣昌区", student(&ming, "荣昌区昌元小学", "五年级")),
+        ("永川区", student(&yan, "卫星湖小学", "三年级").hukou_text(HUKOU_B)),
+        ("永川区", student(&hong, "卫星湖小学", "五年级")),
+        ("永川区", student(&jun, "卫星湖小学", "三年级")),
+    ];
+    let (surnames, given): (Vec<char>, Vec<char>) =
+        ("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨".chars().collect(), "一二三四五六七八九十".chars().collect());
+    for k in 0..2 * 2100u32 {
+        let (district, school) =
+            if k % 2 == 0 { ("荣昌区", "荣昌区昌元小学") } else { ("永川区", "卫星湖小学") };
+        let name = format!("{}小{}", surnames[k as usize % 16], given[(k as usize / 16) % 10]);
+        let birth = (d("2008-01-01") + chrono::Duration::days(i64::from(k / 400))).format("%Y-%m-%d").to_string();
+        let c = child(&name, &birth, 500 + k % 400).hukou("四川省泸州市泸县玉蟾街道龙井村1社");
+        students.push((district, student(&c, school, "六年级")));
+    }
+    let header = "学校名称,姓名,性别,出生日期,身份证件号,全国学籍号,年级,班级,户口所在地,学籍状态";
+    // One export per district, in its folder…
+    for district in ["荣昌区", "永川区"] {
+        let rows: Vec<String> = students
+            .iter()
+            .filter(|(d, _)| *d == district)
+            .map(|(_, s)| export_row(district, s).split_once(',').unwrap().1.to_string())
+            .collect();
+        std::fs::write(wd.path(&format!("data/{district}/学籍.csv")), format!("{header}\n{}\n", rows.join("\n")))
+            .unwrap();
+    }
+    // …and the same rows in one city-wide export, the districts interleaved.
+    let rows: Vec<String> = students.iter().map(|(d, s)| export_row(d, s)).collect();
+    std::fs::write(wd.path("data/全市学籍.csv"), format!("区县,{header}\n{}\n", rows.join("\n"))).unwrap();
+
+    let census = pipeline().split("[[sources]]\nkind = \"enrollment\"").next().unwrap().to_string();
+    let run = |label: &str, enrollment: &str| {
+        let path = wd.path(&format!("{label}.toml"));
+        std::fs::write(&path, format!("{census}[[sources]]\nkind = \"enrollment\"\n{enrollment}\n")).unwrap();
+        let out = wd.run_ok(&["run", path.to_str().unwrap(), "--no-previous", "--label", label, "-q"]);
+        wd.dir.join(run_dir(&out))
+    };
+    let apart = run("apart", "files = [\"data/*/学籍.csv\"]\ndistrict = \"*\"");
+    let together = run("together", "files = [\"data/全市学籍.csv\"]");
+    let what = |run: &std::path::Path| -> Vec<Vec<String>> {
+        let keep = ["case_id", "problem", "district", "town", "name", "match_method", "school", "status"];
+        let mut v: Vec<Vec<String>> =
+            read_csv(&run.join("cases.csv")).iter().map(|c| keep.iter().map(|k| c[*k].clone()).collect()).collect();
+        v.sort();
+        v
+    };
+    let cases = what(&apart);
+    assert!(cases.iter().any(|c| c[1] == "out_of_area_unverified" && c[4] == "王小刚"), "{cases:?}");
+    assert!(!cases.iter().any(|c| c[4] == "李小红"), "李小红's claim verified: {cases:?}");
+    assert_eq!(what(&together), cases);
+
+    // Each district's partition holds the same records either way: its own students, none of
+    // the other district's beyond the one that shares an ID with its census.
+    let parts = |run: &std::path::Path| {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+        let mut p: Vec<(String, u64, u64)> = json["partitions"]
+            .as_array()
+            .expect("partitions in run.json")
+            .iter()
+            .map(|p| {
+                (
+                    p["district"].as_str().unwrap().to_string(),
+                    p["records"].as_u64().unwrap(),
+                    p["guest_records"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(parts(&together), parts(&apart));
+    assert_eq!(parts(&apart), [("永川区".to_string(), 2105, 1), ("荣昌区".to_string(), 2104, 1)]);
+}

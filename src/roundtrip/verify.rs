@@ -491,7 +491,7 @@ pub fn data_hash(data: &Data) -> String {
     let mut hasher = Sha256::new();
     match data.enrollment_store() {
         crate::sources::packed::Store::Typed(recs) => feed(&mut hasher, recs),
-        // Packed records: each table's text in turn, a few tables decoded at once.
+        // Packed records: each chunk's text in turn, a few chunks decoded at once.
         crate::sources::packed::Store::Packed(p) => p.scan_rounds(
             |recs| {
                 let mut text = String::new();

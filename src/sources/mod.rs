@@ -133,9 +133,9 @@ enum Built {
     Enrollment(Vec<EnrollRec>),
     Poverty(Vec<PovertyRec>),
     /// The records of a census, 学籍 or poverty table, packed ([`packed`]).
-    CensusPacked(packed::Chunk),
-    EnrollmentPacked(packed::Chunk),
-    PovertyPacked(packed::Chunk),
+    CensusPacked(Vec<packed::Chunk>),
+    EnrollmentPacked(Vec<packed::Chunk>),
+    PovertyPacked(Vec<packed::Chunk>),
     Disability(Vec<DisabilityRec>),
     Visits(Vec<VisitRec>),
     Exemptions(Vec<ExemptionRec>),
@@ -183,8 +183,7 @@ pub fn read_and_build(
     as_of: NaiveDate,
 ) -> (crate::read::ReadOutcome, Data) {
     let (mut outcome, tables) = crate::read::read_all_with(plan, |source, table| {
-        let (built, rejects) = build_table(plan.sources[source].kind, source, table, values, as_of);
-        (built.packed(), rejects)
+        build_packed(plan.sources[source].kind, source, table, values, as_of)
     });
     let built: Vec<(Built, Rejects)> = tables
         .into_iter()
@@ -198,6 +197,44 @@ pub fn read_and_build(
         .collect();
     let data = assemble(built, &mut outcome.inputs);
     (outcome, data)
+}
+
+/// [`build_table`], packed: the census, 学籍 and poverty tables are built and packed a
+/// stretch of [`packed::CHUNK_RECORDS`] rows at a time, each stretch's raw rows freed as it
+/// is built, so that a large table (a city-wide 学籍 export) is never held typed as a whole.
+/// The same records and rejects, in the same order, as building the whole table.
+fn build_packed(
+    kind: SourceKind,
+    source: usize,
+    mut table: crate::table::RawTable,
+    values: &ValueConfig,
+    as_of: NaiveDate,
+) -> (Built, Rejects) {
+    if !matches!(kind, SourceKind::Census | SourceKind::Enrollment | SourceKind::Poverty) {
+        return build_table(kind, source, table, values, as_of);
+    }
+    let mut rows = std::mem::take(&mut table.rows).into_iter();
+    let mut chunks = Vec::new();
+    let mut rejects = Rejects::default();
+    loop {
+        let stretch: Vec<crate::table::RawRow> = rows.by_ref().take(packed::CHUNK_RECORDS).collect();
+        if stretch.is_empty() {
+            break;
+        }
+        let part = crate::table::RawTable { rows: stretch, ..table.clone() };
+        let r = &mut rejects;
+        chunks.push(match kind {
+            SourceKind::Census => packed::Chunk::pack(&census::extract(&part, r, values, as_of)),
+            SourceKind::Enrollment => packed::Chunk::pack(&enrollment::extract(&part, source, r, values, as_of)),
+            _ => packed::Chunk::pack(&others::extract_poverty(&part, r, values, as_of)),
+        });
+    }
+    let built = match kind {
+        SourceKind::Census => Built::CensusPacked(chunks),
+        SourceKind::Enrollment => Built::EnrollmentPacked(chunks),
+        _ => Built::PovertyPacked(chunks),
+    };
+    (built, rejects)
 }
 
 /// The records of one table, and the rows it turned down.
@@ -229,16 +266,6 @@ fn build_table(
 }
 
 impl Built {
-    /// The same records, packed when they are of a large kind.
-    fn packed(self) -> Built {
-        match self {
-            Built::Census(v) => Built::CensusPacked(packed::Chunk::pack(&v)),
-            Built::Enrollment(v) => Built::EnrollmentPacked(packed::Chunk::pack(&v)),
-            Built::Poverty(v) => Built::PovertyPacked(packed::Chunk::pack(&v)),
-            other => other,
-        }
-    }
-
     /// The bytes its records take inline (what moving them into one list copies).
     fn bytes(&self) -> usize {
         fn size<T>(v: &[T]) -> usize {
@@ -248,7 +275,9 @@ impl Built {
             Built::Census(v) => size(v),
             Built::Enrollment(v) => size(v),
             Built::Poverty(v) => size(v),
-            Built::CensusPacked(c) | Built::EnrollmentPacked(c) | Built::PovertyPacked(c) => c.bytes(),
+            Built::CensusPacked(c) | Built::EnrollmentPacked(c) | Built::PovertyPacked(c) => {
+                c.iter().map(packed::Chunk::bytes).sum()
+            }
             Built::Disability(v) => size(v),
             Built::Visits(v) => size(v),
             Built::Exemptions(v) => size(v),
@@ -270,7 +299,9 @@ impl Built {
             Built::Census(v) => set(v, sheet, |r| &mut r.prov),
             Built::Enrollment(v) => set(v, sheet, |r| &mut r.prov),
             Built::Poverty(v) => set(v, sheet, |r| &mut r.prov),
-            Built::CensusPacked(c) | Built::EnrollmentPacked(c) | Built::PovertyPacked(c) => c.set_sheet(sheet),
+            Built::CensusPacked(c) | Built::EnrollmentPacked(c) | Built::PovertyPacked(c) => {
+                c.iter_mut().for_each(|c| c.set_sheet(sheet))
+            }
             Built::Disability(v) => set(v, sheet, |r| &mut r.prov),
             Built::Visits(v) => set(v, sheet, |r| &mut r.prov),
             Built::Exemptions(v) => set(v, sheet, |r| &mut r.prov),
@@ -318,9 +349,9 @@ fn assemble(built: Vec<(Built, Rejects)>, inputs: &mut Inputs) -> Data {
             Built::Census(v) => data.census.extend(v),
             Built::Enrollment(v) => data.enrollment.extend(v),
             Built::Poverty(v) => data.poverty.extend(v),
-            Built::CensusPacked(c) => data.packed.get_or_insert_default().census.push(c),
-            Built::EnrollmentPacked(c) => data.packed.get_or_insert_default().enrollment.push(c),
-            Built::PovertyPacked(c) => data.packed.get_or_insert_default().poverty.push(c),
+            Built::CensusPacked(c) => data.packed.get_or_insert_default().census.extend(c),
+            Built::EnrollmentPacked(c) => data.packed.get_or_insert_default().enrollment.extend(c),
+            Built::PovertyPacked(c) => data.packed.get_or_insert_default().poverty.extend(c),
             Built::Disability(v) => data.disability.extend(v),
             Built::Visits(v) => data.visits.extend(v),
             Built::Exemptions(v) => data.exemptions.extend(v),

@@ -1,6 +1,6 @@
 //! Records kept packed: each table's census, 学籍 and poverty-register records encoded
-//! (postcard) and compressed (LZ4) as soon as the table is built, and decoded again only
-//! where a stage needs them.
+//! (postcard) and compressed (LZ4) as soon as the table is built, in chunks of at most
+//! [`CHUNK_RECORDS`] records, and decoded again only where a stage needs them.
 //!
 //! A run of several districts holds every district's records from the read until the last
 //! district is judged ([`crate::pipeline::partition`]). Typed, a census row with its share
@@ -114,15 +114,26 @@ fn places<T: Record>(recs: &[T]) -> Vec<Place> {
     out
 }
 
-/// Chunks decoded at once per thread: a chunk is one table, so a few of them are at most
-/// tens of megabytes typed.
+/// Chunks decoded at once per thread: a chunk is at most [`CHUNK_RECORDS`] records, so a
+/// few of them are at most tens of megabytes typed.
 const ROUND: usize = 2;
 
-/// The records of one table, encoded one after another and compressed as one block.
+/// The most records one chunk holds. A table is built and packed this many rows at a time
+/// (`sources::build_packed`), one chunk each: a city-wide 学籍 export of a million rows is then
+/// hundreds of chunks, and a district's partition decodes the stretches that hold its
+/// records instead of the whole export, a few chunks at a time. A table of one school or
+/// one town is one chunk.
+pub const CHUNK_RECORDS: usize = 4096;
+
+/// Records of one table (all of it, or a stretch of at most [`CHUNK_RECORDS`]), encoded one
+/// after another and compressed as one block.
 #[derive(Debug, Default)]
 pub struct Chunk {
     bytes: Vec<u8>,
     count: usize,
+    /// Where each record's encoding ends in the decompressed bytes: a few records of a
+    /// chunk are decoded without decoding the others ([`Chunk::unpack_some`]).
+    ends: Vec<u32>,
     /// The sheet every record of the chunk comes from (set on decoding).
     sheet: u32,
     /// The records' districts and region codes.
@@ -182,16 +193,19 @@ impl Survey {
 }
 
 impl Chunk {
-    /// Packs a table's records.
+    /// Packs records of one table as one chunk (the read packs at most [`CHUNK_RECORDS`]).
     pub fn pack<T: Record>(recs: &[T]) -> Chunk {
         let mut plain = Vec::with_capacity(recs.len() * 160);
+        let mut ends = Vec::with_capacity(recs.len());
         for r in recs {
             // Writing to a growing Vec cannot fail for these derived types.
             plain = postcard::to_extend(r, plain).expect("a typed record always encodes");
+            ends.push(u32::try_from(plain.len()).expect("a chunk of CHUNK_RECORDS records is far below 4 GiB"));
         }
         Chunk {
             bytes: lz4_flex::block::compress_prepend_size(&plain),
             count: recs.len(),
+            ends,
             sheet: 0,
             places: places(recs),
             doubtful: recs.iter().filter(|r| r.doubtful()).count(),
@@ -214,6 +228,23 @@ impl Chunk {
         out
     }
 
+    /// The records at `offsets` (ascending, each below [`Chunk::len`]) in that order, with
+    /// their sheet set; the chunk's other records are not decoded.
+    pub fn unpack_some<T: Record>(&self, offsets: &[usize]) -> Vec<T> {
+        let plain =
+            lz4_flex::block::decompress_size_prepended(&self.bytes).expect("a chunk this run packed decompresses");
+        offsets
+            .iter()
+            .map(|&k| {
+                let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+                let mut r: T = postcard::from_bytes(&plain[start..self.ends[k] as usize])
+                    .expect("a record this run packed decodes");
+                r.prov_mut().sheet = self.sheet;
+                r
+            })
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.count
     }
@@ -222,14 +253,15 @@ impl Chunk {
         self.count == 0
     }
 
-    /// Places the chunk's table in the run: the sheet its records come from.
+    /// Places the chunk's table in the run: the sheet its records come from (every chunk of
+    /// a table is given the same).
     pub fn set_sheet(&mut self, sheet: u32) {
         self.sheet = sheet;
     }
 
     /// The bytes it takes.
     pub fn bytes(&self) -> usize {
-        self.bytes.len()
+        self.bytes.len() + std::mem::size_of_val(self.ends.as_slice())
     }
 }
 
@@ -267,7 +299,12 @@ impl<T> std::fmt::Debug for Packed<T> {
 }
 
 impl<T: Record> Packed<T> {
-    /// Appends a table's chunk.
+    /// Appends a table's chunks.
+    pub fn extend(&mut self, chunks: Vec<Chunk>) {
+        chunks.into_iter().for_each(|c| self.push(c));
+    }
+
+    /// Appends a chunk of a table.
     pub fn push(&mut self, chunk: Chunk) {
         if chunk.is_empty() {
             return;
@@ -343,10 +380,27 @@ impl<T: Record> Packed<T> {
     /// The records of chunk `c`, in order, settled.
     fn open(&self, c: usize) -> Vec<T> {
         let mut recs = self.chunks[c].unpack::<T>();
+        self.settle_all(&mut recs);
+        recs
+    }
+
+    /// The records of chunk `c` at `offsets` (ascending), in order, settled: all of them
+    /// decoded when all are wanted, else only those.
+    fn open_some(&self, c: usize, offsets: &[usize]) -> Vec<T> {
+        if offsets.len() == self.chunks[c].len() {
+            return self.open(c);
+        }
+        let mut recs = self.chunks[c].unpack_some::<T>(offsets);
+        self.settle_all(&mut recs);
+        recs
+    }
+
+    /// Settles each record's district, then the record ([`Packed::settle_on_decode`]).
+    fn settle_all(&self, recs: &mut [T]) {
         if let Some((district, then)) = &self.settle {
             // A table names one district on most rows: each spelling is settled once.
             let mut last: Option<(Text, Text)> = None;
-            for r in &mut recs {
+            for r in recs.iter_mut() {
                 match &last {
                     Some((raw, settled)) if raw == r.district() => *r.district_mut() = settled.clone(),
                     _ => {
@@ -361,7 +415,6 @@ impl<T: Record> Packed<T> {
                 }
             }
         }
-        recs
     }
 
     /// Chunk `c`'s distinct districts, settled.
@@ -388,8 +441,8 @@ impl<T: Record> Packed<T> {
     }
 
     /// What the records are listed under ([`Record::group`]) with their districts
-    /// (settled), without decoding any: each distinct pair of a table once, the tables in
-    /// order, each table's pairs in the order first seen.
+    /// (settled), without decoding any: each distinct pair of a chunk once, the chunks in
+    /// order, each chunk's pairs in the order first seen.
     pub fn groups(&self, mut f: impl FnMut(&Text, &Text)) {
         for c in &self.chunks {
             let districts = self.settled_districts(c);
@@ -473,29 +526,30 @@ impl<T: Record> Packed<T> {
         self.len = len;
     }
 
-    /// The records at `indices` (ascending), in that order, decoded.
+    /// The records at `indices` (ascending; an index given twice is taken once), in that
+    /// order, decoded; no other record is.
     pub fn pick(&self, indices: impl IntoIterator<Item = usize>) -> Vec<T> {
         // Per chunk, the offsets wanted in it.
         let mut wanted: Vec<(usize, Vec<usize>)> = Vec::new();
         for i in indices {
             let c = self.chunk_of(i);
+            let k = i - self.starts[c];
             match wanted.last_mut() {
-                Some((last, offsets)) if *last == c => offsets.push(i - self.starts[c]),
-                _ => wanted.push((c, vec![i - self.starts[c]])),
+                Some((last, offsets)) if *last == c => {
+                    if offsets.last() != Some(&k) {
+                        offsets.push(k);
+                    }
+                }
+                _ => wanted.push((c, vec![k])),
             }
         }
-        let which: Vec<usize> = wanted.iter().map(|w| w.0).collect();
+        // Only the wanted records are decoded, a few chunks at a time on every thread.
+        use rayon::prelude::*;
         let mut out = Vec::with_capacity(wanted.iter().map(|w| w.1.len()).sum());
-        let mut wanted = wanted.into_iter();
-        self.decoded(&which, |_, recs| {
-            let (_, offsets) = wanted.next().expect("one list of offsets per chunk");
-            let mut recs = recs.into_iter().enumerate();
-            for k in offsets {
-                if let Some((_, r)) = recs.by_ref().find(|(j, _)| *j == k) {
-                    out.push(r);
-                }
-            }
-        });
+        for round in wanted.chunks(ROUND * rayon::current_num_threads().max(1)) {
+            let recs: Vec<Vec<T>> = round.par_iter().map(|(c, offsets)| self.open_some(*c, offsets)).collect();
+            recs.into_iter().for_each(|r| out.extend(r));
+        }
         out
     }
 
@@ -572,7 +626,7 @@ impl<T: Record> Store<'_, T> {
     }
 
     /// Every record's district and group ([`Record::group`]) in record order; packed,
-    /// each table's distinct pairs once ([`Packed::groups`]).
+    /// each chunk's distinct pairs once ([`Packed::groups`]).
     pub fn groups(&self, mut f: impl FnMut(&Text, &Text)) {
         match self {
             Store::Typed(v) => v.iter().for_each(|r| {
@@ -684,6 +738,58 @@ mod tests {
             p.push(c);
         }
         p
+    }
+
+    #[test]
+    fn a_large_table_is_packed_in_stretches_and_only_those_holding_a_district_are_decoded() {
+        // A city-wide export: 甲区's rows, then 乙区's, across three chunks.
+        let n = 2 * CHUNK_RECORDS + 5;
+        let recs: Vec<CensusRec> = (0..n)
+            .map(|i| CensusRec {
+                district: if i < CHUNK_RECORDS + 10 { "甲区" } else { "乙区" }.into(),
+                ..rec(i as u32 + 2, &format!("童{i}"))
+            })
+            .collect();
+        let mut chunks: Vec<Chunk> = recs.chunks(CHUNK_RECORDS).map(Chunk::pack).collect();
+        assert_eq!(chunks.iter().map(Chunk::len).collect::<Vec<_>>(), [CHUNK_RECORDS, CHUNK_RECORDS, 5]);
+        chunks.iter_mut().for_each(|c| c.set_sheet(7));
+        let mut p: Packed<CensusRec> = Packed::default();
+        p.extend(chunks);
+        assert_eq!(p.len(), n);
+        let picked = p.pick([0, CHUNK_RECORDS - 1, CHUNK_RECORDS, n - 1]);
+        let got: Vec<(u32, u32)> = picked.iter().map(|r| (r.prov.sheet, r.prov.row)).collect();
+        let row = |i: usize| (7, i as u32 + 2);
+        assert_eq!(got, [row(0), row(CHUNK_RECORDS - 1), row(CHUNK_RECORDS), row(n - 1)]);
+        let mut counts = std::collections::BTreeMap::new();
+        p.places(|prov, place| {
+            assert_eq!(prov.sheet, 7);
+            *counts.entry(place.district.to_string()).or_insert(0) += place.count;
+        });
+        assert_eq!(counts.get("甲区"), Some(&(CHUNK_RECORDS + 10)));
+        assert_eq!(counts.get("乙区"), Some(&(CHUNK_RECORDS - 5)));
+        // 乙区's records are in the last two chunks: the first is never decoded.
+        let mut decoded = 0;
+        p.update_where(
+            |_, d| d == "乙区",
+            |_| {
+                decoded += 1;
+                false
+            },
+        );
+        assert_eq!(decoded, CHUNK_RECORDS + 5);
+        // Picking decodes the records picked and no other (the settling sees each once).
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = seen.clone();
+        p.settle_on_decode(
+            std::sync::Arc::new(|_, _| {}),
+            Some(std::sync::Arc::new(move |_: &mut CensusRec| {
+                count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })),
+        );
+        let picked = p.pick([3, 3, CHUNK_RECORDS + 1, n - 2]);
+        let rows: Vec<u32> = picked.iter().map(|r| r.prov.row).collect();
+        assert_eq!(rows, [5, CHUNK_RECORDS as u32 + 3, n as u32]);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::Relaxed), 3);
     }
 
     #[test]
