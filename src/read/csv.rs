@@ -156,6 +156,12 @@ impl Grid for CsvGrid {
     fn column_index(&self, c: usize) -> usize {
         c
     }
+
+    fn release(&mut self, r: usize) {
+        if let Some(rec) = self.records.get_mut(r) {
+            *rec = csv::StringRecord::new();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,11 @@ pub(crate) trait Grid {
     /// Zero-based sheet column of grid column `c`.
     fn column_index(&self, c: usize) -> usize;
 
+    /// Row `r` is done with and will not be looked at again: a grid whose cells cannot be
+    /// moved out ([`Grid::take`] copies them) may free it, so that a large sheet is not held
+    /// twice, as parsed and as rows, at the end of its read. Afterwards the row reads empty.
+    fn release(&mut self, _r: usize) {}
+
     /// The first non-empty cell of row `r` at column `from` or to its right, with its
     /// column. A sparse grid answers without visiting the empty columns between, so that
     /// walking a row costs its cells, not the width the sheet claims.

@@ -184,6 +184,9 @@ pub(crate) fn read_sheet<G: Grid + ?Sized>(
     table.rows.reserve(end - first);
 
     for r in first..end {
+        if r > first {
+            grid.release(r - 1);
+        }
         counts.read += 1;
         if let Some((c, chars)) = overlong(grid, r) {
             // Excel itself cannot hold such a cell: the file was made by something else, and
