@@ -431,3 +431,49 @@ fn a_city_wide_export_in_one_file_gives_the_cases_of_one_export_per_district() {
     assert_eq!(parts(&together), parts(&apart));
     assert_eq!(parts(&apart), [("永川区".to_string(), 2105, 1), ("荣昌区".to_string(), 2104, 1)]);
 }
+
+#[test]
+fn a_city_wide_export_without_a_district_column_places_a_student_at_the_school() {
+    let wd = Workdir::new("districts");
+    write_two_districts(&wd);
+    // 刘小花 is in 荣昌区's census; her 学籍 row has no ID and an address that names no
+    // district, so only her school says where she is: most of its students are 荣昌区's.
+    let hua = child("刘小花", "2010-04-04", 304).at("昌元街道", "新峰村").hukou(HUKOU_A);
+    let census = wd.path("data/荣昌区/大清查");
+    let more = Set { census: vec![hua.clone()], ..Default::default() };
+    more.write(&wd);
+    for f in std::fs::read_dir(wd.path("in/大清查")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::rename(&f, census.join(format!("补登{}", f.file_name().unwrap().to_string_lossy()))).unwrap();
+    }
+    let at = |c: Child| c.at("昌元街道", "新峰村").hukou(HUKOU_A);
+    let ming = at(child("张小明", "2010-01-01", 301));
+    let mut rows = vec![
+        student(&ming, "荣昌区昌元小学", "五年级"),
+        student(&hua, "荣昌区昌元小学", "四年级").with_id("").hukou_text("昌元街道新峰村3社"),
+        student(&in_b(child("赵小燕", "2011-02-02", 308)), "卫星湖小学", "三年级").hukou_text(HUKOU_B),
+    ];
+    for (k, name) in ["周小一", "吴小二", "郑小三"].iter().enumerate() {
+        rows.push(student(&at(child(name, "2010-06-01", 320 + k as u32)), "荣昌区昌元小学", "四年级"));
+    }
+    let header = "学校名称,姓名,性别,出生日期,身份证件号,全国学籍号,年级,班级,户口所在地,学籍状态";
+    let lines: Vec<String> = rows.iter().map(|s| export_row("", s).split_once(',').unwrap().1.to_string()).collect();
+    std::fs::write(wd.path("data/全市学籍.csv"), format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+    let census_only = pipeline().split("[[sources]]\nkind = \"enrollment\"").next().unwrap().to_string();
+    let path = wd.path("pipeline.toml");
+    std::fs::write(
+        &path,
+        format!("{census_only}[[sources]]\nkind = \"enrollment\"\nfiles = [\"data/全市学籍.csv\"]\n"),
+    )
+    .unwrap();
+    let out = wd.run_ok(&["run", path.to_str().unwrap(), "--no-previous", "--label", "t", "-q"]);
+    let run = wd.dir.join(run_dir(&out));
+    let cases = read_csv(&run.join("cases.csv"));
+    let hua_cases = of(&cases, "刘小花");
+    assert!(hua_cases.iter().all(|c| c["problem"] != "not_enrolled"), "刘小花 is at school: {hua_cases:?}");
+    assert!(of(&cases, "张小明").iter().all(|c| c["district"] == "永川区"), "{cases:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    let parts = json["partitions"].as_array().expect("partitions in run.json");
+    assert!(parts.iter().all(|p| p["district"] != ""), "every 学籍 row placed in a district: {parts:?}");
+}

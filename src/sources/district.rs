@@ -8,8 +8,10 @@
 //!    the folder the first wildcard of the glob matched);
 //! 3. only in a run of several districts, and only when nothing above says: the district
 //!    its 户籍地址 names, else the region code of its ID (the first six digits, read against
-//!    the codes the run's other records of each district carry). The cases of such a person
-//!    say so in their 匹配依据 ([`evidence`]).
+//!    the codes the run's other records of each district carry). A 学籍 row is at a school,
+//!    so it first takes the district that most of its school's such rows (in its sheet)
+//!    are placed in that way, when two thirds of them agree (a city-wide export without a
+//!    区县 column). The cases of such a person say so in their 匹配依据 ([`evidence`]).
 //!
 //! A run whose records name at most one district is a district run: every district is
 //! cleared, so that linkage, case ids and output paths are exactly those of a run without
@@ -33,6 +35,8 @@ pub enum Inferred {
     Address,
     /// From the region code of its ID (first six digits).
     IdCode,
+    /// A 学籍 row: from where most of its school's students are placed by their 户籍地址 or ID.
+    School,
 }
 
 /// The districts of a run.
@@ -61,6 +65,7 @@ pub fn evidence(how: Inferred, district: &str) -> String {
     match how {
         Inferred::Address => format!("区县按户籍地址推定：{district}"),
         Inferred::IdCode => format!("区县按身份证号前六位（行政区划代码）推定：{district}"),
+        Inferred::School => format!("区县按同校学生的户籍推定：{district}"),
     }
 }
 
@@ -285,11 +290,45 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
     for r in &mut data.exemptions {
         place(&mut r.district, r.prov, "", &r.id);
     }
+    // A 学籍 row with no district of its own or declared is at its school: the district two
+    // thirds or more of that school's such rows (in the same sheet) are placed in by their
+    // 户口所在地 or ID, since a school's students live mostly around it; else its own.
+    let mut votes: HashMap<(u32, Text), BTreeMap<Text, usize>> = HashMap::new();
     data.enrollment_store_mut().update_where(unplaced, |r| {
+        if filled(&r.district, r.prov, &ctx.decl).is_empty() {
+            if let Some((d, _)) = guess(&r.hukou_text, &r.id) {
+                *votes.entry((r.prov.sheet, r.school.clone())).or_default().entry(d).or_default() += 1;
+            }
+        }
+        false
+    });
+    let at_school: HashMap<(u32, Text), Text> = votes
+        .into_iter()
+        .filter_map(|(school, by)| {
+            let total: usize = by.values().sum();
+            // The most votes; on a tie the name first in order (the map is sorted).
+            let (d, n) = by.into_iter().fold(None, |best: Option<(Text, usize)>, (d, n)| match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((d, n)),
+            })?;
+            (3 * n >= 2 * total).then_some((school, d))
+        })
+        .collect();
+    let mut by_school = Vec::new();
+    data.enrollment_store_mut().update_where(unplaced, |r| {
+        if filled(&r.district, r.prov, &ctx.decl).is_empty() {
+            if let Some(d) = at_school.get(&(r.prov.sheet, r.school.clone())) {
+                r.district = d.clone();
+                by_school.push(r.prov);
+            }
+        }
         place(&mut r.district, r.prov, &r.hukou_text, &r.id);
         r.home_district = ctx.home(r);
         true
     });
+    for prov in by_school {
+        out.inferred.insert(prov, Inferred::School);
+    }
     for r in &mut data.verification {
         ctx.settle(&mut r.district, r.prov);
     }
