@@ -5,12 +5,14 @@ municipality's education commission exports 学籍 for all its districts at once
 
     python3 bench/citywide.py bench/data/city bench/data/city1            # schools in order
     python3 bench/citywide.py bench/data/city bench/data/city1s --by-name # rows sorted by name
+    python3 bench/citywide.py bench/data/city bench/data/city1n --no-district  # no 区县 column
 
 The new folder gets links to the city set's other inputs and a pipeline.toml whose 学籍 sources
 are the one CSV (its district from the 区县 column) plus the city set's own per-district GBK CSVs
 and 学籍异动 workbooks (district from the folder). Standard library only; about two minutes.
 `--by-name` interleaves the districts on every stretch of rows (the worst case for a run that
-processes districts one at a time).
+processes districts one at a time); `--no-district` leaves the 区县 column out, so that each row's
+district must be inferred.
 """
 import csv
 import glob
@@ -55,6 +57,7 @@ def sheet_rows(path):
 def main():
     city, out = sys.argv[1], sys.argv[2]
     by_name = "--by-name" in sys.argv[3:]
+    no_district = "--no-district" in sys.argv[3:]
     header, index, rows = ["区县"], {"区县": 0}, []
     for path in sorted(glob.glob(os.path.join(city, "学籍", "*", "*.xlsx"))):
         if "异动" in os.path.basename(path):
@@ -78,6 +81,8 @@ def main():
             rows.append([row.get(i, "") for i in range(len(header))])
     if by_name:
         rows.sort(key=lambda r: (r[index["姓名"]], r[index["出生日期"]]))
+    if no_district:
+        header, rows = header[1:], [r[1:] for r in rows]
     os.makedirs(os.path.join(out, "学籍"), exist_ok=True)
     with open(os.path.join(out, "学籍", "全市学籍.csv"), "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
