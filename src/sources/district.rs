@@ -11,7 +11,8 @@
 //!    the codes the run's other records of each district carry). A 学籍 row is at a school,
 //!    so it first takes the district that most of its school's such rows (in its sheet)
 //!    are placed in that way, when two thirds of them agree (a city-wide export without a
-//!    区县 column). The cases of such a person say so in their 匹配依据 ([`evidence`]).
+//!    区县 column). The cases of a person placed by address or ID say so in their 匹配依据
+//!    ([`evidence`]); a 学籍 row makes no person of its own.
 //!
 //! A run whose records name at most one district is a district run: every district is
 //! cleared, so that linkage, case ids and output paths are exactly those of a run without
@@ -35,8 +36,6 @@ pub enum Inferred {
     Address,
     /// From the region code of its ID (first six digits).
     IdCode,
-    /// A 学籍 row: from where most of its school's students are placed by their 户籍地址 or ID.
-    School,
 }
 
 /// The districts of a run.
@@ -65,7 +64,6 @@ pub fn evidence(how: Inferred, district: &str) -> String {
     match how {
         Inferred::Address => format!("区县按户籍地址推定：{district}"),
         Inferred::IdCode => format!("区县按身份证号前六位（行政区划代码）推定：{district}"),
-        Inferred::School => format!("区县按同校学生的户籍推定：{district}"),
     }
 }
 
@@ -314,21 +312,19 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
             (3 * n >= 2 * total).then_some((school, d))
         })
         .collect();
-    let mut by_school = Vec::new();
+    // A 学籍 row makes no person of its own, so no 匹配依据 names this: it decides in which
+    // district the row is linked; the cases are the census child's, or the student's home
+    // district's ([`Settled::home`]).
     data.enrollment_store_mut().update_where(unplaced, |r| {
         if filled(&r.district, r.prov, &ctx.decl).is_empty() {
             if let Some(d) = at_school.get(&(r.prov.sheet, r.school.clone())) {
                 r.district = d.clone();
-                by_school.push(r.prov);
             }
         }
         place(&mut r.district, r.prov, &r.hukou_text, &r.id);
         r.home_district = ctx.home(r);
         true
     });
-    for prov in by_school {
-        out.inferred.insert(prov, Inferred::School);
-    }
     for r in &mut data.verification {
         ctx.settle(&mut r.district, r.prov);
     }
