@@ -125,6 +125,17 @@ const ROUND: usize = 2;
 /// one town is one chunk.
 pub const CHUNK_RECORDS: usize = 4096;
 
+/// Does `work` on every job, a few jobs per thread at a time (each round on every thread),
+/// and hands each job's result to `take` in the jobs' order: only one round's results are
+/// held at once (decoded chunks, a few megabytes each).
+fn in_rounds<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync, mut take: impl FnMut(&J, R)) {
+    use rayon::prelude::*;
+    for round in jobs.chunks(ROUND * rayon::current_num_threads().max(1)) {
+        let made: Vec<R> = round.par_iter().map(&work).collect();
+        round.iter().zip(made).for_each(|(j, r)| take(j, r));
+    }
+}
+
 /// Records of one table (all of it, or a stretch of at most [`CHUNK_RECORDS`]), encoded one
 /// after another and compressed as one block.
 #[derive(Debug, Default)]
@@ -215,27 +226,21 @@ impl Chunk {
 
     /// The records, in order, with their sheet set.
     pub fn unpack<T: Record>(&self) -> Vec<T> {
-        let plain =
-            lz4_flex::block::decompress_size_prepended(&self.bytes).expect("a chunk this run packed decompresses");
-        let mut rest = plain.as_slice();
-        let mut out = Vec::with_capacity(self.count);
-        for _ in 0..self.count {
-            let (mut r, tail): (T, _) = postcard::take_from_bytes(rest).expect("a record this run packed decodes");
-            r.prov_mut().sheet = self.sheet;
-            out.push(r);
-            rest = tail;
-        }
-        out
+        self.decode(0..self.count)
     }
 
     /// The records at `offsets` (ascending, each below [`Chunk::len`]) in that order, with
     /// their sheet set; the chunk's other records are not decoded.
     pub fn unpack_some<T: Record>(&self, offsets: &[usize]) -> Vec<T> {
+        self.decode(offsets.iter().copied())
+    }
+
+    /// The records at `offsets`, each decoded from its own bytes ([`Chunk::ends`]).
+    fn decode<T: Record>(&self, offsets: impl ExactSizeIterator<Item = usize>) -> Vec<T> {
         let plain =
             lz4_flex::block::decompress_size_prepended(&self.bytes).expect("a chunk this run packed decompresses");
         offsets
-            .iter()
-            .map(|&k| {
+            .map(|k| {
                 let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
                 let mut r: T = postcard::from_bytes(&plain[start..self.ends[k] as usize])
                     .expect("a record this run packed decodes");
@@ -340,24 +345,14 @@ impl<T: Record> Packed<T> {
     /// What `f` makes of each chunk's records (in order, decoded on both threads), a few
     /// chunks at a time, handed to `take` in order: only those few are ever decoded at once.
     pub fn scan_rounds<R: Send>(&self, f: impl Fn(&[T]) -> R + Sync, mut take: impl FnMut(R)) {
-        use rayon::prelude::*;
         let all: Vec<usize> = (0..self.chunks.len()).collect();
-        for round in all.chunks(ROUND * rayon::current_num_threads().max(1)) {
-            let made: Vec<R> = round.par_iter().map(|&c| f(&self.open(c))).collect();
-            made.into_iter().for_each(&mut take);
-        }
+        in_rounds(&all, |&c| f(&self.open(c)), |_, made| take(made));
     }
 
     /// The records of the chunks `which` (ascending), each chunk's in turn: the chunks are
     /// decoded a few at a time, on every thread.
     fn decoded(&self, which: &[usize], mut f: impl FnMut(usize, Vec<T>)) {
-        use rayon::prelude::*;
-        for round in which.chunks(ROUND * rayon::current_num_threads().max(1)) {
-            let recs: Vec<Vec<T>> = round.par_iter().map(|&c| self.open(c)).collect();
-            for (&c, recs) in round.iter().zip(recs) {
-                f(c, recs);
-            }
-        }
+        in_rounds(which, |&c| self.open(c), |&c, recs| f(c, recs));
     }
 
     /// Packs again the chunks whose records changed (in parallel).
@@ -544,12 +539,8 @@ impl<T: Record> Packed<T> {
             }
         }
         // Only the wanted records are decoded, a few chunks at a time on every thread.
-        use rayon::prelude::*;
         let mut out = Vec::with_capacity(wanted.iter().map(|w| w.1.len()).sum());
-        for round in wanted.chunks(ROUND * rayon::current_num_threads().max(1)) {
-            let recs: Vec<Vec<T>> = round.par_iter().map(|(c, offsets)| self.open_some(*c, offsets)).collect();
-            recs.into_iter().for_each(|r| out.extend(r));
-        }
+        in_rounds(&wanted, |(c, offsets)| self.open_some(*c, offsets), |_, recs| out.extend(recs));
         out
     }
 
