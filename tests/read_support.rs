@@ -1,11 +1,12 @@
 //! Helpers for the read-stage tests: fixture paths, plans over them, scratch folders.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kcbx::plan::{parse, Overrides, Plan};
 use kcbx::read::{read_all, ReadOutcome};
 use kcbx::table::{Cell, RawTable, SheetInfo};
+
+use crate::util::Workdir;
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
@@ -37,17 +38,9 @@ pub fn read(sources: &str) -> ReadOutcome {
     read_all(&plan_in(&fixtures(), sources))
 }
 
-/// A fresh empty folder for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "kcbx-read-{}-{}-{name}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh empty folder for one test, removed when the test passes (see [`Workdir`]).
+pub fn scratch(name: &str) -> Workdir {
+    Workdir::new(&format!("read-{name}"))
 }
 
 /// The sheet named `sheet` of the file whose display name is `file`, with its index.

@@ -11,9 +11,31 @@ use calamine::{open_workbook_auto, Data, Reader};
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
-/// A fresh folder for one test, under Cargo's per-target temporary directory.
+/// A fresh folder for one test, under Cargo's per-target temporary directory. It is removed
+/// when the test passes and kept when it fails, for a look at what the run wrote.
 pub struct Workdir {
     pub dir: PathBuf,
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl AsRef<Path> for Workdir {
+    fn as_ref(&self) -> &Path {
+        &self.dir
+    }
 }
 
 impl Workdir {
