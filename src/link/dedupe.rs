@@ -92,8 +92,8 @@ pub(crate) fn dedupe_records(side: Records, cfg: &LinkConfig) -> Vec<Cluster> {
     let mut reviews = Vec::new();
 
     // Same valid ID.
-    let keys: Vec<(u32, &str)> =
-        recs.iter().enumerate().filter_map(|(i, r)| r.id.valid().map(|t| (i as u32, t))).collect();
+    let keys: Vec<(u32, u64)> =
+        recs.iter().enumerate().filter_map(|(i, r)| r.id.number().map(|n| (i as u32, n))).collect();
     let same: Vec<(u32, u32)> = frame::join_keys(&keys, &keys).into_iter().filter(|(a, b)| a < b).collect();
     for (a, b) in same {
         let (a, b) = (a as usize, b as usize);

@@ -13,12 +13,12 @@ use crate::schema::linkage::{Method, Weights};
 
 /// Runs the tier, marking linked records as used.
 pub(crate) fn tier(l: Records, r: Records, w: &Weights, used_l: &mut [bool], used_r: &mut [bool]) -> Vec<Link> {
-    fn keys<'a>(side: Records<'a>, used: &[bool]) -> Vec<(u32, &'a str)> {
+    fn keys(side: Records<'_>, used: &[bool]) -> Vec<(u32, u64)> {
         side.recs
             .iter()
             .enumerate()
             .filter(|(i, _)| !used[*i])
-            .filter_map(|(i, rec)| rec.id.valid().map(|t| (i as u32, t)))
+            .filter_map(|(i, rec)| rec.id.number().map(|n| (i as u32, n)))
             .collect()
     }
     let pairs = frame::join_keys(&keys(l, used_l), &keys(r, used_r));
