@@ -451,6 +451,11 @@ fn a_city_wide_export_without_a_district_column_places_a_student_at_the_school()
     let mut rows = vec![
         student(&ming, "荣昌区昌元小学", "五年级"),
         student(&hua, "荣昌区昌元小学", "四年级").with_id("").hukou_text("昌元街道新峰村3社"),
+        // 陈小东 is in no census, with no ID and no district in his address either: his
+        // household district falls back to his school's, which his 在籍未清查 says.
+        student(&at(child("陈小东", "2010-08-08", 330)), "荣昌区昌元小学", "四年级")
+            .with_id("")
+            .hukou_text("昌元街道新峰村3社"),
         student(&in_b(child("赵小燕", "2011-02-02", 308)), "卫星湖小学", "三年级").hukou_text(HUKOU_B),
     ];
     for (k, name) in ["周小一", "吴小二", "郑小三"].iter().enumerate() {
@@ -472,6 +477,16 @@ fn a_city_wide_export_without_a_district_column_places_a_student_at_the_school()
     let hua_cases = of(&cases, "刘小花");
     assert!(hua_cases.iter().all(|c| c["problem"] != "not_enrolled"), "刘小花 is at school: {hua_cases:?}");
     assert!(of(&cases, "张小明").iter().all(|c| c["district"] == "永川区"), "{cases:?}");
+    let dong = of(&cases, "陈小东");
+    assert_eq!(dong.len(), 1, "{dong:?}");
+    assert_eq!((dong[0]["problem"].as_str(), dong[0]["district"].as_str()), ("enrolled_not_in_census", "荣昌区"));
+    assert!(
+        dong[0]["evidence"]
+            .contains("户籍区县按就读学校所在区县计：荣昌区（学籍无区县列，学校所在区县按该校多数学生的户籍推定）"),
+        "{dong:?}"
+    );
+    // Household districts the address names are not explained: 赵小燕's is written out.
+    assert!(cases.iter().filter(|c| c["name"] != "陈小东").all(|c| !c["evidence"].contains("户籍区县")), "{cases:?}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
     let parts = json["partitions"].as_array().expect("partitions in run.json");

@@ -40,7 +40,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let home = r.home_district.as_str();
         let placed =
             [&r.hukou, r.current()].into_iter().find_map(|addr| census_town(addr, home, towns).map(|t| (addr, t)));
+        // Placed in the household district: how that district is known, when the address
+        // does not name it.
+        let mut inferred = None;
         let (district, town, village, group) = if let Some((addr, town)) = placed {
+            inferred = crate::sources::district::home_evidence(r);
             (
                 home.to_string(),
                 town.to_string(),
@@ -62,6 +66,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         };
         let mut evidence = "清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）".to_string();
         let mut sources: Vec<_> = student.records.iter().map(|&i| recs[i].prov).collect();
+        if let Some(how) = inferred {
+            evidence.push('；');
+            evidence.push_str(&how);
+        }
         let (mut poverty, mut category, mut grade) = (false, r.disability_type, None);
         if let (Some(p), Some(o)) = (person, owner) {
             // Known to another list: which one, and how the student was matched to it.

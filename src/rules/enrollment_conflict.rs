@@ -57,6 +57,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
         let placed =
             [&r.hukou, r.current()].into_iter().find_map(|addr| census_town(addr, home, towns).map(|t| (addr, t)));
         // Not placed: the school's district (区教委 of that district).
+        let inferred = match placed {
+            Some(_) => crate::sources::district::home_evidence(r),
+            None => crate::sources::district::school_evidence(r),
+        };
         let (district, town, village, group) = match placed {
             Some((addr, town)) => (
                 home.to_string(),
@@ -90,7 +94,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             disability_category: r.disability_type,
             disability_grade: None,
             description,
-            evidence: "清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）".to_string(),
+            evidence: match inferred {
+                Some(how) => format!("清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）；{how}"),
+                None => "清查表中未找到该生（已按身份证号、姓名、出生日期、住址比对）".to_string(),
+            },
             match_method: "none".to_string(),
             score: None,
             school,

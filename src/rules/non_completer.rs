@@ -132,6 +132,10 @@ fn student_case(
     let home = [(r, &r.hukou), (r, r.current()), (row, &row.hukou), (row, row.current())]
         .into_iter()
         .find_map(|(rec, a)| census_town(a, &rec.home_district, towns).map(|t| (rec, a, t)));
+    let inferred = match home {
+        Some((rec, _, _)) => crate::sources::district::home_evidence(rec),
+        None => crate::sources::district::school_evidence(row),
+    };
     let (district, town, village, group, placed) = match home {
         Some((rec, addr, town)) => (
             rec.home_district.to_string(),
@@ -153,10 +157,14 @@ fn student_case(
         None if !r.student_no.is_empty() => r.student_no.to_string(),
         None => format!("{}|{:?}|{}", r.name, r.birth, r.school),
     };
-    let evidence = format!(
+    let mut evidence = format!(
         "清查表未登记，其他名单中也未找到（已按身份证号、姓名、出生日期、住址比对）；学籍：{}；{placed}放置",
         row.placement_and_number()
     );
+    if let Some(how) = inferred {
+        evidence.push('；');
+        evidence.push_str(&how);
+    }
     let mut case = Case {
         case_id: case_id(Problem::NonCompleter, &key),
         problem: Problem::NonCompleter,

@@ -12,7 +12,9 @@
 //!    so it first takes the district that most of its school's such rows (in its sheet)
 //!    are placed in that way, when two thirds of them agree (a city-wide export without a
 //!    区县 column). The cases of a person placed by address or ID say so in their 匹配依据
-//!    ([`evidence`]); a 学籍 row makes no person of its own.
+//!    ([`evidence`]); so do the cases a 学籍 row places in its household district when that
+//!    district is not written in its 户口所在地, or at its school's district when that was
+//!    inferred from the school's rows ([`home_evidence`], [`school_evidence`]).
 //!
 //! A run whose records name at most one district is a district run: every district is
 //! cleared, so that linkage, case ids and output paths are exactly those of a run without
@@ -36,6 +38,42 @@ pub enum Inferred {
     Address,
     /// From the region code of its ID (first six digits).
     IdCode,
+}
+
+/// Where a 学籍 row's household district ([`super::EnrollRec::home_district`]) came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum HomeFrom {
+    /// The district its 户口所在地 names (or a district run: no household district).
+    #[default]
+    Named,
+    /// The region code of its ID (first six digits).
+    IdCode,
+    /// Neither: the school's district.
+    School,
+}
+
+/// The 匹配依据 sentence of a case a 学籍 row places in its household district, when that
+/// district was not written in its 户口所在地 (a run of several districts).
+pub fn home_evidence(r: &super::EnrollRec) -> Option<String> {
+    let d = &r.home_district;
+    match r.home_from {
+        HomeFrom::Named => None,
+        HomeFrom::IdCode => Some(format!("户籍区县按身份证号前六位（行政区划代码）推定：{d}")),
+        HomeFrom::School => Some(format!(
+            "户口所在地未写明区县、身份证号前六位也无法对应，户籍区县按就读学校所在区县计：{d}{}",
+            if r.district_by_school {
+                "（学籍无区县列，学校所在区县按该校多数学生的户籍推定）"
+            } else {
+                ""
+            }
+        )),
+    }
+}
+
+/// The 匹配依据 sentence of a case placed at a 学籍 row's school district, when that district
+/// was inferred from the school's other rows.
+pub fn school_evidence(r: &super::EnrollRec) -> Option<String> {
+    r.district_by_school.then(|| format!("学籍无区县列，学校所在区县按该校多数学生的户籍推定：{}", r.district))
 }
 
 /// The districts of a run.
@@ -271,7 +309,7 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
         let c = ctx.clone();
         let home: super::packed::Settle<super::EnrollRec> = std::sync::Arc::new(move |r| {
             if r.home_district.is_empty() {
-                r.home_district = c.home(r);
+                (r.home_district, r.home_from) = c.home(r);
             }
         });
         p.enrollment.settle_on_decode(settle(ctx.clone()), Some(home));
@@ -312,17 +350,18 @@ pub fn assign(data: &mut Data, inputs: &Inputs, plan: &Plan) -> Districts {
             (3 * n >= 2 * total).then_some((school, d))
         })
         .collect();
-    // A 学籍 row makes no person of its own, so no 匹配依据 names this: it decides in which
-    // district the row is linked; the cases are the census child's, or the student's home
-    // district's ([`Settled::home`]).
+    // A 学籍 row makes no person of its own: this decides in which district the row is
+    // linked. A case placed at the school's district, or at a household district that falls
+    // back to it, names the inference ([`school_evidence`], [`home_evidence`]).
     data.enrollment_store_mut().update_where(unplaced, |r| {
         if filled(&r.district, r.prov, &ctx.decl).is_empty() {
             if let Some(d) = at_school.get(&(r.prov.sheet, r.school.clone())) {
                 r.district = d.clone();
+                r.district_by_school = true;
             }
         }
         place(&mut r.district, r.prov, &r.hukou_text, &r.id);
-        r.home_district = ctx.home(r);
+        (r.home_district, r.home_from) = ctx.home(r);
         true
     });
     for r in &mut data.verification {
@@ -362,13 +401,17 @@ impl Settled {
         changed
     }
 
-    /// Where a student's household is registered: the district 户口所在地 names (one of the
-    /// run's or another), else the ID's region code, else the school's district.
-    fn home(&self, r: &super::EnrollRec) -> Text {
-        named_in(&r.hukou_text, &self.by_stem)
-            .map(Text::from)
-            .or_else(|| r.id.valid().and_then(|v| self.codes.get(&v[..6])).map(|d| Text::from(d.as_str())))
-            .unwrap_or_else(|| r.district.clone())
+    /// Where a student's household is registered, and how that is known: the district
+    /// 户口所在地 names (one of the run's or another), else the ID's region code, else the
+    /// school's district.
+    fn home(&self, r: &super::EnrollRec) -> (Text, HomeFrom) {
+        if let Some(d) = named_in(&r.hukou_text, &self.by_stem) {
+            return (d.into(), HomeFrom::Named);
+        }
+        match r.id.valid().and_then(|v| self.codes.get(&v[..6])) {
+            Some(d) => (d.as_str().into(), HomeFrom::IdCode),
+            None => (r.district.clone(), HomeFrom::School),
+        }
     }
 }
 
@@ -408,6 +451,8 @@ fn clear(data: &mut Data) {
     for r in &mut data.enrollment {
         r.district = Text::default();
         r.home_district = Text::default();
+        r.home_from = HomeFrom::Named;
+        r.district_by_school = false;
     }
     for r in &mut data.poverty {
         r.district = Text::default();

@@ -25,6 +25,11 @@ pub struct EnrollRec {
     /// 区县 of 户口所在地: the district it names, else the ID's region code, else the
     /// school's (in a run of several districts; empty otherwise).
     pub home_district: Text,
+    /// Where `home_district` came from, for the 匹配依据 of the cases it places.
+    pub home_from: crate::sources::district::HomeFrom,
+    /// `district` is the one most of the school's rows are placed in (a city-wide export
+    /// without a 区县 column, [`crate::sources::district`]).
+    pub district_by_school: bool,
     pub school: Text,
     pub name: Text,
     pub sex: Option<Sex>,
@@ -152,6 +157,8 @@ pub fn extract(
             prov: r.prov(),
             district: r.district("district"),
             home_district: Text::default(),
+            home_from: Default::default(),
+            district_by_school: false,
             school: r.text("school"),
             sex: r.sex("sex", values).or_else(|| id.sex()),
             birth: id.valid().and(id.birth()).or_else(|| r.date("birth_date")).or_else(|| id.birth()),
