@@ -123,24 +123,25 @@ fn strip_prefix_region_once(s: &str) -> &str {
     for p in ["中国", "重庆市", "重庆", "荣昌区", "荣昌县"] {
         s = s.strip_prefix(p).unwrap_or(s);
     }
-    // Any other 省/市/区/县 prefix, as long as something follows it. Only the first
-    // occurrence counts and its head has at most four characters, so it is looked for in
-    // the first seven (four and the longest marker): the same answer without a search of
-    // the whole address for each marker.
-    for marker in ["省", "市", "自治州", "区", "县"] {
-        let window = s.char_indices().nth(7).map_or(s, |(end, _)| &s[..end]);
-        if let Some(pos) = find(window, marker) {
-            let rest = &s[pos + marker.len()..];
-            let head = &s[..pos];
-            // Only strip administrative prefixes of 2-4 characters (荣昌区, 永川区…), not a
-            // town that happens to contain 区 further in.
-            if !rest.is_empty()
-                && (2..=4).contains(&head.chars().count())
-                && !head.contains('镇')
-                && find(head, "街道").is_none()
-            {
-                s = rest;
-            }
+    // Any other 省/市/区/县 prefix, as long as something follows it: the first marker of the
+    // address, looked for in its first seven characters (a head of at most four and the
+    // longest marker). The first, not the first of each kind: in `江津区白市镇` the 市 is the
+    // town's. [`strip_prefix_region`] takes one prefix after another.
+    let window = s.char_indices().nth(7).map_or(s, |(end, _)| &s[..end]);
+    let first =
+        ["省", "市", "自治州", "区", "县"].into_iter().filter_map(|m| find(window, m).map(|pos| (pos, m))).min();
+    if let Some((pos, marker)) = first {
+        let rest = &s[pos + marker.len()..];
+        let head = &s[..pos];
+        // Only administrative prefixes of 2-4 characters (荣昌区, 永川区…): not a town that
+        // happens to contain 区 further in, nor one a 镇, 乡 or 街道 follows (石马市镇).
+        if !rest.is_empty()
+            && (2..=4).contains(&head.chars().count())
+            && !head.contains('镇')
+            && find(head, "街道").is_none()
+            && !["镇", "乡", "街道"].into_iter().any(|t| rest.starts_with(t))
+        {
+            return rest;
         }
     }
     s
@@ -266,6 +267,16 @@ mod tests {
         assert_eq!(parse("黔江新城区舟白街道").town.as_deref(), Some("舟白街道"));
         assert_eq!(parse("黔江正阳新城区舟白街道").town.as_deref(), Some("黔江正阳新城区舟白街道"));
         assert_eq!(parse("两江新区人和街道").town.as_deref(), Some("人和街道"));
+        // A town whose name holds a marker (白市镇, 新市镇, 石马市镇) keeps it, after a
+        // district prefix too: the first marker is the district's, and a marker a 镇, 乡 or
+        // 街道 follows is part of the town.
+        assert_eq!(parse("重庆市江津区白市镇新华村3社").town.as_deref(), Some("白市镇"));
+        assert_eq!(parse("江津区白市镇新华村").town.as_deref(), Some("白市镇"));
+        assert_eq!(parse("渝中区白市街道新华社区").town.as_deref(), Some("白市街道"));
+        assert_eq!(parse("白市镇新华村").town.as_deref(), Some("白市镇"));
+        assert_eq!(parse("石马市镇新华村").town.as_deref(), Some("石马市镇"));
+        assert_eq!(parse("万州区新县乡新华村").town.as_deref(), Some("新县乡"));
+        assert_eq!(canon_town("江津区白市镇"), "白市镇");
         // The first 社 / 组 with a number before it; a 社 without one is passed over.
         assert_eq!(parse("大南社区合作社二组").group, Some(2));
         assert_eq!(parse("新峰村社区12社3组").group, Some(12));
