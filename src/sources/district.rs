@@ -209,10 +209,17 @@ fn head_district(text: &str) -> Option<String> {
     for p in ["中国", "重庆市", "重庆"] {
         rest = rest.strip_prefix(p).unwrap_or(rest);
     }
+    // A province or city before the district: only a marker before the first 区 or 县 (in
+    // `江津区白市镇` the 市 is the town's), and not one a 镇, 乡 or 街道 follows (石马市镇).
     for marker in ["省", "自治区", "市", "自治州"] {
         if let Some(pos) = rest.find(marker) {
-            if rest[..pos].chars().count() <= 4 {
-                rest = &rest[pos + marker.len()..];
+            let district_at = rest.find(['区', '县']).unwrap_or(rest.len());
+            let after = &rest[pos + marker.len()..];
+            if rest[..pos].chars().count() <= 4
+                && pos < district_at
+                && !["镇", "乡", "街道"].into_iter().any(|t| after.starts_with(t))
+            {
+                rest = after;
             }
         }
     }
@@ -523,6 +530,11 @@ mod tests {
         assert_eq!(named_in("荣昌县昌元街道", &known).as_deref(), Some("荣昌区"));
         assert_eq!(named_in("四川省泸州市泸县福集镇", &known).as_deref(), Some("泸县"));
         assert_eq!(named_in("昌元街道新峰村3社", &known), None);
+        // A town with 市 in its name, after the district or alone.
+        assert_eq!(named_in("重庆市江津区白市镇麒麟村", &known).as_deref(), Some("江津区"));
+        assert_eq!(named_in("江津区白市镇麒麟村", &known).as_deref(), Some("江津区"));
+        assert_eq!(named_in("白市镇麒麟村", &known), None);
+        assert_eq!(named_in("广西壮族自治区桂林市阳朔县白沙镇", &known).as_deref(), Some("阳朔县"));
         assert_eq!(named_in("", &known), None);
     }
 }
