@@ -139,12 +139,18 @@ fn strip_prefix_region_once(s: &str) -> &str {
             && (2..=4).contains(&head.chars().count())
             && !head.contains('镇')
             && find(head, "街道").is_none()
-            && !["镇", "乡", "街道"].into_iter().any(|t| rest.starts_with(t))
+            && !names_town_kind(rest)
         {
             return rest;
         }
     }
     s
+}
+
+/// Whether `rest` starts with a town's kind (镇, 乡, 街道): the 市/区/县 before it is part of
+/// the town's name (石马市镇), not the end of a prefix.
+pub(crate) fn names_town_kind(rest: &str) -> bool {
+    ["镇", "乡", "街道"].into_iter().any(|t| rest.starts_with(t))
 }
 
 /// Byte position of the first `needle` in `hay`, as `str::find` gives it, without building

@@ -58,7 +58,7 @@ pub fn home_evidence(r: &super::EnrollRec) -> Option<String> {
     let d = &r.home_district;
     match r.home_from {
         HomeFrom::Named => None,
-        HomeFrom::IdCode => Some(format!("户籍区县按身份证号前六位（行政区划代码）推定：{d}")),
+        HomeFrom::IdCode => Some(format!("户籍{}", evidence(Inferred::IdCode, d))),
         HomeFrom::School => Some(format!(
             "户口所在地未写明区县、身份证号前六位也无法对应，户籍区县按就读学校所在区县计：{d}{}",
             if r.district_by_school {
@@ -215,10 +215,7 @@ fn head_district(text: &str) -> Option<String> {
         if let Some(pos) = rest.find(marker) {
             let district_at = rest.find(['区', '县']).unwrap_or(rest.len());
             let after = &rest[pos + marker.len()..];
-            if rest[..pos].chars().count() <= 4
-                && pos < district_at
-                && !["镇", "乡", "街道"].into_iter().any(|t| after.starts_with(t))
-            {
+            if rest[..pos].chars().count() <= 4 && pos < district_at && !address::names_town_kind(after) {
                 rest = after;
             }
         }
