@@ -42,9 +42,8 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Case>) {
             [&r.hukou, r.current()].into_iter().find_map(|addr| census_town(addr, home, towns).map(|t| (addr, t)));
         // Placed in the household district: how that district is known, when the address
         // does not name it.
-        let mut inferred = None;
+        let inferred = placed.and_then(|_| crate::sources::district::home_evidence(r));
         let (district, town, village, group) = if let Some((addr, town)) = placed {
-            inferred = crate::sources::district::home_evidence(r);
             (
                 home.to_string(),
                 town.to_string(),
